@@ -1,0 +1,89 @@
+"""The exceptions and warnings a user of trends can meet.
+
+Every error a user can cause is a :class:`TrendsError`; the command line prints its
+message without a traceback and exits 1. Messages say what is wrong, where (file,
+row, column, key, claim id) and how to fix it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = [
+    "TrendsError",
+    "ClaimsFormatError",
+    "FieldError",
+    "AssumptionsError",
+    "DataError",
+    "TrendsWarning",
+    "ConflictWarning",
+    "SparseDataWarning",
+]
+
+
+class TrendsError(Exception):
+    """Base class of every error a user of trends can cause."""
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One problem in one cell of an input file.
+
+    Attributes
+    ----------
+    row : int or None
+        Line number in the file (the header is line 1), or None for a file-level problem.
+    column : str or None
+        Column (or key) name, or None when the problem is not tied to one column.
+    message : str
+        What is wrong.
+    hint : str
+        How to fix it.
+    """
+
+    row: int | None
+    column: str | None
+    message: str
+    hint: str = ""
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column is not None:
+            where.append(f"column '{self.column}'")
+        loc = ", ".join(where)
+        text = f"{loc}: {self.message}" if loc else self.message
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+class ClaimsFormatError(ValueError, TrendsError):
+    """A claims file breaks the v1 format; ``errors`` lists every problem found."""
+
+    def __init__(self, path: str, errors: list[FieldError]):
+        self.path = str(path)
+        self.errors = list(errors)
+        n = len(self.errors)
+        lines = [f"{self.path}: {n} error{'s' if n != 1 else ''} in the claims file"]
+        lines += [f"  {self.path}: {e}" for e in self.errors]
+        super().__init__("\n".join(lines))
+
+
+class AssumptionsError(ValueError, TrendsError):
+    """An assumptions file is malformed; the message names the key and line."""
+
+
+class DataError(ValueError, TrendsError):
+    """The data cannot answer the question asked (no claims for a quantity, ...)."""
+
+
+class TrendsWarning(UserWarning):
+    """Base class of the warnings trends issues about the data."""
+
+
+class ConflictWarning(TrendsWarning):
+    """Claims pull against each other more than their hedges allow."""
+
+
+class SparseDataWarning(TrendsWarning):
+    """Too few claims to pin the estimate down: the interval is wide on purpose."""
