@@ -17,6 +17,7 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
+from decimal import Decimal
 from pathlib import Path
 
 from .errors import ClaimsFormatError, FieldError
@@ -373,12 +374,12 @@ def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
                     "name the id of the claim this one repeats, or leave it empty",
                 )
             )
-    if errors:
-        return errors
     for c in claims:
+        if c.derived_from == c.id:
+            continue  # reported above
         seen = [c.id]
         cur = c
-        while cur.derived_from is not None:
+        while cur.derived_from is not None and cur.derived_from in by_id:
             cur = by_id[cur.derived_from]
             if cur.id in seen:
                 if cur.id == c.id:
@@ -442,7 +443,9 @@ def _cell(value: object) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.12g}"
+        text = f"{value:.12g}"
+        # parse_value reads no exponents: write 1e+12 as 1000000000000
+        return format(Decimal(text), "f") if "e" in text else text
     return str(value)
 
 
@@ -459,20 +462,23 @@ def write_claims(claims: Iterable[Claim], path: str | os.PathLike) -> None:
 def roots(claims: Iterable[Claim]) -> dict[str, str]:
     """Map each claim id to the id of the original it (transitively) repeats.
 
-    Chains are followed within ``claims``; a claim whose original is not among them
-    is its own root only if no earlier link is present (see :func:`independent`).
+    Chains are followed within ``claims``; when a link is absent (filtered out by
+    :func:`as_of`, say) the chain's root is the absent id, so the repeats of one
+    original still share a root (see :func:`independent`).
     """
     by_id = {c.id: c for c in claims}
     out = {}
     for cid, c in by_id.items():
         cur = c
+        root = cid
         seen = {cid}
-        while cur.derived_from is not None and cur.derived_from in by_id:
-            if cur.derived_from in seen:
+        while cur.derived_from is not None and cur.derived_from not in seen:
+            root = cur.derived_from
+            if root not in by_id:
                 break
-            cur = by_id[cur.derived_from]
-            seen.add(cur.id)
-        out[cid] = cur.id
+            cur = by_id[root]
+            seen.add(root)
+        out[cid] = root
     return out
 
 

@@ -353,7 +353,7 @@ def series_to_claims(
         inc = v - prev_value
         if inc < 0:
             raise DataError(
-                f"the series decreases on {d} ({prev_value:g} -> {v:g}): it is not "
+                f"the series decreases on {d} ({prev_value:.15g} -> {v:.15g}): it is not "
                 "cumulative; fix the record or import the increments as claims yourself"
             )
         if inc > 0:
@@ -370,8 +370,8 @@ def series_to_claims(
                     source=source,
                     attributed_to=attributed_to,
                     document=document,
-                    notes=f"increment of the cumulative series: {v:g} on {d} minus "
-                    f"{prev_value:g} on {window_start - dt.timedelta(days=1)}",
+                    notes=f"increment of the cumulative series: {v:.15g} on {d} minus "
+                    f"{prev_value:.15g} on {window_start - dt.timedelta(days=1)}",
                 )
             )
             window_start = d + dt.timedelta(days=1)

@@ -1,0 +1,47 @@
+"""Shared test set-up: hypothesis profiles and paths to the example data.
+
+Hypothesis profiles
+-------------------
+``ci``
+    ``derandomize=True, deadline=None``: the same examples on every run, no flaky
+    timing failures on a slow runner. Loaded when the environment variable ``CI`` is
+    set (as CI services do, and as ``.ci/run`` does).
+``dev``
+    The default: random examples, ``deadline=None``.
+
+``HYPOTHESIS_PROFILE=name`` picks a profile explicitly.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import settings
+
+settings.register_profile("ci", derandomize=True, deadline=None)
+settings.register_profile("dev", deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+REPO = Path(__file__).resolve().parents[1]
+SERIES = Path("ua-general-staff") / "russia_losses_personnel.json"
+SHARED_DATA = Path("/work/shared/data")
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository root."""
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def personnel_series_path() -> Path:
+    """The Ukrainian General Staff's cumulative personnel-loss series (JSON).
+
+    The repository copy under ``data/`` when present, else the shared copy.
+    """
+    for base in (REPO / "data", SHARED_DATA):
+        if (base / SERIES).is_file():
+            return base / SERIES
+    pytest.skip(f"{SERIES} is neither under data/ nor under {SHARED_DATA}")

@@ -1,0 +1,208 @@
+"""Checks on data/claims.csv against the seed documents it was read from.
+
+Standard library only (csv, pathlib, re, datetime): these tests do not import `trends`,
+so they hold the data to account even while the package is being written.
+"""
+
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CLAIMS = REPO / "data" / "claims.csv"
+
+COLUMNS = [
+    "id", "quantity", "kind", "value", "per", "start", "end", "qualifier", "low", "high",
+    "published", "source", "attributed_to", "derived_from", "document", "quote", "notes",
+]
+KINDS = {"rate", "total", "target", "stock"}
+PERS = {"day", "week", "month", "quarter", "year"}
+# qualifier -> the phrase(s) a quote carrying it must contain
+HEDGE_PHRASES = {
+    "about": ["about"],
+    "approximately": ["approximately"],
+    "around": ["around"],
+    "roughly": ["roughly"],
+    "nearly": ["nearly"],
+    "almost": ["almost"],
+    "over": ["over"],
+    "more_than": ["more than"],
+    "at_least": ["at least"],
+    "up_to": ["up to"],
+    "as_many_as": ["as many as"],
+    "fewer_than": ["fewer than"],
+    "less_than": ["less than"],
+    "exact": [],
+}
+NUMBER_WORDS = {
+    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
+    8: "eight", 9: "nine", 10: "ten", 12: "twelve", 20: "twenty", 50: "fifty", 100: "hundred",
+}
+WORD_NUMBERS = {w: n for n, w in NUMBER_WORDS.items()}
+WORD_NUMBERS.update({"twice": 2, "double": 2, "triple": 3})
+
+
+def _read():
+    with CLAIMS.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+HEADER, ROWS = _read()
+BY_ID = {r["id"]: r for r in ROWS}
+
+
+def _ids(rows):
+    return [r["id"] or f"row{i + 2}" for i, r in enumerate(rows)]
+
+
+def _number(text):
+    return float(text.replace(",", ""))
+
+
+def renderings(value):
+    """Ways a document may write `value` (as lower-case strings)."""
+    v = _number(value)
+    out = set()
+    if v == int(v):
+        n = int(v)
+        out |= {f"{n:,}", str(n)}
+        for unit, word in ((1_000_000_000, "billion"), (1_000_000, "million"), (1_000, "thousand")):
+            if n % unit == 0:
+                k = n // unit
+                out |= {f"{k} {word}", f"{k:,} {word}"}
+                if k in NUMBER_WORDS:
+                    out.add(f"{NUMBER_WORDS[k]} {word}")
+                if k == 1:
+                    out.add(f"a {word}")
+        if n % 1000 == 0:
+            out.add(f"{n // 1000}k")
+    else:
+        out.add(str(v))
+    return out
+
+
+def value_in_quote(row, rows):
+    """True if the figure in `row`'s quote is consistent with its value.
+
+    Either the value itself is written in the quote (digits or words), or the quote says
+    "N times" and the value is N times the value of another claim read from the same document
+    (the derivation must then be explained in `notes`).
+    """
+    quote = row["quote"].lower()
+    for r in renderings(row["value"]):
+        if re.search(r"(?<![\d,.])" + re.escape(r) + r"(?![\d]|,\d)", quote):
+            return True
+    m = re.search(r"\b(\d+|[a-z]+) times\b|\b(twice|double|triple)\b", quote)
+    if m and "times" in row["notes"].lower() + " " + quote:
+        word = m.group(1) or m.group(2)
+        factor = int(word) if word.isdigit() else WORD_NUMBERS.get(word)
+        if factor:
+            bases = [
+                _number(o["value"]) for o in rows
+                if o is not row and o["document"] == row["document"]
+            ]
+            return any(abs(factor * b - _number(row["value"])) < 1e-9 for b in bases)
+    return False
+
+
+def test_header_is_exactly_the_v1_columns():
+    assert HEADER == COLUMNS
+
+
+def test_there_are_claims_from_every_seed_document():
+    seeds = {f"seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt")}
+    assert seeds, "no seed documents under seeds/"
+    assert {r["document"] for r in ROWS} == seeds
+
+
+def test_ids_are_unique_and_well_formed():
+    ids = [r["id"] for r in ROWS]
+    assert len(ids) == len(set(ids)), "duplicate ids"
+    for i in ids:
+        assert re.fullmatch(r"[A-Za-z0-9_.\-]+", i), i
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
+def test_document_and_quote_present(row):
+    assert row["document"].strip(), "empty document"
+    assert row["quote"].strip(), "empty quote"
+    assert "\n" not in row["quote"] and "\r" not in row["quote"], "quote spans lines"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
+def test_quote_is_verbatim_in_document(row):
+    path = REPO / row["document"]
+    assert path.is_file(), f"{row['document']} not found under {REPO}"
+    text = path.read_text(encoding="utf-8")
+    assert row["quote"] in text, f"quote of {row['id']} is not a substring of {row['document']}"
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r["derived_from"]],
+                         ids=_ids([r for r in ROWS if r["derived_from"]]))
+def test_derived_from_names_an_existing_claim(row):
+    root = BY_ID.get(row["derived_from"])
+    assert root is not None, f"{row['id']}: derived_from {row['derived_from']!r} is not an id"
+    assert root["id"] != row["id"], "a claim cannot derive from itself"
+    # a repeat repeats the same figure of the same thing
+    assert root["quantity"] == row["quantity"]
+    assert root["kind"] == row["kind"]
+    assert _number(root["value"]) == _number(row["value"])
+
+
+def test_derived_from_has_no_cycles():
+    for row in ROWS:
+        seen, cur = set(), row
+        while cur["derived_from"]:
+            assert cur["id"] not in seen, f"derived_from cycle through {cur['id']}"
+            seen.add(cur["id"])
+            cur = BY_ID[cur["derived_from"]]
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
+def test_quote_figure_matches_value(row):
+    assert value_in_quote(row, ROWS), (
+        f"{row['id']}: value {row['value']} not found in quote {row['quote']!r}"
+    )
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
+def test_qualifier_matches_quote(row):
+    q = row["qualifier"]
+    assert q == "" or q in HEDGE_PHRASES, f"unknown qualifier {q!r}"
+    quote = row["quote"].lower()
+    for phrase in HEDGE_PHRASES.get(q, []):
+        assert re.search(rf"\b{re.escape(phrase)}\b", quote), f"{q!r} but quote lacks {phrase!r}"
+
+
+@pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
+def test_kind_period_and_dates_are_consistent(row):
+    assert row["kind"] in KINDS
+    assert re.fullmatch(r"[a-z][a-z0-9_]*", row["quantity"]), row["quantity"]
+    assert _number(row["value"]) > 0
+    if row["kind"] == "rate":
+        assert row["per"] in PERS, "a rate needs per"
+    else:
+        assert row["per"] == "", "per is only for rates"
+    if row["kind"] in {"total", "target"}:
+        assert row["start"], "totals and targets need start"
+    end = dt.date.fromisoformat(row["end"])
+    if row["start"]:
+        assert dt.date.fromisoformat(row["start"]) <= end
+    if row["published"]:
+        dt.date.fromisoformat(row["published"])
+
+
+def test_value_check_can_fail():
+    """The value/quote check is not vacuous."""
+    row = dict(BY_ID["isw_weekly_2025"])
+    assert value_in_quote(row, ROWS)
+    row["value"] = "80000"
+    assert not value_in_quote(row, ROWS)
+    row = dict(BY_ID["russia_ammo_2024"])
+    assert value_in_quote(row, ROWS)
+    row["value"] = "2000000"
+    assert not value_in_quote(row, ROWS)

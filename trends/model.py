@@ -1,0 +1,1081 @@
+"""The latent daily-rate model: claims about window totals -> a posterior over the rate.
+
+Model
+-----
+On a grid of whole days ``t = 0..T-1`` the log daily rate ``x_t`` follows a Gaussian
+Markov prior: a random walk (``local_level``: flat extrapolation), an integrated random
+walk (``local_linear_trend``: the smooth local linear trend, whose slope wanders), or a
+single level (``constant``). Claim ``i`` is evidence about the log of the total over its
+window ``W_i``::
+
+    y_i = log sum_{t in W_i} exp(x_t) + e_i,   e_i ~ t_nu(0, sqrt(s_i^2 + tau^2))
+
+``s_i`` comes from the hedge table (the claim's range read as a 90% interval), ``tau``
+is the discrepancy between sources, estimated, and the Student-t (``nu = 4``) lets one
+wild claim stand out instead of dragging the rest. The smoothness ``sigma`` and ``tau``
+maximise the Laplace-approximated marginal likelihood times weak log-normal priors
+(type-II maximum a posteriori); with ``integrate=True`` (the default for sparse claims)
+the posterior mixes conditional fits over a small grid of ``(sigma, tau)`` weighted by
+their marginal posterior, so the intervals carry the uncertainty about the smoothness.
+
+Computation
+-----------
+Gauss-Newton on ``x`` (IRLS weights for the Student-t). A window total is linear in
+the cumulative variable ``u_t = sum_{s<=t} c_s x_s`` (``c`` the current rate), so in
+``u`` every claim touches two entries and the prior stays banded: the normal equations
+are sparse whatever the windows, and one sparse LU serves the step, the
+log-determinant and the posterior samples. Cost grows about linearly in days and
+claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import scipy.sparse as sp
+from scipy.optimize import minimize
+from scipy.sparse.linalg import splu
+from scipy.special import gammaln, ndtri
+
+from .errors import ConflictWarning, DataError, SparseDataWarning
+from .claims import Claim, as_of, independent
+from .observe import Observation, observations
+from .rng import as_generator
+
+__all__ = [
+    "fit",
+    "MODELS",
+    "QUANTILES",
+    "RateModel",
+    "RateFit",
+    "Estimate",
+    "FitSummary",
+]
+
+MODELS: tuple[str, ...] = ("local_level", "local_linear_trend", "constant")
+#: The quantile levels every table reports, as column names ``q05 ... q95``.
+QUANTILES: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+
+_LEVEL_SD = 3.0  # prior sd of the log rate on the first day (a factor of 20 either way)
+_SLOPE_SD = 0.005  # prior sd of the initial log-rate slope, per day (local_linear_trend)
+# Prior medians of the smoothness, per model: a 90-day change of the log rate of about
+# 0.2 (local level) or a slope change of about 0.1 per year (linear trend).
+_SIGMA0 = {"local_level": 0.02, "local_linear_trend": 3e-4}
+_SIGMA_LOG_SD = 1.0
+_TAU0 = 0.05
+_TAU_LOG_SD = 1.5
+_NU = 4.0
+
+
+def qcol(q: float) -> str:
+    """Column name of a quantile level: 0.05 -> ``q05``."""
+    return f"q{round(q * 100):02d}"
+
+
+@dataclass(frozen=True)
+class _Data:
+    """Observations on the day grid (indices into the grid)."""
+
+    s: np.ndarray  # first day, int, shape (n,)
+    e: np.ndarray  # last day, int, shape (n,)
+    y: np.ndarray  # log centre
+    v: np.ndarray  # hedge variance on the log scale
+    ids: tuple[str, ...]
+
+
+@dataclass
+class _Cond:
+    """A converged conditional fit at fixed hyperparameters (internal, mutable)."""
+
+    x: np.ndarray
+    logpost: float  # log p(y|theta) + log p(theta), Laplace
+    loglik: float  # log p(y|theta), Laplace
+    w: np.ndarray  # IRLS weights at the mode
+    factor: object = None  # (lu, FD, E, c) for sampling
+
+
+@dataclass(frozen=True)
+class RateModel:
+    """Settings of the latent daily-rate model (no data; :meth:`fit` returns a result).
+
+    Parameters
+    ----------
+    kind : str
+        ``local_level``, ``local_linear_trend`` or ``constant``.
+    nu : float
+        Degrees of freedom of the Student-t discrepancy (``inf`` for Gaussian).
+    n_samples : int
+        Posterior sample paths kept for intervals.
+    integrate : bool or None
+        Average over the smoothness/discrepancy posterior instead of plugging in its
+        mode; None decides by the number of claims (on below 100).
+    sigma : float, optional
+        Fix the smoothness (log-rate sd per day, or per day squared for the trend).
+    tau : float, optional
+        Fix the discrepancy (log scale).
+    """
+
+    kind: str = "local_level"
+    nu: float = _NU
+    n_samples: int = 2000
+    integrate: bool | None = None
+    sigma: float | None = None
+    tau: float | None = None
+
+    def __post_init__(self):
+        if self.kind not in MODELS:
+            raise DataError(f"unknown model {self.kind!r}; use one of {', '.join(MODELS)}")
+        if self.n_samples < 10:
+            raise DataError("n_samples must be at least 10")
+
+    def fit(
+        self,
+        observations: Sequence[Observation],
+        *,
+        start: dt.date | None = None,
+        end: dt.date | None = None,
+        rng=None,
+        quantity: str | None = None,
+        set_aside: dict[str, list[str]] | None = None,
+    ) -> RateFit:
+        """Fit to observations and draw posterior sample paths.
+
+        Parameters
+        ----------
+        observations : sequence of Observation
+            From :func:`trends.observe.observations` (one quantity).
+        start, end : datetime.date, optional
+            Widen the day grid to cover them (a forecast horizon, or earlier days).
+        rng : None, int or numpy.random.Generator
+            Seed of the sample paths.
+
+        Returns
+        -------
+        RateFit
+
+        Raises
+        ------
+        DataError
+            With no observations.
+        """
+        obs = list(observations)
+        if not obs:
+            raise DataError(
+                f"no rate or total claims{' for ' + quantity if quantity else ''} to fit"
+            )
+        quantity = quantity or obs[0].quantity
+        order = sorted(range(len(obs)), key=lambda i: (obs[i].start, obs[i].end, obs[i].claim_id))
+        obs = [obs[i] for i in order]  # the fit must not depend on input order
+        origin = min([o.start for o in obs] + ([start] if start else []))
+        last = max([o.end for o in obs] + ([end] if end else []))
+        T = (last - origin).days + 1
+        o0 = origin.toordinal()
+        data = _Data(
+            s=np.array([o.start.toordinal() - o0 for o in obs], dtype=np.int64),
+            e=np.array([o.end.toordinal() - o0 for o in obs], dtype=np.int64),
+            y=np.array([o.log_center for o in obs]),
+            v=np.array([o.log_sd**2 for o in obs]),
+            ids=tuple(o.claim_id for o in obs),
+        )
+        gen = as_generator(rng)
+        caught: list[str] = []
+        engine = _Engine(self, data, T)
+        theta_hat, conds, weights, hyper_sd = engine.run()
+        samples, counts = engine.sample(conds, weights, self.n_samples, gen)
+        best = conds[0]
+        sigma = math.exp(theta_hat[0]) if self.kind != "constant" else 0.0
+        tau = math.exp(theta_hat[-1])
+        fit = RateFit(
+            model=self,
+            quantity=quantity,
+            origin=origin,
+            n_days=T,
+            observations=tuple(obs),
+            x_mode=best.x,
+            log_samples=samples,
+            sigma=sigma,
+            tau=tau,
+            log_evidence=best.loglik,
+            weights_irls=best.w,
+            hyper_sd=hyper_sd,
+            n_modal=int(counts[0]),
+            set_aside=dict(set_aside or {}),
+            notes=tuple(caught),
+        )
+        fit._warn()
+        return fit
+
+
+def fit(
+    claims: Sequence[Claim],
+    quantity: str,
+    *,
+    model: str | RateModel = "local_level",
+    as_of_date: dt.date | None = None,
+    start: dt.date | None = None,
+    until: dt.date | None = None,
+    rng=None,
+    hedges=None,
+) -> RateFit:
+    """Fit the daily rate of ``quantity`` from claims.
+
+    Parameters
+    ----------
+    claims : sequence of Claim
+        Any claims; those about ``quantity`` are used, repeats counted once, targets
+        and stocks set aside (listed in ``RateFit.set_aside``).
+    quantity : str
+    model : str or RateModel
+        A model name (see :data:`MODELS`) or settings.
+    as_of_date : datetime.date, optional
+        Use only claims published on or before it.
+    start, until : datetime.date, optional
+        Widen the day grid back to ``start`` and forward to ``until`` (a forecast).
+        The grid also covers the windows of the quantity's targets.
+    rng : None, int or numpy.random.Generator
+        Seed of the posterior sample paths.
+
+    Returns
+    -------
+    RateFit
+
+    Raises
+    ------
+    DataError
+        When no rate or total claim about ``quantity`` is public by ``as_of_date``.
+    """
+    spec = model if isinstance(model, RateModel) else RateModel(kind=model)
+    obs, aside = observations(claims, quantity, as_of_date=as_of_date, hedges=hedges)
+    if not obs:
+        known = sorted({c.quantity for c in claims})
+        raise DataError(
+            f"no rate or total claims about {quantity!r}"
+            + (f" published by {as_of_date}" if as_of_date else "")
+            + (f" (set aside: {aside})" if aside else "")
+            + f"; quantities in the claims: {', '.join(known) or 'none'}"
+        )
+    targets = [
+        c
+        for c in independent(as_of(claims, as_of_date))
+        if c.quantity == quantity and c.kind == "target"
+    ]
+    lows = [c.window[0] for c in targets] + ([start] if start else [])
+    highs = [c.window[1] for c in targets] + ([until] if until else [])
+    lo, hi = min(lows, default=None), max(highs, default=None)
+    return spec.fit(obs, start=lo, end=hi, rng=rng, quantity=quantity, set_aside=aside)
+
+
+class _Engine:
+    """The numerics of one fit: hyperparameter search, conditional modes, samples."""
+
+    def __init__(self, model: RateModel, data: _Data, T: int):
+        self.m = model
+        self.d = data
+        self.T = T
+        n = len(data.y)
+        self.n = n
+        rates = data.y - np.log(data.e - data.s + 1)
+        self.m0 = float(np.median(rates))
+        self.x_warm = np.full(T, self.m0)
+        # Which earlier day each window subtracts (-1: from the grid start).
+        self.sm1 = data.s - 1
+        self.has_prev = self.sm1 >= 0
+
+    # ---- priors -------------------------------------------------------------------
+    def prior_diagonals(self, sigma: float) -> tuple[list[np.ndarray], float]:
+        """Lower diagonals of F (prior ``||F x - f0||^2 / 2``) and ``log|det F|``.
+
+        ``f[l][i]`` is the entry ``F[i, i - l]`` (zero where ``i < l``).
+        """
+        T = self.T
+        if self.m.kind == "local_level":
+            f0 = np.full(T, 1.0 / sigma)
+            f0[0] = 1.0 / _LEVEL_SD
+            f1 = np.full(T, -1.0 / sigma)
+            f1[0] = 0.0
+            diags = [f0, f1]
+        else:
+            f0 = np.full(T, 1.0 / sigma)
+            f1 = np.full(T, -2.0 / sigma)
+            f2 = np.full(T, 1.0 / sigma)
+            f0[0] = 1.0 / _LEVEL_SD
+            f1[0] = 0.0
+            f2[:2] = 0.0
+            if T > 1:
+                f0[1] = 1.0 / _SLOPE_SD
+                f1[1] = -1.0 / _SLOPE_SD
+            diags = [f0, f1, f2]
+        return diags, float(np.sum(np.log(diags[0])))
+
+    def hyper_logprior(self, theta: np.ndarray) -> float:
+        lp = 0.0
+        if self.m.kind != "constant" and self.m.sigma is None:
+            lp += -0.5 * ((theta[0] - math.log(_SIGMA0[self.m.kind])) / _SIGMA_LOG_SD) ** 2
+        if self.m.tau is None:
+            lp += -0.5 * ((theta[-1] - math.log(_TAU0)) / _TAU_LOG_SD) ** 2
+        return lp
+
+    # ---- likelihood -----------------------------------------------------------------
+    def window_sums(self, values: np.ndarray) -> np.ndarray:
+        """Sum of ``values`` over each claim's window, shape (n,)."""
+        C = np.cumsum(values)
+        return C[self.d.e] - np.where(self.has_prev, C[np.maximum(self.sm1, 0)], 0.0)
+
+    def loglik_terms(self, r: np.ndarray, s2: np.ndarray) -> np.ndarray:
+        nu = self.m.nu
+        if math.isinf(nu):
+            return -0.5 * (np.log(2 * np.pi * s2) + r * r / s2)
+        return (
+            gammaln((nu + 1) / 2)
+            - gammaln(nu / 2)
+            - 0.5 * np.log(nu * np.pi * s2)
+            - (nu + 1) / 2 * np.log1p(r * r / (nu * s2))
+        )
+
+    def weights(self, r: np.ndarray, s2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Score weight (psi(r) / r) and curvature of each claim's log-likelihood.
+
+        The curvature of a Student-t turns negative far out; it is floored at a small
+        share of the score weight so the Newton matrix stays positive definite while
+        converging fast (IRLS alone converges only linearly).
+        """
+        nu = self.m.nu
+        if math.isinf(nu):
+            w = 1.0 / s2
+            return w, w
+        q = nu * s2 + r * r
+        w = (nu + 1) / q
+        curv = (nu + 1) * (nu * s2 - r * r) / (q * q)
+        return w, np.maximum(curv, 0.01 * w)
+
+    def objective(self, x, fd, s2):
+        """Negative log posterior of x (up to a constant) and the residuals."""
+        kappa = float(np.max(x))
+        eta = np.log(self.window_sums(np.exp(x - kappa))) + kappa
+        r = self.d.y - eta
+        pr = _band_matvec(fd, x)
+        pr[0] -= self.m0 / _LEVEL_SD
+        return 0.5 * float(pr @ pr) - float(np.sum(self.loglik_terms(r, s2))), r
+
+    def system(self, x, fd, s2):
+        """The Gauss-Newton system in u at x: H (as a :class:`_Sym`), rhs and parts."""
+        T, d = self.T, self.d
+        kappa = float(np.max(x))
+        c = np.exp(x - kappa)
+        S = self.window_sums(c)
+        r = d.y - (np.log(S) + kappa)
+        psi_w, w = self.weights(r, s2)
+        ax = self.window_sums(c * x) / S
+        wz = psi_w * r + w * ax  # Newton: score in the gradient, curvature in the matrix
+        g = 1.0 / S
+        # x = D u, D = diag(1/c) (I - shift): then a window sum is u_e - u_{s-1}, and
+        # the prior factor becomes G = F D, banded one wider than F.
+        m = [fl / np.concatenate([np.ones(l), c[: T - l]]) if l else fl / c
+             for l, fl in enumerate(fd)]  # fmt: skip
+        G = [m[0]] + [m[l] - m[l - 1] for l in range(1, len(m))] + [-m[-1]]
+        for l in range(1, len(G)):
+            G[l] = G[l].copy()
+            G[l][:l] = 0.0
+        band = _gram_upper(G)  # G^T G as upper diagonals band[k][j] = H[j, j + k]
+        rhs = np.zeros(T)
+        rhs[0] += G[0][0] * self.m0 / _LEVEL_SD
+        wg2 = w * g * g
+        pm = self.has_prev
+        rhs += np.bincount(d.e, weights=wz * g, minlength=T)
+        rhs -= np.bincount(self.sm1[pm], weights=(wz * g)[pm], minlength=T)
+        diag_add = np.bincount(d.e, weights=wg2, minlength=T) + np.bincount(
+            self.sm1[pm], weights=wg2[pm], minlength=T
+        )
+        H = _Sym(band, T)
+        H.add_diag(diag_add)
+        H.add_pairs(self.sm1[pm], d.e[pm], -wg2[pm])
+        return H, rhs, c, G, w, g, r
+
+    # ---- conditional mode -----------------------------------------------------------
+    def mode(self, sigma: float, tau: float, x0: np.ndarray, keep: bool = False) -> _Cond:
+        if self.m.kind == "constant":
+            return self._mode_constant(tau, keep)
+        fd, logdetF = self.prior_diagonals(sigma)
+        s2 = self.d.v + tau * tau
+        x = x0.copy()
+        J, r = self.objective(x, fd, s2)
+        for _ in range(100):
+            H, rhs, c, G, w, g, r = self.system(x, fd, s2)
+            fac = H.factor()
+            u = fac.solve(rhs)
+            x_new = u / c
+            x_new[1:] -= u[:-1] / c[1:]
+            step = x_new - x
+            t = 1.0
+            for _ in range(30):  # damped: halve until the objective does not rise
+                cand = x + t * step
+                J_new, r_new = self.objective(cand, fd, s2)
+                if J_new <= J + 1e-12 * abs(J) or t < 1e-6:
+                    break
+                t *= 0.5
+            dJ = J - J_new
+            x, J = cand, J_new
+            if float(np.max(np.abs(t * step))) < 1e-4 or 0 <= dJ < 1e-7 * (1 + abs(J)):
+                break
+        # Laplace evidence at the mode, with the curvature of the last linearisation.
+        H, rhs, c, G, w, g, r = self.system(x, fd, s2)
+        fac = H.factor()
+        logdetH_x = fac.logdet() + 2.0 * float(np.sum(np.log(c)))
+        J, r = self.objective(x, fd, s2)
+        loglik = -J + logdetF - 0.5 * logdetH_x
+        cond = _Cond(x=x, logpost=0.0, loglik=loglik, w=w)
+        if keep:
+            cond.factor = (fac, G, g, c)
+        return cond
+
+    def _mode_constant(self, tau: float, keep: bool) -> _Cond:
+        # x_t = theta for all t, so log window total = theta + log(days): linear.
+        s2 = self.d.v + tau * tau
+        logdays = np.log(self.d.e - self.d.s + 1)
+        theta = self.m0
+        prec0 = 1.0 / _LEVEL_SD**2
+        for _ in range(100):
+            r = self.d.y - logdays - theta
+            w = self.weights(r, s2)[0]
+            new = (prec0 * self.m0 + float(np.sum(w * (self.d.y - logdays)))) / (
+                prec0 + float(np.sum(w))
+            )
+            if abs(new - theta) < 1e-10:
+                theta = new
+                break
+            theta = new
+        r = self.d.y - logdays - theta
+        w = self.weights(r, s2)[1]
+        H = prec0 + float(np.sum(w))
+        loglik = (
+            float(np.sum(self.loglik_terms(r, s2)))
+            - 0.5 * prec0 * (theta - self.m0) ** 2
+            - math.log(_LEVEL_SD)
+            - 0.5 * math.log(H)
+        )
+        cond = _Cond(x=np.full(self.T, theta), loglik=loglik, logpost=0.0, w=w)
+        if keep:
+            cond.factor = H
+        return cond
+
+    # ---- hyperparameters ------------------------------------------------------------
+    def theta_to(self, theta: np.ndarray) -> tuple[float, float]:
+        if self.m.kind == "constant":
+            return 0.0, math.exp(theta[0])
+        return math.exp(theta[0]), math.exp(theta[1])
+
+    def free(self) -> list[int]:
+        """Indices of theta that are estimated (not fixed by the model settings)."""
+        if self.m.kind == "constant":
+            return [] if self.m.tau is not None else [0]
+        out = []
+        if self.m.sigma is None:
+            out.append(0)
+        if self.m.tau is None:
+            out.append(1)
+        return out
+
+    def neg_logpost(self, theta: np.ndarray) -> float:
+        sigma, tau = self.theta_to(theta)
+        cond = self.mode(sigma, tau, self.x_warm)
+        self.x_warm = cond.x
+        val = cond.loglik + self.hyper_logprior(theta)
+        return -val if math.isfinite(val) else 1e300
+
+    def run(self):
+        kind = self.m.kind
+        if kind == "constant":
+            theta0 = np.array([math.log(self.m.tau or _TAU0)])
+        else:
+            theta0 = np.array(
+                [math.log(self.m.sigma or _SIGMA0[kind]), math.log(self.m.tau or _TAU0)]
+            )
+        free = self.free()
+        theta_hat = theta0.copy()
+        hyper_sd = np.zeros(len(theta0))
+        if free:
+
+            def f(sub):
+                th = theta0.copy()
+                th[free] = sub
+                return self.neg_logpost(th)
+
+            start = theta0[free]
+            simplex = np.vstack([start] + [start + 0.7 * np.eye(len(free))[j] for j in range(len(free))])
+            res = minimize(
+                f,
+                start,
+                method="Nelder-Mead",
+                options={"xatol": 0.02, "fatol": 0.01, "maxfev": 200, "initial_simplex": simplex},
+            )
+            theta_hat[free] = res.x
+            # Curvature of the hyper-posterior (finite differences) for its spread.
+            f_hat = f(res.x)
+            h = 0.1
+            for j, k in enumerate(free):
+                step = np.zeros(len(free))
+                step[j] = h
+                d2 = (f(res.x + step) - 2 * f_hat + f(res.x - step)) / h**2
+                hyper_sd[k] = 1.0 / math.sqrt(d2) if d2 > 1e-8 else 3.0
+            hyper_sd = np.minimum(hyper_sd, 3.0)
+        integrate = self.m.integrate
+        if integrate is None:
+            integrate = self.n < 100
+        points = [theta_hat]
+        if integrate and free:
+            # A small grid over the hyper-posterior (its marginal sds along each free
+            # axis); weights are posterior density ratios (INLA's grid strategy).
+            offsets = [-1.5, 0.0, 1.5]
+            grid = np.array(np.meshgrid(*[offsets] * len(free))).reshape(len(free), -1).T
+            points = []
+            for z in grid:
+                th = theta_hat.copy()
+                th[free] = th[free] + z * hyper_sd[free]
+                points.append(th)
+            points.sort(key=lambda th: float(np.sum((th - theta_hat) ** 2)))
+        conds, logw = [], []
+        x_start = self.x_warm.copy()
+        for th in points:
+            sigma, tau = self.theta_to(th)
+            cond = self.mode(sigma, tau, x_start, keep=True)
+            conds.append(cond)
+            logw.append(cond.loglik + self.hyper_logprior(th))
+        logw = np.array(logw)
+        weights = np.exp(logw - logw.max())
+        weights /= weights.sum()
+        return theta_hat, conds, weights, hyper_sd
+
+    # ---- sampling -------------------------------------------------------------------
+    def sample(self, conds, weights, n: int, gen: np.random.Generator) -> np.ndarray:
+        """Posterior sample paths of the log rate, shape (n, T)."""
+        counts = _allocate(weights, n)
+        if counts[0] < min(n, 200):  # residual diagnostics need draws of the modal fit
+            counts[0] = min(n, 200)
+            rest = n - counts[0]
+            counts[1:] = _allocate(weights[1:] / weights[1:].sum(), rest) if rest else 0
+        out = np.empty((n, self.T))
+        row = 0
+        for cond, k in zip(conds, counts, strict=True):
+            if k == 0:
+                continue
+            if self.m.kind == "constant":
+                H = cond.factor
+                out[row : row + k] = cond.x[0] + gen.standard_normal((k, 1)) / math.sqrt(H)
+            else:
+                fac, G, g, c = cond.factor
+                xi1 = gen.standard_normal((self.T, k))
+                xi2 = gen.standard_normal((self.n, k)) * (np.sqrt(cond.w) * g)[:, None]
+                b = _band_rmatvec(G, xi1)
+                pm = self.has_prev
+                np.add.at(b, self.d.e, xi2)
+                np.add.at(b, self.sm1[pm], -xi2[pm])
+                du = fac.solve(b)
+                dx = du / c[:, None]
+                dx[1:] -= du[:-1] / c[1:, None]
+                out[row : row + k] = (cond.x[:, None] + dx).T
+            row += k
+        return out, counts
+
+
+def _allocate(weights: np.ndarray, n: int) -> np.ndarray:
+    """Split ``n`` draws over mixture components by weight (largest remainders)."""
+    raw = weights * n
+    counts = np.floor(raw).astype(int)
+    short = n - counts.sum()
+    if short:
+        counts[np.argsort(-(raw - counts), kind="stable")[:short]] += 1
+    return counts
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """A posterior total over a window.
+
+    Attributes
+    ----------
+    quantity : str
+    start, end : datetime.date
+        Inclusive window.
+    mean : float
+        Posterior mean of the total (count).
+    quantiles : dict
+        Level (0.05 ... 0.95) -> total.
+    samples : numpy.ndarray
+        Shape (n_samples,): posterior draws of the total.
+    """
+
+    quantity: str
+    start: dt.date
+    end: dt.date
+    mean: float
+    quantiles: dict[float, float]
+    samples: np.ndarray = field(repr=False)
+
+    def p_at_least(self, target: float) -> float:
+        """Posterior probability that the total reaches ``target``."""
+        return float(np.mean(self.samples >= target))
+
+    def interval(self, level: float = 0.9) -> tuple[float, float]:
+        """Central interval of the total at ``level``."""
+        a = (1 - level) / 2
+        lo, hi = np.quantile(self.samples, [a, 1 - a])
+        return float(lo), float(hi)
+
+    def __str__(self) -> str:
+        lo, hi = self.quantiles[0.05], self.quantiles[0.95]
+        return (
+            f"{self.quantity} from {self.start} to {self.end}: about {self.quantiles[0.5]:,.0f}"
+            f" (90% interval {lo:,.0f} to {hi:,.0f}; mean {self.mean:,.0f})"
+        )
+
+
+@dataclass(frozen=True)
+class RateFit:
+    """A fitted latent daily rate: the posterior, with tables and sample paths.
+
+    Use :meth:`rate` and :meth:`total` for estimates, :meth:`sample` for paths,
+    :meth:`residuals` and :attr:`conflicts` for the claims, :meth:`summary` for a report.
+    """
+
+    model: RateModel
+    quantity: str
+    origin: dt.date
+    n_days: int
+    observations: tuple[Observation, ...]
+    x_mode: np.ndarray = field(repr=False)
+    log_samples: np.ndarray = field(repr=False)
+    sigma: float
+    tau: float
+    log_evidence: float
+    weights_irls: np.ndarray = field(repr=False)
+    hyper_sd: np.ndarray = field(repr=False)
+    n_modal: int = 0
+    set_aside: dict[str, list[str]] = field(default_factory=dict)
+    notes: tuple[str, ...] = ()
+
+    # ---- grid -----------------------------------------------------------------------
+    @property
+    def end(self) -> dt.date:
+        """Last day of the grid."""
+        return self.origin + dt.timedelta(days=self.n_days - 1)
+
+    @property
+    def dates(self) -> list[dt.date]:
+        """Every day of the grid."""
+        return [self.origin + dt.timedelta(days=i) for i in range(self.n_days)]
+
+    def _index(self, d: dt.date, what: str) -> int:
+        i = (d - self.origin).days
+        if not 0 <= i < self.n_days:
+            raise DataError(
+                f"{what} {d} is outside the fitted days {self.origin}..{self.end}; "
+                "fit again with start/end (CLI: --until) covering it"
+            )
+        return i
+
+    @cached_property
+    def _daily(self) -> np.ndarray:
+        return np.exp(self.log_samples)
+
+    @cached_property
+    def _cum(self) -> np.ndarray:
+        c = np.zeros((self.log_samples.shape[0], self.n_days + 1))
+        np.cumsum(self._daily, axis=1, out=c[:, 1:])
+        return c
+
+    # ---- estimates --------------------------------------------------------------------
+    def rate(self, dates=None, per: str = "day"):
+        """The daily rate with posterior mean and quantiles.
+
+        Parameters
+        ----------
+        dates : sequence of datetime.date, optional
+            Defaults to every day of the grid.
+        per : str
+            Express the rate per ``day``, ``week``, ``month``, ``quarter`` or ``year``
+            (mean lengths).
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``date``; columns ``mean, q05, q25, q50, q75, q95`` (count per ``per``).
+        """
+        import pandas as pd
+
+        from .units import MEAN_PERIOD_DAYS
+
+        dates = self.dates if dates is None else [_as_date(d) for d in dates]
+        idx = np.array([self._index(d, "date") for d in dates], dtype=int)
+        scale = float(MEAN_PERIOD_DAYS[per])
+        draws = self._daily[:, idx] * scale
+        table = {"mean": draws.mean(axis=0)}
+        qs = np.quantile(draws, QUANTILES, axis=0)
+        for q, row in zip(QUANTILES, qs, strict=True):
+            table[qcol(q)] = row
+        return pd.DataFrame(table, index=pd.Index(dates, name="date"))
+
+    def cumulative(self, start: dt.date | None = None, dates=None):
+        """Cumulative total from ``start`` (default: the grid's first day) to each date.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``date``; columns ``mean, q05 ... q95`` (count).
+        """
+        import pandas as pd
+
+        start = self.origin if start is None else _as_date(start)
+        i0 = self._index(start, "start")
+        dates = self.dates[i0:] if dates is None else [_as_date(d) for d in dates]
+        idx = np.array([self._index(d, "date") for d in dates], dtype=int)
+        draws = self._cum[:, idx + 1] - self._cum[:, [i0]]
+        table = {"mean": draws.mean(axis=0)}
+        for q, row in zip(QUANTILES, np.quantile(draws, QUANTILES, axis=0), strict=True):
+            table[qcol(q)] = row
+        return pd.DataFrame(table, index=pd.Index(dates, name="date"))
+
+    def total(self, start, end) -> Estimate:
+        """The total over ``start..end`` (inclusive).
+
+        Returns
+        -------
+        Estimate
+            Mean, quantiles and draws of the count over the window.
+        """
+        start, end = _as_date(start), _as_date(end)
+        if end < start:
+            raise DataError(f"the window ends ({end}) before it starts ({start})")
+        i, j = self._index(start, "start"), self._index(end, "end")
+        draws = self._cum[:, j + 1] - self._cum[:, i]
+        qs = np.quantile(draws, QUANTILES)
+        return Estimate(
+            quantity=self.quantity,
+            start=start,
+            end=end,
+            mean=float(draws.mean()),
+            quantiles={q: float(v) for q, v in zip(QUANTILES, qs, strict=True)},
+            samples=draws,
+        )
+
+    def sample(self, n: int | None = None, rng=None) -> np.ndarray:
+        """Posterior sample paths of the daily rate, shape (n, n_days), counts per day.
+
+        With ``n`` larger than the stored draws, paths are resampled with ``rng``.
+        """
+        daily = self._daily
+        if n is None or n == daily.shape[0]:
+            return daily.copy()
+        gen = as_generator(rng)
+        pick = gen.choice(daily.shape[0], size=n, replace=n > daily.shape[0])
+        return daily[pick]
+
+    # ---- diagnostics ------------------------------------------------------------------
+    @cached_property
+    def _residuals(self):
+        import pandas as pd
+
+        obs = self.observations
+        s = np.array([(o.start - self.origin).days for o in obs])
+        e = np.array([(o.end - self.origin).days for o in obs])
+        y = np.array([o.log_center for o in obs])
+        v = np.array([o.log_sd**2 for o in obs])
+        # Leverage algebra holds within one Gaussian: use the draws at the modal
+        # hyperparameters (the first block), not the mixture over them.
+        cum = self._cum[: max(self.n_modal, 2)]
+        log_tot = np.log(cum[:, e + 1] - cum[:, s])
+        fitted = log_tot.mean(axis=0)
+        post_var = log_tot.var(axis=0)
+        s2 = v + self.tau**2
+        # Leave-one-out predictive residual from the working Gaussian: the leverage
+        # h = post_var * w says how much the claim moved its own fit.
+        h = np.clip(post_var * self.weights_irls, 0.0, 0.95)
+        loo = (y - fitted) / (1 - h)
+        var_loo = post_var / (1 - h)
+        z = loo / np.sqrt(s2 + var_loo)
+        n = len(obs)
+        threshold = max(2.5, float(_norm_ppf(1 - 0.05 / (2 * n))))
+        table = pd.DataFrame(
+            {
+                "id": [o.claim_id for o in obs],
+                "start": [o.start for o in obs],
+                "end": [o.end for o in obs],
+                "days": [o.days for o in obs],
+                "claimed": [o.total_mid for o in obs],
+                "claimed_low": [o.total_low for o in obs],
+                "claimed_high": [o.total_high for o in obs],
+                "fitted": np.exp(fitted),
+                "ratio": np.exp(y - fitted),
+                "z": z,
+                "weight": self.weights_irls * s2,
+                "conflict": np.abs(z) > threshold,
+            }
+        )
+        return table, threshold
+
+    def residuals(self):
+        """Per-claim fit: claimed vs fitted window total and the standardised residual.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Columns ``id, start, end, days, claimed, claimed_low, claimed_high, fitted,
+            ratio`` (claimed centre / fitted), ``z`` (leave-one-out standardised
+            residual on the log scale), ``weight`` (1 = full weight; the Student-t
+            discrepancy down-weights claims far from the rest) and ``conflict``.
+        """
+        return self._residuals[0].copy()
+
+    @property
+    def conflicts(self) -> list[str]:
+        """Ids of the claims that pull against the rest (|z| above the threshold)."""
+        table = self._residuals[0]
+        return list(table.loc[table["conflict"], "id"])
+
+    def compare(self):
+        """Model comparison on the same claims: log evidence of each variant.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index model name; columns ``log_evidence``, ``delta`` (vs the best),
+            ``weight`` (posterior model probability under equal prior odds),
+            ``sigma``, ``tau``.
+        """
+        import pandas as pd
+
+        rows = {}
+        for kind in MODELS:
+            if kind == self.model.kind:
+                f = self
+            else:
+                spec = RateModel(kind=kind, nu=self.model.nu, n_samples=10, integrate=False)
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    f = spec.fit(self.observations, start=self.origin, end=self.end, rng=0)
+            rows[kind] = {"log_evidence": f.log_evidence, "sigma": f.sigma, "tau": f.tau}
+        table = pd.DataFrame.from_dict(rows, orient="index")
+        table.index.name = "model"
+        best = table["log_evidence"].max()
+        table["delta"] = table["log_evidence"] - best
+        w = np.exp(table["delta"])
+        table["weight"] = w / w.sum()
+        return table[["log_evidence", "delta", "weight", "sigma", "tau"]]
+
+    def summary(self, compare: bool = True) -> FitSummary:
+        """A readable account of the fit (``str()``, ``_repr_html_``, ``.table``)."""
+        return FitSummary(self, self.compare() if compare else None)
+
+    def _warn(self) -> None:
+        n = len(self.observations)
+        ids = ", ".join(o.claim_id for o in self.observations)
+        if n < 3:
+            warnings.warn(
+                f"{self.quantity}: only {n} claim{'s' if n > 1 else ''} ({ids}); the "
+                "smoothness and discrepancy come from their priors and the intervals "
+                "are wide on purpose",
+                SparseDataWarning,
+                stacklevel=3,
+            )
+        bad = self.conflicts
+        if bad:
+            table = self._residuals[0].set_index("id")
+            shown = ", ".join(f"{i} (z = {table.loc[i, 'z']:+.1f})" for i in bad[:10])
+            more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
+            warnings.warn(
+                f"{self.quantity}: claims in conflict with the rest: {shown}{more}; "
+                "they are down-weighted and the discrepancy term widens the intervals",
+                ConflictWarning,
+                stacklevel=3,
+            )
+
+
+@dataclass(frozen=True)
+class FitSummary:
+    """The summary of a :class:`RateFit`: text via ``str``, HTML, and tables."""
+
+    fit: RateFit
+    models: object = None  # pandas.DataFrame or None
+
+    @property
+    def table(self):
+        """Per-claim residual table (:meth:`RateFit.residuals`)."""
+        return self.fit.residuals()
+
+    def __str__(self) -> str:
+        f = self.fit
+        lines = [
+            f"trends fit: {f.quantity}, model {f.model.kind}",
+            f"days {f.origin} .. {f.end} ({f.n_days}); claims fitted: {len(f.observations)}",
+            f"smoothness sigma = {f.sigma:.3g}  discrepancy tau = {f.tau:.3g}  "
+            f"log evidence = {f.log_evidence:.2f}",
+        ]
+        for reason, ids in f.set_aside.items():
+            lines.append(f"not fitted ({reason}): {', '.join(ids)}")
+        if self.models is not None:
+            lines.append("")
+            lines.append("model comparison (log evidence; weight = posterior probability):")
+            for name, row in self.models.iterrows():
+                mark = "*" if name == f.model.kind else " "
+                lines.append(
+                    f" {mark} {name:<20} {row['log_evidence']:>10.2f} {row['delta']:>8.2f} "
+                    f"{row['weight']:>6.2f}"
+                )
+        res = f.residuals()
+        lines.append("")
+        lines.append("claims (claimed vs fitted window total; z = standardised residual):")
+        show = res if len(res) <= 25 else res.reindex(
+            res["z"].abs().sort_values(ascending=False).index[:25]
+        )
+        for _, r in show.iterrows():
+            flag = "  CONFLICT" if r["conflict"] else ""
+            lines.append(
+                f"  {r['id']:<28} {r['start']}..{r['end']} claimed {r['claimed']:>12,.0f} "
+                f"fitted {r['fitted']:>12,.0f}  z {r['z']:+5.1f}{flag}"
+            )
+        if len(res) > 25:
+            lines.append(f"  ... {len(res) - 25} more claims (the 25 largest |z| shown)")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        import html
+
+        return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _as_date(d) -> dt.date:
+    if isinstance(d, dt.datetime):
+        return d.date()
+    if isinstance(d, dt.date):
+        return d
+    if hasattr(d, "date"):
+        return d.date()
+    return dt.date.fromisoformat(str(d))
+
+
+def _norm_ppf(p: float) -> float:
+    return float(ndtri(p))
+
+
+def _band_matvec(lower: list[np.ndarray], x: np.ndarray) -> np.ndarray:
+    """``F @ x`` for F given by lower diagonals ``lower[l][i] = F[i, i - l]``."""
+    out = lower[0] * x
+    for l in range(1, len(lower)):
+        out[l:] += lower[l][l:] * x[:-l]
+    return out
+
+
+def _band_rmatvec(lower: list[np.ndarray], xi: np.ndarray) -> np.ndarray:
+    """``G.T @ xi`` for G given by lower diagonals; xi shape (T,) or (T, k)."""
+    lead = lower[0][:, None] if xi.ndim == 2 else lower[0]
+    out = lead * xi
+    for l in range(1, len(lower)):
+        gl = lower[l][l:, None] if xi.ndim == 2 else lower[l][l:]
+        out[:-l] += gl * xi[l:]
+    return out
+
+
+def _gram_upper(lower: list[np.ndarray]) -> list[np.ndarray]:
+    """Upper diagonals of ``G.T @ G``: ``out[k][j] = (G.T G)[j, j + k]`` (zero-padded)."""
+    B = len(lower) - 1
+    T = lower[0].shape[0]
+    out = []
+    for k in range(B + 1):
+        h = np.zeros(T)
+        for l in range(k, B + 1):
+            # rows i = j + l: G[i, j] = lower[l][i], G[i, j + k] = lower[l - k][i]
+            h[: T - l] += lower[l][l:] * lower[l - k][l:]
+        out.append(h)
+    return out
+
+
+class _Sym:
+    """A symmetric positive definite matrix: a band plus scattered entries."""
+
+    MAX_BAND = 64
+
+    def __init__(self, band: list[np.ndarray], T: int):
+        self.band = [b.copy() for b in band]
+        self.T = T
+        self.extra_i = np.empty(0, dtype=np.int64)
+        self.extra_j = np.empty(0, dtype=np.int64)
+        self.extra_v = np.empty(0)
+
+    def add_diag(self, v: np.ndarray) -> None:
+        self.band[0] += v
+
+    def add_pairs(self, i: np.ndarray, j: np.ndarray, v: np.ndarray) -> None:
+        """Add ``v`` at (i, j) and (j, i), i < j."""
+        k = j - i
+        inband = k < len(self.band)
+        for kk in np.unique(k[inband]):
+            sel = inband & (k == kk)
+            self.band[kk] += np.bincount(i[sel], weights=v[sel], minlength=self.T)
+        out = ~inband
+        if out.any():
+            kmax = int(k[out].max())
+            if kmax <= self.MAX_BAND:
+                self.band += [np.zeros(self.T) for _ in range(kmax + 1 - len(self.band))]
+                for kk in np.unique(k[out]):
+                    sel = out & (k == kk)
+                    self.band[kk] += np.bincount(i[sel], weights=v[sel], minlength=self.T)
+            else:
+                self.extra_i, self.extra_j, self.extra_v = i[out], j[out], v[out]
+
+    def factor(self):
+        if self.extra_v.size == 0:
+            return _BandFactor(self.band, self.T)
+        return _SparseFactor(self)
+
+
+class _BandFactor:
+    """Banded Cholesky (LAPACK pbtrf) of a :class:`_Sym` with no scattered entries."""
+
+    def __init__(self, band, T):
+        from scipy.linalg import cholesky_banded
+
+        u = len(band) - 1
+        ab = np.zeros((u + 1, T))
+        for k, h in enumerate(band):
+            ab[u - k, k:] = h[: T - k]
+        self.cb = cholesky_banded(ab, lower=False, check_finite=False)
+
+    def solve(self, b):
+        from scipy.linalg import cho_solve_banded
+
+        return cho_solve_banded((self.cb, False), b, check_finite=False)
+
+    def logdet(self) -> float:
+        return 2.0 * float(np.sum(np.log(self.cb[-1])))
+
+
+class _SparseFactor:
+    """Sparse LU (SuperLU, symmetric mode) for windows longer than the band."""
+
+    def __init__(self, sym: _Sym):
+        T = sym.T
+        rows, cols, vals = [], [], []
+        for k, h in enumerate(sym.band):
+            j = np.arange(T - k)
+            rows += [j, j + k] if k else [j]
+            cols += [j + k, j] if k else [j]
+            vals += [h[: T - k], h[: T - k]] if k else [h]
+        rows += [sym.extra_i, sym.extra_j]
+        cols += [sym.extra_j, sym.extra_i]
+        vals += [sym.extra_v, sym.extra_v]
+        H = sp.csc_matrix(
+            (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(T, T)
+        )
+        self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                       options={"SymmetricMode": True})  # fmt: skip
+
+    def solve(self, b):
+        return self.lu.solve(np.asfortranarray(b))
+
+    def logdet(self) -> float:
+        return float(np.sum(np.log(np.abs(self.lu.U.diagonal()))))
