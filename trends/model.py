@@ -39,6 +39,7 @@ from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg.lapack import dpbtrf, dpbtrs
 from scipy.optimize import minimize
 from scipy.sparse.linalg import splu
 from scipy.special import gammaln, ndtri
@@ -123,7 +124,7 @@ class RateModel:
 
     kind: str = "local_level"
     nu: float = _NU
-    n_samples: int = 2000
+    n_samples: int = 1000
     integrate: bool | None = None
     sigma: float | None = None
     tau: float | None = None
@@ -282,6 +283,7 @@ class _Engine:
         self.n = n
         rates = data.y - np.log(data.e - data.s + 1)
         self.m0 = float(np.median(rates))
+        self.nu = model.nu
         self.x_warm = np.full(T, self.m0)
         # Which earlier day each window subtracts (-1: from the grid start).
         self.sm1 = data.s - 1
@@ -328,7 +330,7 @@ class _Engine:
         return C[self.d.e] - np.where(self.has_prev, C[np.maximum(self.sm1, 0)], 0.0)
 
     def loglik_terms(self, r: np.ndarray, s2: np.ndarray) -> np.ndarray:
-        nu = self.m.nu
+        nu = self.nu
         if math.isinf(nu):
             return -0.5 * (np.log(2 * np.pi * s2) + r * r / s2)
         return (
@@ -345,7 +347,7 @@ class _Engine:
         share of the score weight so the Newton matrix stays positive definite while
         converging fast (IRLS alone converges only linearly).
         """
-        nu = self.m.nu
+        nu = self.nu
         if math.isinf(nu):
             w = 1.0 / s2
             return w, w
@@ -506,15 +508,17 @@ class _Engine:
                 th[free] = sub
                 return self.neg_logpost(th)
 
-            start = theta0[free]
-            simplex = np.vstack([start] + [start + 0.7 * np.eye(len(free))[j] for j in range(len(free))])
-            res = minimize(
-                f,
-                start,
-                method="Nelder-Mead",
-                options={"xatol": 0.02, "fatol": 0.01, "maxfev": 200, "initial_simplex": simplex},
-            )
+            def search(start, spread):
+                simplex = np.vstack([start, start + spread * np.eye(len(free))])
+                opts = {"xatol": 0.03, "fatol": 0.01, "maxfev": 200, "initial_simplex": simplex}
+                return minimize(f, start, method="Nelder-Mead", options=opts)
+
+            res = search(theta0[free], 0.7)
             theta_hat[free] = res.x
+        integrate = self.m.integrate
+        if integrate is None:
+            integrate = self.n < 100
+        if free and integrate:
             # Curvature of the hyper-posterior (finite differences) for its spread.
             f_hat = f(res.x)
             h = 0.1
@@ -524,9 +528,6 @@ class _Engine:
                 d2 = (f(res.x + step) - 2 * f_hat + f(res.x - step)) / h**2
                 hyper_sd[k] = 1.0 / math.sqrt(d2) if d2 > 1e-8 else 3.0
             hyper_sd = np.minimum(hyper_sd, 3.0)
-        integrate = self.m.integrate
-        if integrate is None:
-            integrate = self.n < 100
         points = [theta_hat]
         if integrate and free:
             # A small grid over the hyper-posterior (its marginal sds along each free
@@ -552,6 +553,18 @@ class _Engine:
         return theta_hat, conds, weights, hyper_sd
 
     # ---- sampling -------------------------------------------------------------------
+    def E_pattern(self):
+        """Sparse (n x T) matrix with +1 at each window's end, -1 the day before its start."""
+        pm = self.has_prev
+        rows = np.arange(self.n)
+        return sp.csr_matrix(
+            (
+                np.concatenate([np.ones(self.n), -np.ones(int(pm.sum()))]),
+                (np.concatenate([rows, rows[pm]]), np.concatenate([self.d.e, self.sm1[pm]])),
+            ),
+            shape=(self.n, self.T),
+        )
+
     def sample(self, conds, weights, n: int, gen: np.random.Generator) -> np.ndarray:
         """Posterior sample paths of the log rate, shape (n, T)."""
         counts = _allocate(weights, n)
@@ -572,9 +585,7 @@ class _Engine:
                 xi1 = gen.standard_normal((self.T, k))
                 xi2 = gen.standard_normal((self.n, k)) * (np.sqrt(cond.w) * g)[:, None]
                 b = _band_rmatvec(G, xi1)
-                pm = self.has_prev
-                np.add.at(b, self.d.e, xi2)
-                np.add.at(b, self.sm1[pm], -xi2[pm])
+                b += self.E_pattern().T @ xi2
                 du = fac.solve(b)
                 dx = du / c[:, None]
                 dx[1:] -= du[:-1] / c[1:, None]
@@ -1037,18 +1048,19 @@ class _BandFactor:
     """Banded Cholesky (LAPACK pbtrf) of a :class:`_Sym` with no scattered entries."""
 
     def __init__(self, band, T):
-        from scipy.linalg import cholesky_banded
-
         u = len(band) - 1
-        ab = np.zeros((u + 1, T))
+        ab = np.zeros((u + 1, T), order="F")
         for k, h in enumerate(band):
             ab[u - k, k:] = h[: T - k]
-        self.cb = cholesky_banded(ab, lower=False, check_finite=False)
+        self.cb, info = dpbtrf(ab, lower=0, overwrite_ab=1)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"banded Cholesky failed (info={info})")
 
     def solve(self, b):
-        from scipy.linalg import cho_solve_banded
-
-        return cho_solve_banded((self.cb, False), b, check_finite=False)
+        x, info = dpbtrs(self.cb, b, lower=0)
+        if info != 0:
+            raise np.linalg.LinAlgError(f"banded solve failed (info={info})")
+        return x
 
     def logdet(self) -> float:
         return 2.0 * float(np.sum(np.log(self.cb[-1])))
