@@ -1,0 +1,583 @@
+"""Stock-flow projections (trends.stockflow): assumptions files, the model, scenarios."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import warnings
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from trends.claims import read_claims
+from trends.errors import AssumptionsError, DataError, TrendsError
+from trends.stockflow import (
+    ASSUMPTIONS,
+    FLOWS,
+    STOCKS,
+    VARIABLES,
+    parse_assumptions,
+    project,
+    read_assumptions,
+    simulate,
+    target_attainment,
+)
+
+D = dt.date
+START = D(2025, 1, 1)
+
+FIXED = """\
+[projection]
+start = 2025-01-01
+recruits = "recruits"
+casualties = "casualties"
+
+[assumption.killed_missing_captured_share]
+dist = "fixed"
+value = 0.3
+source = "test"
+
+[assumption.wounded_return_share]
+dist = "fixed"
+value = 0.6
+source = "test"
+
+[assumption.return_delay_days]
+dist = "fixed"
+value = 3
+source = "test"
+
+[assumption.held_back_share]
+dist = "fixed"
+value = 0.1
+source = "test"
+
+[assumption.starting_reserve]
+dist = "fixed"
+value = 1000
+source = "test"
+
+[scenario.recruitment_slows]
+recruits = { multiply = 0.8, from = 2025-01-05 }
+"""
+
+
+class StubFit:
+    """Stands in for a RateFit: fixed daily paths from ``origin``."""
+
+    def __init__(self, paths, origin):
+        self.paths = np.atleast_2d(np.asarray(paths, dtype=np.float64))
+        self.origin = origin
+        self.n_days = self.paths.shape[1]
+
+    def sample(self, n=None, rng=None):
+        assert n is None
+        return self.paths.copy()
+
+
+def reference(r, ce, lead, k, rho, D_, h, R0):
+    """The stock-flow arithmetic as a plain loop over days, written from the spec."""
+
+    def cas(t):  # casualties on day t (negative: before the start)
+        return float(ce[lead + t])
+
+    W = sum((1 - k) * cas(s) for s in range(-D_, 0))
+    W0, R, F, A = W, R0, 0.0, 0.0
+    out = {v: [] for v in VARIABLES}
+    for t in range(len(r)):
+        back = cas(t - D_)
+        ret = rho * (1 - k) * back
+        inv = (1 - rho) * (1 - k) * back
+        irr = k * cas(t) + inv
+        P = F + (1 - h) * r[t] - cas(t) + ret
+        F = min(P, 0.0)
+        R = R + h * r[t] + max(P, 0.0)
+        W = W + (1 - k) * cas(t) - ret - inv
+        A = A + irr
+        for name, v in (
+            ("recruits", r[t]),
+            ("casualties", cas(t)),
+            ("irrecoverable", irr),
+            ("returns", ret),
+            ("net_force_change", r[t] - irr),
+            ("reserve", R),
+            ("front", F),
+            ("recovering", W),
+            ("attrition", A),
+        ):
+            out[name].append(float(v))
+    return out, R0, W0
+
+
+def stub_fits(rng, days, lead, n_paths=1, level=(1000.0, 1200.0)):
+    """Recruit and casualty stubs with wiggly positive paths over start-lead..start+days-1."""
+    g = np.random.default_rng(rng)
+    t = np.arange(days + lead)
+    rec = level[0] * (1 + 0.5 * np.sin(t / 5.0 + g.uniform(0, 6, (n_paths, 1))))
+    rec *= g.uniform(0.5, 1.5, (n_paths, days + lead))
+    cas = level[1] * (1 + 0.5 * np.cos(t / 7.0 + g.uniform(0, 6, (n_paths, 1))))
+    cas *= g.uniform(0.5, 1.5, (n_paths, days + lead))
+    origin = START - dt.timedelta(days=lead)
+    return {"recruits": StubFit(rec, origin), "casualties": StubFit(cas, origin)}
+
+
+@pytest.fixture(scope="module")
+def shipped(repo_root):
+    return read_assumptions(repo_root / "data" / "assumptions.toml")
+
+
+@pytest.fixture(scope="module")
+def claims(repo_root):
+    return read_claims(repo_root / "data" / "claims.csv")
+
+
+def check_identities(p, scenario, rtol):
+    """R + F + W + A - (R0 + W0) = cumulative recruits; F <= 0; R >= R0 (every path)."""
+    R = p.paths("reserve", scenario).astype(np.float64)
+    F = p.paths("front", scenario).astype(np.float64)
+    W = p.paths("recovering", scenario).astype(np.float64)
+    A = p.paths("attrition", scenario).astype(np.float64)
+    R0, W0 = p.initial("reserve", scenario), p.initial("recovering", scenario)
+    cum_r = p.paths("recruits", scenario, cumulative=True).astype(np.float64)
+    lhs = R + F + W + A - (R0 + W0)[:, None]
+    scale = np.maximum(np.abs(cum_r), 1.0) + np.abs(R) + np.abs(F) + np.abs(W) + np.abs(A)
+    assert np.all(np.abs(lhs - cum_r) <= rtol * scale)
+    assert np.all(F <= 0.0)
+    assert np.all(R >= R0[:, None] * (1 - rtol))
+
+
+# ---------------------------------------------------------------------------------
+# the model against the arithmetic
+# ---------------------------------------------------------------------------------
+
+
+def test_fixed_assumptions_equal_the_deterministic_arithmetic():
+    a = parse_assumptions(FIXED)
+    until = START + dt.timedelta(days=59)
+    fits = stub_fits(1, 60, 3)
+    p = project([], a, until, draws=7, seed=3, fits=fits, dtype=np.float64)
+    r = fits["recruits"].paths[0, 3:]
+    ce = fits["casualties"].paths[0]
+    want, R0, W0 = reference(r, ce, 3, 0.3, 0.6, 3, 0.1, 1000.0)
+    for v in VARIABLES:
+        got = p.paths(v)
+        assert got.shape == (7, 60)
+        np.testing.assert_allclose(got, np.tile(want[v], (7, 1)), rtol=1e-9, atol=1e-6)
+    np.testing.assert_allclose(p.initial("reserve"), R0)
+    np.testing.assert_allclose(p.initial("recovering"), W0, rtol=1e-12)
+    # the values at `until` kept by the run agree with the paths
+    for v in STOCKS:
+        np.testing.assert_allclose(p.at_until(v), want[v][-1], rtol=1e-9)
+
+
+def test_scenario_multiplier_applies_from_its_date():
+    a = parse_assumptions(FIXED)
+    fits = stub_fits(2, 30, 3)
+    p = project(
+        [],
+        a,
+        START + dt.timedelta(days=29),
+        scenarios=["recruitment_slows"],
+        draws=2,
+        seed=0,
+        fits=fits,
+        dtype=np.float64,
+    )
+    base = p.paths("recruits")
+    slow = p.paths("recruits", "recruitment_slows")
+    np.testing.assert_allclose(slow[:, :4], base[:, :4])
+    np.testing.assert_allclose(slow[:, 4:], 0.8 * base[:, 4:])
+    r = 0.8 * fits["recruits"].paths[0, 3:]
+    r[:4] /= 0.8
+    want, _, _ = reference(r, fits["casualties"].paths[0], 3, 0.3, 0.6, 3, 0.1, 1000.0)
+    np.testing.assert_allclose(
+        p.paths("reserve", "recruitment_slows")[0], want["reserve"], rtol=1e-9
+    )
+
+
+def test_simulate_matches_the_loop_draw_by_draw():
+    g = np.random.default_rng(5)
+    n, T, lead = 6, 40, 8
+    r = g.uniform(0, 100, (n, T))
+    ce = g.uniform(0, 120, (n, lead + T))
+    k, rho, h = g.uniform(0, 1, n), g.uniform(0, 1, n), g.uniform(0, 1, n)
+    Dd = g.integers(0, lead + 1, n)
+    R0 = g.uniform(0, 500, n)
+    out = simulate(r, ce, killed_share=k, return_share=rho, delay=Dd, held_back=h, reserve0=R0)
+    for i in range(n):
+        want, R0i, W0i = reference(r[i], ce[i], lead, k[i], rho[i], int(Dd[i]), h[i], R0[i])
+        for v in VARIABLES:
+            np.testing.assert_allclose(out[v][i], want[v], rtol=1e-9, atol=1e-9)
+        assert out["initial_recovering"][i] == pytest.approx(W0i, rel=1e-12, abs=1e-12)
+
+
+def test_conservation_on_every_path_every_scenario(shipped):
+    until = START + dt.timedelta(days=399)
+    fits = stub_fits(7, 400, shipped.max_delay(list(shipped.scenarios)), n_paths=50)
+    p = project(
+        [], shipped, until, scenarios="all", draws=300, seed=11, fits=fits, dtype=np.float64
+    )
+    assert p.scenarios[0] == "baseline" and len(p.scenarios) == 1 + len(shipped.scenarios)
+    for s in p.scenarios:
+        check_identities(p, s, 1e-9)
+    # float32 storage keeps them to float32 precision
+    p32 = project([], shipped, until, draws=300, seed=11, fits=fits)
+    assert p32.paths("reserve").dtype == np.float32
+    check_identities(p32, "baseline", 1e-6)
+
+
+# ---------------------------------------------------------------------------------
+# monotonicity (the Lindley recursion)
+# ---------------------------------------------------------------------------------
+
+flows = hnp.arrays(
+    np.float64,
+    st.integers(1, 30),
+    elements=st.floats(0, 1e4, allow_nan=False, allow_infinity=False),
+)
+shares = st.floats(0, 1, allow_nan=False)
+
+
+@st.composite
+def model_inputs(draw):
+    r = draw(flows)
+    T = len(r)
+    lead = draw(st.integers(0, 8))
+    ce = draw(
+        hnp.arrays(
+            np.float64, lead + T, elements=st.floats(0, 1e4, allow_nan=False, allow_infinity=False)
+        )
+    )
+    params = {
+        "killed_share": draw(shares),
+        "return_share": draw(shares),
+        "delay": draw(st.integers(0, lead)),
+        "held_back": draw(shares),
+        "reserve0": draw(st.floats(0, 1e5, allow_nan=False)),
+    }
+    return r, ce, lead, params
+
+
+def _tol(r, ce):
+    return 1e-9 * (1.0 + float(np.sum(r) + np.sum(ce)))
+
+
+@settings(max_examples=60)
+@given(model_inputs(), st.data())
+def test_more_recruits_never_shrink_the_reserve(inputs, data):
+    r, ce, lead, params = inputs
+    extra = data.draw(hnp.arrays(np.float64, len(r), elements=st.floats(0, 1e4)))
+    a = simulate(r[None], ce[None], lead=lead, variables=("reserve",), **params)["reserve"]
+    b = simulate((r + extra)[None], ce[None], lead=lead, variables=("reserve",), **params)
+    assert np.all(b["reserve"] >= a - _tol(r + extra, ce))
+
+
+@settings(max_examples=60)
+@given(model_inputs(), st.data())
+def test_more_losses_never_grow_the_reserve(inputs, data):
+    r, ce, lead, params = inputs
+    extra = data.draw(hnp.arrays(np.float64, len(r), elements=st.floats(0, 1e4)))
+    more = ce.copy()
+    more[lead:] += extra  # casualties on projected days
+    a = simulate(r[None], ce[None], lead=lead, variables=("reserve",), **params)["reserve"]
+    b = simulate(r[None], more[None], lead=lead, variables=("reserve",), **params)
+    assert np.all(b["reserve"] <= a + _tol(r, more))
+
+
+@settings(max_examples=60)
+@given(model_inputs(), shares)
+def test_holding_back_more_never_shrinks_the_reserve(inputs, h2):
+    r, ce, lead, params = inputs
+    lo, hi = sorted((params["held_back"], h2))
+    kw = dict(lead=lead, variables=("reserve",))
+    a = simulate(r[None], ce[None], **kw, **{**params, "held_back": lo})
+    b = simulate(r[None], ce[None], **kw, **{**params, "held_back": hi})
+    assert np.all(b["reserve"] >= a["reserve"] - _tol(r, ce))
+
+
+@settings(max_examples=40)
+@given(model_inputs())
+def test_identities_hold_for_any_flows(inputs):
+    r, ce, lead, params = inputs
+    out = simulate(r[None], ce[None], lead=lead, **params)
+    lhs = out["reserve"] + out["front"] + out["recovering"] + out["attrition"]
+    lhs -= out["initial_reserve"][:, None] + out["initial_recovering"][:, None]
+    np.testing.assert_allclose(lhs, np.cumsum(r)[None], rtol=1e-9, atol=_tol(r, ce))
+    assert np.all(out["front"] <= 0)
+    assert np.all(out["reserve"] >= params["reserve0"])
+
+
+# ---------------------------------------------------------------------------------
+# seeds and scenarios
+# ---------------------------------------------------------------------------------
+
+
+def test_seeded_runs_reproduce_and_seeds_differ(shipped):
+    until = START + dt.timedelta(days=199)
+    fits = stub_fits(3, 200, shipped.max_delay(), n_paths=40)
+    kw = dict(draws=500, fits=fits)
+    a = project([], shipped, until, seed=42, **kw)
+    b = project([], shipped, until, seed=42, **kw)
+    c = project([], shipped, until, seed=43, **kw)
+    assert a.seed == 42
+    for v in ("reserve", "attrition", "recruits"):
+        assert np.array_equal(a.paths(v), b.paths(v))
+        assert not np.array_equal(a.paths(v), c.paths(v))
+    assert np.array_equal(a.draws_of("held_back_share"), b.draws_of("held_back_share"))
+
+
+def test_scenarios_with_common_random_numbers(shipped):
+    until = D(2026, 12, 31)
+    lead = shipped.max_delay(list(shipped.scenarios))
+    fits = stub_fits(9, (until - START).days + 1, lead, n_paths=30, level=(1000.0, 1600.0))
+    p = project([], shipped, until, scenarios="all", draws=400, seed=1, fits=fits)
+    base = p.paths("reserve")
+    slow = p.paths("reserve", "recruitment_slows")
+    assert np.all(slow <= base)  # every path, every day
+    assert np.all(slow[:, :365] == base[:, :365])  # nothing changes before 2026
+    assert np.mean(slow[:, -1] < base[:, -1]) > 0.5
+    assert np.all(p.paths("attrition", "losses_rise") >= p.paths("attrition"))
+    assert np.all(p.paths("reserve", "losses_rise") <= base)
+    assert np.all(p.paths("reserve", "more_held_back") >= base)
+    # the assumption draws of an unchanged assumption are the baseline's
+    assert np.array_equal(
+        p.draws_of("killed_missing_captured_share", "more_held_back"),
+        p.draws_of("killed_missing_captured_share"),
+    )
+    assert np.all(p.draws_of("held_back_share", "more_held_back") >= p.draws_of("held_back_share"))
+
+
+def test_unknown_scenario_is_named(shipped):
+    fits = stub_fits(1, 10, shipped.max_delay())
+    with pytest.raises(AssumptionsError, match="recruitment_slows"):
+        project(
+            [],
+            shipped,
+            START + dt.timedelta(days=9),
+            scenarios=["recruitment_slow"],
+            draws=5,
+            fits=fits,
+        )
+
+
+# ---------------------------------------------------------------------------------
+# tables, crossings, targets
+# ---------------------------------------------------------------------------------
+
+
+def test_tables_and_queries(shipped):
+    until = START + dt.timedelta(days=99)
+    fits = stub_fits(4, 100, shipped.max_delay(list(shipped.scenarios)), n_paths=20)
+    p = project([], shipped, until, scenarios="all", draws=1000, seed=2, fits=fits)
+    q = p.quantiles("reserve")
+    assert list(q.columns) == ["mean", "q05", "q25", "q50", "q75", "q95"]
+    assert q.index.name == "date" and q.index[0] == START and q.index[-1] == until
+    paths = p.paths("reserve").astype(np.float64)
+    np.testing.assert_allclose(q["q50"], np.quantile(paths, 0.5, axis=0), rtol=1e-6)
+    np.testing.assert_allclose(q["mean"], paths.mean(axis=0), rtol=1e-6)
+    assert np.all(np.diff(q[["q05", "q25", "q50", "q75", "q95"]].to_numpy(), axis=1) >= 0)
+    cum = p.quantiles("recruits", cumulative=True)
+    assert np.all(np.diff(cum["q50"]) > 0)
+    with pytest.raises(DataError, match="stock"):
+        p.quantiles("reserve", cumulative=True)
+    with pytest.raises(DataError, match="did you mean 'reserve'"):
+        p.paths("reserv")
+
+    t = p.table(variables=("reserve", "attrition"))
+    assert list(t.columns) == [
+        "scenario",
+        "variable",
+        "date",
+        "mean",
+        "q05",
+        "q25",
+        "q50",
+        "q75",
+        "q95",
+    ]
+    assert len(t) == 2 * len(p.scenarios) * 100
+    full = p.table(dates=[until])
+    assert set(full["variable"]) == set(VARIABLES) and len(full) == 9 * len(p.scenarios)
+
+    thr = float(np.median(paths[:, 50]))
+    assert p.p_above("reserve", thr, START + dt.timedelta(days=50)) == pytest.approx(
+        np.mean(paths[:, 50] >= thr)
+    )
+    assert p.p_above("reserve", thr, until) == pytest.approx(np.mean(paths[:, -1] >= thr))
+
+    att = p.paths("attrition").astype(np.float64)
+    cross = p.crossing_date("attrition", float(np.median(att[:, -1])))
+    assert 0.45 < cross.p_cross < 0.55  # attrition rises: about half reach the final median
+    first = cross.quantiles[0.05]
+    assert first is not None and first < until
+    assert cross.quantiles[0.95] is None  # the rest do not cross by `until`
+    i = (first - START).days
+    assert np.mean(att[:, i] >= cross.threshold) >= 0.05 > np.mean(att[:, i - 1] >= cross.threshold)
+    assert "attrition above" in str(cross)
+
+    text = str(p.summary())
+    for word in ("reserve", "attrition", "recruitment_slows", "seed 2", "held_back_share"):
+        assert word in text
+    assert not re.search(r"[+-]0 \(-0", text)
+    tab = p.summary().table
+    assert set(tab["scenario"]) == set(p.scenarios)
+
+
+def test_target_attainment_with_a_stub_total():
+    from trends.claims import Claim
+    from trends.model import Estimate
+
+    class Totals:
+        def total(self, start, end):
+            s = np.arange(1000.0) * 1000
+            return Estimate(
+                "recruits",
+                start,
+                end,
+                float(s.mean()),
+                {q: float(np.quantile(s, q)) for q in (0.05, 0.25, 0.5, 0.75, 0.95)},
+                s,
+            )
+
+    c = Claim(
+        id="t",
+        quantity="recruits",
+        kind="target",
+        value=400_000,
+        end=D(2023, 12, 31),
+        start=D(2023, 1, 1),
+        qualifier="as_many_as",
+    )
+    out = target_attainment(Totals(), c)
+    assert out["p_reach"] == pytest.approx(0.6)
+    assert out["start"] == D(2023, 1, 1) and out["target"] == 400_000
+    assert {"mean", "q05", "q50", "q95"} <= set(out)
+
+
+# ---------------------------------------------------------------------------------
+# errors
+# ---------------------------------------------------------------------------------
+
+
+def _line_of(text, needle):
+    return next(i for i, line in enumerate(text.splitlines(), 1) if needle in line)
+
+
+def _problem(tmp_path, text):
+    path = tmp_path / "a.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(AssumptionsError) as e:
+        read_assumptions(path)
+    assert isinstance(e.value, TrendsError) and isinstance(e.value, ValueError)
+    assert str(path) in str(e.value)
+    return str(e.value)
+
+
+def test_shipped_assumptions_parse(shipped):
+    assert set(shipped.distributions) == set(ASSUMPTIONS)
+    assert shipped.start == START
+    assert all(d.source for d in shipped.distributions.values())
+    assert {"recruitment_slows", "losses_rise", "more_held_back"} <= set(shipped.scenarios)
+
+
+def test_unknown_key_named_with_line_and_suggestion(tmp_path):
+    text = FIXED.replace('value = 0.1\nsource = "test"', 'value = 0.1\nsorce = "test"')
+    msg = _problem(tmp_path, text)
+    assert f"line {_line_of(text, 'sorce')}, key 'assumption.held_back_share.sorce'" in msg
+    assert "did you mean 'source'" in msg
+    # the missing source is reported in the same error
+    assert "assumption.held_back_share.source': required key is missing" in msg
+
+
+def test_probability_outside_0_1(tmp_path):
+    text = FIXED.replace("value = 0.6", "value = 1.3")
+    msg = _problem(tmp_path, text)
+    line = _line_of(text, "value = 1.3")
+    assert f"line {line}, key 'assumption.wounded_return_share.value'" in msg
+    assert "not a probability" in msg
+
+
+def test_low_above_high(tmp_path):
+    text = FIXED.replace('dist = "fixed"\nvalue = 1000', 'dist = "uniform"\nlow = 5000\nhigh = 100')
+    msg = _problem(tmp_path, text)
+    assert f"line {_line_of(text, 'low = 5000')}, key 'assumption.starting_reserve.low'" in msg
+    assert "above high" in msg
+
+
+def test_missing_key(tmp_path):
+    text = FIXED.replace('dist = "fixed"\nvalue = 1000', 'dist = "uniform"\nlow = 0')
+    msg = _problem(tmp_path, text)
+    line = _line_of(text, "[assumption.starting_reserve]")
+    assert f"line {line}, key 'assumption.starting_reserve.high': required key is missing" in msg
+    text2 = FIXED.replace('casualties = "casualties"\n', "")
+    msg2 = _problem(tmp_path, text2)
+    assert f"line {_line_of(text2, '[projection]')}, key 'projection.casualties'" in msg2
+
+
+def test_every_error_at_once(tmp_path):
+    text = (
+        FIXED.replace('value = 0.3\nsource = "test"', 'value = 0.3\nsource = "test"\nmode = 1')
+        .replace('dist = "fixed"\nvalue = 3', 'dist = "gamma"\nvalue = 3')
+        .replace("from = 2025-01-05", 'from = "2025-02-30"')
+        .replace("recruits = { multiply", "recruitz = { multiply")
+        .replace("start = 2025-01-01", 'start = "01/01/2025"')
+    )
+    msg = _problem(tmp_path, text)
+    assert "4 errors" in msg  # the misspelt field hides its bad date
+    assert f"line {_line_of(text, 'mode = 1')}" in msg and "not a parameter of fixed" in msg
+    assert "unknown dist 'gamma'" in msg
+    assert "unknown scenario field 'recruitz'" in msg and "did you mean 'recruits'" in msg
+    assert f"line {_line_of(text, 'start =')}, key 'projection.start'" in msg
+    text2 = FIXED.replace("from = 2025-01-05", 'from = "2025-02-30"')
+    msg2 = _problem(tmp_path, text2)
+    assert "scenario.recruitment_slows.recruits.from" in msg2 and "not a real date" in msg2
+    text3 = FIXED.replace("from = 2025-01-05", "from = 2024-12-01")
+    assert "before the projection start" in _problem(tmp_path, text3)
+
+
+def test_invalid_toml_and_unknown_assumption(tmp_path):
+    assert "not valid TOML" in _problem(tmp_path, FIXED + "\n[[[")
+    text = FIXED.replace("[assumption.held_back_share]", "[assumption.held_back_shares]")
+    msg = _problem(tmp_path, text)
+    assert "unknown assumption 'held_back_shares'" in msg
+    assert "did you mean 'held_back_share'" in msg
+    assert "assumption.held_back_share': required assumption is missing" in msg
+
+
+def test_quantity_without_claims_is_named(claims, shipped):
+    no_casualties = [c for c in claims if c.quantity != "casualties"]
+    with pytest.raises(DataError, match="'casualties'"):
+        project(no_casualties, shipped, D(2026, 12, 31), draws=10)
+
+
+def test_fits_must_cover_the_lead_days(shipped):
+    fits = stub_fits(1, 30, 0)  # casualties only from the start: no days before it
+    with pytest.raises(DataError, match="casualties fit"):
+        project([], shipped, START + dt.timedelta(days=29), draws=5, fits=fits)
+    with pytest.raises(DataError, match="before the projection start"):
+        project([], shipped, D(2024, 1, 1), draws=5, fits=fits)
+
+
+# ---------------------------------------------------------------------------------
+# the shipped data, end to end
+# ---------------------------------------------------------------------------------
+
+
+def test_shipped_data_end_to_end(claims, shipped):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # sparse-data warnings of the two fits
+        p = project(claims, shipped, D(2026, 12, 31), scenarios="all", draws=2000, seed=0)
+    assert p.fits["recruits"].origin <= START - dt.timedelta(days=p.lead)
+    for s in p.scenarios:
+        check_identities(p, s, 1e-5)
+    ids = [t["id"] for t in p.targets]
+    assert ids == ["kremlin_target_2023"]
+    t = p.targets[0]
+    assert 0.0 < t["p_reach"] < 1.0 and t["q05"] < 400_000 < t["q95"]
+    assert p.p_target(next(c for c in claims if c.id == "kremlin_target_2023")) == t
+    text = str(p.summary())
+    assert "kremlin_target_2023" in text and "P = " in text
+    assert set(FLOWS) | set(STOCKS) == set(p.variables)
