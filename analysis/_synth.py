@@ -31,6 +31,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import sys
 from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
@@ -343,5 +344,8 @@ def parallel_map(func: Callable, items: Sequence | Iterable, processes: int | No
 
     for var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
         os.environ.setdefault(var, "1")  # inherited by the spawned workers
-    with mp.get_context("spawn").Pool(processes) as pool:
+    # Spawned workers re-import the main script; one read from stdin cannot be, so fork.
+    main_file = getattr(sys.modules.get("__main__"), "__file__", None)
+    method = "spawn" if main_file is None or os.path.isfile(main_file) else "fork"
+    with mp.get_context(method).Pool(processes) as pool:
         return pool.map(func, items, chunksize=1)

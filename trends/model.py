@@ -177,11 +177,18 @@ class RateModel:
         last = max([o.end for o in obs] + ([end] if end else []))
         T = (last - origin).days + 1
         o0 = origin.toordinal()
+        # Work on log figures centred on their median daily rate: scaling every figure
+        # by k then changes nothing inside the engine (exact scale equivariance).
+        shift = float(
+            np.median([o.log_center - math.log(o.days) for o in obs])
+        )
         data = _Data(
             s=np.array([o.start.toordinal() - o0 for o in obs], dtype=np.int64),
             e=np.array([o.end.toordinal() - o0 for o in obs], dtype=np.int64),
-            y=np.array([o.log_center for o in obs]),
-            v=np.array([o.log_sd**2 for o in obs]),
+            # Rounded to 1e-9 so a rescaled problem is bit-identical inside the engine
+            # (the optimisers' tolerances would otherwise amplify last-bit noise).
+            y=np.round(np.array([o.log_center for o in obs]) - shift, 9),
+            v=np.round(np.array([o.log_sd for o in obs]), 9) ** 2,
             ids=tuple(o.claim_id for o in obs),
         )
         gen = as_generator(rng)
@@ -198,8 +205,8 @@ class RateModel:
             origin=origin,
             n_days=T,
             observations=tuple(obs),
-            x_mode=best.x,
-            log_samples=samples,
+            x_mode=best.x + shift,
+            log_samples=samples + shift,
             sigma=sigma,
             tau=tau,
             log_evidence=best.loglik,
@@ -359,11 +366,14 @@ class _Engine:
     def objective(self, x, fd, s2):
         """Negative log posterior of x (up to a constant) and the residuals."""
         kappa = float(np.max(x))
-        eta = np.log(self.window_sums(np.exp(x - kappa))) + kappa
-        r = self.d.y - eta
-        pr = _band_matvec(fd, x)
-        pr[0] -= self.m0 / _LEVEL_SD
-        return 0.5 * float(pr @ pr) - float(np.sum(self.loglik_terms(r, s2))), r
+        # A trial step can be wild (the line search then halves it): let it score +inf.
+        with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
+            eta = np.log(self.window_sums(np.exp(x - kappa))) + kappa
+            r = self.d.y - eta
+            pr = _band_matvec(fd, x)
+            pr[0] -= self.m0 / _LEVEL_SD
+            J = 0.5 * float(pr @ pr) - float(np.sum(self.loglik_terms(r, s2)))
+        return (J if math.isfinite(J) else math.inf), r
 
     def system(self, x, fd, s2):
         """The Gauss-Newton system in u at x: H (as a :class:`_Sym`), rhs and parts."""
@@ -418,9 +428,11 @@ class _Engine:
             for _ in range(30):  # damped: halve until the objective does not rise
                 cand = x + t * step
                 J_new, r_new = self.objective(cand, fd, s2)
-                if J_new <= J + 1e-12 * abs(J) or t < 1e-6:
+                if J_new <= J + 1e-12 * abs(J) or (t < 1e-6 and math.isfinite(J_new)):
                     break
                 t *= 0.5
+            if not math.isfinite(J_new):
+                break  # no usable step from here: x is as good as it gets
             dJ = J - J_new
             x, J = cand, J_new
             if float(np.max(np.abs(t * step))) < 1e-4 or 0 <= dJ < 1e-7 * (1 + abs(J)):
@@ -535,11 +547,13 @@ class _Engine:
             offsets = [-1.5, 0.0, 1.5]
             grid = np.array(np.meshgrid(*[offsets] * len(free))).reshape(len(free), -1).T
             points = []
-            for z in grid:
+            # Order by the integer grid offsets (mode first), never by float distances:
+            # exact ties would let rounding noise permute the components.
+            grid = sorted(grid.tolist(), key=lambda z: (sum(v * v for v in z), z))
+            for z in np.array(grid):
                 th = theta_hat.copy()
                 th[free] = th[free] + z * hyper_sd[free]
                 points.append(th)
-            points.sort(key=lambda th: float(np.sum((th - theta_hat) ** 2)))
         conds, logw = [], []
         x_start = self.x_warm.copy()
         for th in points:
@@ -574,7 +588,10 @@ class _Engine:
             counts[1:] = _allocate(weights[1:] / weights[1:].sum(), rest) if rest else 0
         out = np.empty((n, self.T))
         row = 0
-        for cond, k in zip(conds, counts, strict=True):
+        # One stream per mixture component, so that a draw moving between components
+        # (weights change in the last digits) leaves every other component's draws alone.
+        streams = [np.random.default_rng(ss) for ss in gen.bit_generator.seed_seq.spawn(len(conds))]
+        for cond, k, gen in zip(conds, counts, streams, strict=True):
             if k == 0:
                 continue
             if self.m.kind == "constant":
@@ -823,7 +840,10 @@ class RateFit:
                 "fitted": np.exp(fitted),
                 "ratio": np.exp(y - fitted),
                 "z": z,
-                "weight": self.weights_irls * s2,
+                # Share of its full say the Student-t leaves the claim (1 on the fit).
+                "weight": self.model.nu * s2 / (self.model.nu * s2 + (y - fitted) ** 2)
+                if math.isfinite(self.model.nu)
+                else np.ones(n),
                 "conflict": np.abs(z) > threshold,
             }
         )
@@ -894,6 +914,20 @@ class RateFit:
                 stacklevel=3,
             )
         bad = self.conflicts
+        if not bad and self.tau > 0.5 and n >= 2:
+            # Sources so far apart that the discrepancy term absorbs them: no single
+            # claim stands out, but they cannot all be right.
+            table = self._residuals[0]
+            far = table.loc[np.abs(np.log(table["ratio"])) > 0.2, "id"].tolist() or list(
+                table["id"]
+            )
+            warnings.warn(
+                f"{self.quantity}: the claims disagree far beyond their hedges "
+                f"(discrepancy tau = {self.tau:.2f}, a factor of {math.exp(self.tau):.1f}): "
+                f"{', '.join(far[:10])}; the intervals are wide accordingly",
+                ConflictWarning,
+                stacklevel=3,
+            )
         if bad:
             table = self._residuals[0].set_index("id")
             shown = ", ".join(f"{i} (z = {table.loc[i, 'z']:+.1f})" for i in bad[:10])
@@ -998,7 +1032,7 @@ def _gram_upper(lower: list[np.ndarray]) -> list[np.ndarray]:
     out = []
     for k in range(B + 1):
         h = np.zeros(T)
-        for l in range(k, B + 1):
+        for l in range(k, min(B, T - 1) + 1):
             # rows i = j + l: G[i, j] = lower[l][i], G[i, j + k] = lower[l - k][i]
             h[: T - l] += lower[l][l:] * lower[l - k][l:]
         out.append(h)
@@ -1040,7 +1074,10 @@ class _Sym:
 
     def factor(self):
         if self.extra_v.size == 0:
-            return _BandFactor(self.band, self.T)
+            try:
+                return _BandFactor(self.band, self.T)
+            except np.linalg.LinAlgError:
+                pass  # rounding lost definiteness (rates spanning many decades): use LU
         return _SparseFactor(self)
 
 
