@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
+# Figures render headless everywhere (CI has no display).
+os.environ.setdefault("MPLBACKEND", "Agg")
+
 settings.register_profile("ci", derandomize=True, deadline=None)
 settings.register_profile("dev", deadline=None)
 settings.load_profile(
@@ -47,3 +50,13 @@ def personnel_series_path() -> Path:
         if (base / SERIES).is_file():
             return base / SERIES
     pytest.skip(f"{SERIES} is neither under data/ nor under {SHARED_DATA}")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Skip the long calibration runs unless TRENDS_FULL=1; CI runs the quick versions."""
+    if os.environ.get("TRENDS_FULL"):
+        return
+    skip = pytest.mark.skip(reason="long calibration run: set TRENDS_FULL=1 to run it")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)

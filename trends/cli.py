@@ -106,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     _add_validate(sub)
     _add_normalise(sub)
     _add_import_series(sub)
+    _add_fit(sub)
+    _add_estimate(sub)
+    _add_project(sub)
+    _add_plot(sub)
+    _add_report(sub)
     return parser
 
 
@@ -331,4 +336,266 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
         + ("" if origin is not None else " (no origin: the first report is the baseline)"),
         file=sys.stderr,
     )
+    return 0
+
+
+# ---------------------------------------------------------------------------------
+# fit, estimate, project, plot, report
+# ---------------------------------------------------------------------------------
+
+_DATA = Path("data")
+
+
+def _model_arg(p) -> None:
+    from .model import MODELS
+
+    p.add_argument("--model", choices=MODELS, default="local_level", help="trend variant")
+    p.add_argument("--seed", type=int, default=0, help="seed of the posterior draws (0)")
+
+
+def _fit(args, until: dt.date | None = None, start: dt.date | None = None):
+    from .model import fit
+
+    claims = read_claims(args.claims)
+    return fit(
+        claims, args.quantity, model=args.model, as_of_date=args.as_of, start=start,
+        until=until, rng=args.seed,
+    )  # fmt: skip
+
+
+def _add_fit(sub) -> None:
+    p = sub.add_parser(
+        "fit",
+        help="fit the daily rate of a quantity; print the summary, write rate and total",
+        description="Fit the latent daily rate of one quantity from its claims. Prints the "
+        "summary; with -o writes a CSV: date, the daily rate and the cumulative total from "
+        "the first fitted day, each as mean and quantiles 0.05, 0.25, 0.5, 0.75, 0.95.",
+    )
+    p.add_argument("claims", metavar="CLAIMS", help="claims file (CSV, format v1)")
+    p.add_argument("--quantity", "-q", required=True, type=_quantity)
+    p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
+    p.add_argument("--until", type=_date, help="forecast to DATE (default: the last claim)")
+    p.add_argument("-o", "--output", help="write the daily table here (CSV)")
+    _model_arg(p)
+    p.set_defaults(func=_cmd_fit)
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    if args.output:
+        _check_not_input(args.output, args.claims)
+    f = _fit(args, until=args.until)
+    print(f.summary())
+    last = args.until or f.end
+    rate = f.rate().loc[:last].add_prefix("rate_")
+    cum = f.cumulative().loc[:last].add_prefix("cumulative_")
+    table = pd.concat([rate, cum], axis=1)
+    table.index = [d.isoformat() for d in table.index]
+    table.index.name = "date"
+    if args.output:
+        _write_text(args.output, table.to_csv(float_format="%.6g"))
+        print(f"wrote {args.output} ({_plural(len(table), 'day')})", file=sys.stderr)
+    else:
+        tail = table.iloc[-1]
+        print(
+            f"\non {table.index[-1]}: {_number(tail['rate_q50'])} a day (90% interval "
+            f"{_number(tail['rate_q05'])} to {_number(tail['rate_q95'])}); since "
+            f"{table.index[0]}: {_number(tail['cumulative_q50'])} "
+            f"({_number(tail['cumulative_q05'])} to {_number(tail['cumulative_q95'])})"
+        )
+    return 0
+
+
+def _add_estimate(sub) -> None:
+    p = sub.add_parser(
+        "estimate",
+        help="the total of a quantity over a window, with its interval",
+        description="Estimate the total of QUANTITY over START..END (inclusive), using only "
+        "claims published on or before --as-of. --format json prints exactly one JSON "
+        "object: quantity, start, end, as_of, mean, quantiles (0.05 ... 0.95) and, with "
+        "--target, p_at_least_target.",
+    )
+    p.add_argument("claims", metavar="CLAIMS", help="claims file (CSV, format v1)")
+    p.add_argument("--quantity", "-q", required=True, type=_quantity)
+    p.add_argument("--from", dest="start", required=True, type=_date, metavar="START")
+    p.add_argument("--to", dest="end", required=True, type=_date, metavar="END")
+    p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
+    p.add_argument("--target", type=float, help="also give P(total >= TARGET)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    _model_arg(p)
+    p.set_defaults(func=_cmd_estimate)
+
+
+def _cmd_estimate(args: argparse.Namespace) -> int:
+    import json
+
+    if args.end < args.start:
+        raise TrendsError(f"--to {args.end} is before --from {args.start}; swap them")
+    if args.target is not None and not args.target > 0:
+        raise TrendsError("--target must be a positive count")
+    f = _fit(args, until=args.end, start=args.start)
+    est = f.total(args.start, args.end)
+    if args.format == "json":
+        out = {
+            "quantity": args.quantity,
+            "start": args.start.isoformat(),
+            "end": args.end.isoformat(),
+            "as_of": args.as_of.isoformat() if args.as_of else None,
+            "mean": est.mean,
+            "quantiles": {str(q): est.quantiles[q] for q in (0.05, 0.25, 0.5, 0.75, 0.95)},
+        }
+        if args.target is not None:
+            out["p_at_least_target"] = est.p_at_least(args.target)
+        print(json.dumps(out))
+        return 0
+    lo, mid, hi = est.quantiles[0.05], est.quantiles[0.5], est.quantiles[0.95]
+    as_of = f" (claims published by {args.as_of})" if args.as_of else ""
+    line = (
+        f"{args.quantity} from {args.start} to {args.end}{as_of}: about {_number(mid)}, "
+        f"90% interval {_number(lo)} to {_number(hi)}"
+    )
+    if args.target is not None:
+        line += f"; P(at least {_number(args.target)}) = {est.p_at_least(args.target):.2f}"
+    print(line + ".")
+    return 0
+
+
+def _add_project(sub) -> None:
+    p = sub.add_parser(
+        "project",
+        help="stock-flow projection: reserve build-up and attrition, with scenarios",
+        description="Project recruits, casualties, irrecoverable losses, reserve and "
+        "attrition to --until by Monte Carlo over the fits and the assumptions.",
+    )
+    p.add_argument("claims", metavar="CLAIMS", help="claims file (CSV, format v1)")
+    p.add_argument("--assumptions", required=True, help="assumptions file (TOML)")
+    p.add_argument("--until", required=True, type=_date)
+    p.add_argument("--scenario", action="append", default=[], metavar="NAME",
+                   help="a scenario of the assumptions file (repeatable; 'all' for every one)")  # fmt: skip
+    p.add_argument("--draws", type=int, default=10_000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("-o", "--output", help="write the tidy quantile table here (CSV)")
+    p.set_defaults(func=_cmd_project)
+
+
+def _cmd_project(args: argparse.Namespace) -> int:
+    from .stockflow import project, read_assumptions
+
+    if args.output:
+        _check_not_input(args.output, args.claims, args.assumptions)
+    if args.draws < 10:
+        raise TrendsError("--draws must be at least 10")
+    claims = read_claims(args.claims)
+    assumptions = read_assumptions(args.assumptions)
+    scenarios = "all" if "all" in args.scenario else tuple(args.scenario)
+    proj = project(claims, assumptions, args.until, scenarios=scenarios, draws=args.draws,
+                   seed=args.seed)  # fmt: skip
+    print(proj.summary())
+    if args.output:
+        _write_text(args.output, proj.table().to_csv(index=False, float_format="%.6g"))
+        print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+_PLOTS = ("claims", "fit", "cumulative", "projection")
+
+
+def _add_plot(sub) -> None:
+    p = sub.add_parser(
+        "plot",
+        help="draw one figure (claims, fit, cumulative, projection) as PNG, PDF or SVG",
+        description="Draw one paper figure. The format follows the output's suffix.",
+    )
+    p.add_argument("kind", choices=_PLOTS, metavar="KIND", help=", ".join(_PLOTS))
+    p.add_argument("claims", metavar="CLAIMS", help="claims file (CSV, format v1)")
+    p.add_argument("--quantity", "-q", type=_quantity, help="quantity (needed but for claims)")
+    p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
+    p.add_argument("--until", type=_date, help="horizon of fits and projections")
+    p.add_argument("--per", choices=("day", "week", "month", "year"), default="week")
+    p.add_argument("--assumptions", help="assumptions (TOML), for KIND projection")
+    p.add_argument("--variable", default="reserve", help="projection variable (reserve)")
+    p.add_argument("--width", choices=("single", "double"), default="single")
+    p.add_argument("-o", "--output", required=True, help="OUT.png, OUT.pdf or OUT.svg")
+    _model_arg(p)
+    p.set_defaults(func=_cmd_plot)
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    from . import plot
+
+    suffix = Path(args.output).suffix.lower()
+    if suffix not in (".png", ".pdf", ".svg"):
+        raise TrendsError(f"{args.output}: the output must end in .png, .pdf or .svg")
+    _check_not_input(args.output, args.claims)
+    if args.kind != "claims" and not args.quantity and args.kind != "projection":
+        raise TrendsError(f"'trends plot {args.kind}' needs --quantity")
+    claims = read_claims(args.claims)
+    fig, ax = plot.figure(args.width)
+    if args.kind == "claims":
+        plot.plot_claims(claims, args.quantity, per=args.per, ax=ax)
+    elif args.kind in ("fit", "cumulative"):
+        f = _fit(args, until=args.until)
+        if args.kind == "fit":
+            plot.plot_fit(f, claims, per=args.per, ax=ax)
+        else:
+            targets = [c for c in independent(claims)
+                       if c.quantity == args.quantity and c.kind == "target"]  # fmt: skip
+            plot.plot_cumulative(f, targets=targets, ax=ax)
+    else:
+        from .stockflow import project, read_assumptions
+
+        if not args.assumptions or not args.until:
+            raise TrendsError("'trends plot projection' needs --assumptions and --until")
+        proj = project(claims, read_assumptions(args.assumptions), args.until,
+                       scenarios="all", draws=4000, seed=args.seed)  # fmt: skip
+        plot.plot_projection(proj, args.variable, ax=ax)
+    plot.save_figure(fig, args.output)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _add_report(sub) -> None:
+    p = sub.add_parser(
+        "report",
+        help="the main job: fit, project and draw everything into a report folder",
+        description="Validate, normalise, fit every quantity with rate or total claims, "
+        "project with the assumptions, and write figures, CSV tables, report.md and a "
+        "self-contained report.html into --out. With no arguments: the shipped "
+        "data/claims.csv and data/assumptions.toml into report/.",
+    )
+    p.add_argument("claims", metavar="CLAIMS", nargs="?", help="claims file (data/claims.csv)")
+    p.add_argument("--assumptions", help="assumptions (TOML); default data/assumptions.toml "
+                   "when it exists; 'none' for no projections")  # fmt: skip
+    p.add_argument("--out", default="report", help="output folder (report/)")
+    p.add_argument("--until", type=_date, help="horizon (default: end of the next year)")
+    p.add_argument("--draws", type=int, default=4000)
+    p.add_argument("--seed", type=int, default=0)
+    p.set_defaults(func=_cmd_report)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    import time
+
+    from .report import write_report
+
+    claims = args.claims or str(_DATA / "claims.csv")
+    if args.assumptions == "none":
+        assumptions = None
+    elif args.assumptions:
+        assumptions = args.assumptions
+    else:
+        default = _DATA / "assumptions.toml"
+        assumptions = str(default) if default.exists() and not args.claims else None
+    t0 = time.perf_counter()
+
+    def progress(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:5.1f} s] {msg}", file=sys.stderr, flush=True)
+
+    rep = write_report(claims, args.out, assumptions_path=assumptions, until=args.until,
+                       draws=args.draws, seed=args.seed, progress=progress)  # fmt: skip
+    print(f"wrote {rep.folder}/report.html, {rep.folder}/report.md, "
+          f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
+          f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "
+          f"({_plural(len(rep.warnings), 'warning')})")  # fmt: skip
     return 0
