@@ -15,7 +15,12 @@ Hypothesis profiles
 from __future__ import annotations
 
 import os
-from pathlib import Path
+
+# Before numpy loads: one BLAS thread (see trends/__init__.py; threads stall the fits).
+for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_var, "1")
+
+from pathlib import Path  # noqa: E402
 
 import pytest
 from hypothesis import settings
