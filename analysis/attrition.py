@@ -60,8 +60,10 @@ def main() -> None:
         s, origin = read_series(SERIES)
         s = s[s.index <= D(2025, 12, 31)]  # keep the fit quick: the checks end with 2025
         sc = series_to_claims(s, "casualties", origin=origin, id_prefix="uags")
-        print(f"Series: {SERIES.relative_to(ROOT)} (Ukrainian General Staff), "
-              f"{len(sc)} daily claims {origin}..{s.index[-1]} (ids uags*)")
+        print(
+            f"Series: {SERIES.relative_to(ROOT)} (Ukrainian General Staff), "
+            f"{len(sc)} daily claims {origin}..{s.index[-1]} (ids uags*)"
+        )
         f_ser = fit(sc, "casualties", until=D(2025, 12, 31), rng=0)
         sc_asof = [c for c in sc if c.window[1] <= AS_OF]
         f_asof = fit(sc_asof, "casualties", until=D(2025, 12, 31), rng=0)
@@ -73,23 +75,31 @@ def main() -> None:
             es, er, ea = f_seed.total(a, b), f_ser.total(a, b), f_asof.total(a, b)
             inside = es.quantiles[0.05] <= t <= es.quantiles[0.95]
             print(f"Total {label}:")
-            print(f"  seed fit     {fmt(es)}  -> series value {'inside' if inside else 'OUTSIDE'}"
-                  " the seed interval")
+            print(
+                f"  seed fit     {fmt(es)}  -> series value {'inside' if inside else 'OUTSIDE'}"
+                " the seed interval"
+            )
             print(f"  series fit   {fmt(er)}")
-            print(f"  as-of fit    {fmt(ea)}  (90% contains truth: "
-                  f"{ea.quantiles[0.05] <= t <= ea.quantiles[0.95]}; P(total >= truth) = "
-                  f"{ea.p_at_least(t):.2f})")
+            print(
+                f"  as-of fit    {fmt(ea)}  (90% contains truth: "
+                f"{ea.quantiles[0.05] <= t <= ea.quantiles[0.95]}; P(total >= truth) = "
+                f"{ea.p_at_least(t):.2f})"
+            )
             print(f"  series truth {t:>9,.0f}")
         print()
         print(f"Daily rate in mid-2025 ({MID}):")
-        r = {n: f.rate([MID]).iloc[0] for n, f in
-             (("seed fit", f_seed), ("series fit", f_ser), ("as-of fit", f_asof))}
+        r = {
+            n: f.rate([MID]).iloc[0]
+            for n, f in (("seed fit", f_seed), ("series fit", f_ser), ("as-of fit", f_asof))
+        }
         for n, row in r.items():
             print(f"  {n:<11} {row.q50:>7,.0f}/day (90% {row.q05:,.0f} to {row.q95:,.0f})")
         jun = truth(s, D(2025, 6, 17), D(2025, 7, 15)) / 29
         inside = r["seed fit"].q05 <= jun <= r["seed fit"].q95
-        print(f"  series truth {jun:>6,.0f}/day (mean 2025-06-17..2025-07-15) -> "
-              f"{'inside' if inside else 'OUTSIDE'} the seed interval")
+        print(
+            f"  series truth {jun:>6,.0f}/day (mean 2025-06-17..2025-07-15) -> "
+            f"{'inside' if inside else 'OUTSIDE'} the seed interval"
+        )
         print()
         print("Seed claims' residuals under the seed fit:")
         print(f_seed.residuals()[["id", "start", "end", "claimed", "fitted", "z"]].to_string())
@@ -97,8 +107,10 @@ def main() -> None:
         for c in claims:
             if c.quantity == "casualties":
                 a, b = c.window
-                print(f"  {c.id}: claimed {c.value:,.0f}; series fit {fmt(f_ser.total(a, b))};"
-                      f" series truth {truth(s, a, b):,.0f}")
+                print(
+                    f"  {c.id}: claimed {c.value:,.0f}; series fit {fmt(f_ser.total(a, b))};"
+                    f" series truth {truth(s, a, b):,.0f}"
+                )
 
         fig, axes = plot.figure("double", 5.0)
         fig.clf()

@@ -65,17 +65,25 @@ def main() -> None:
 
         target = next(c for c in claims if c.id == "kremlin_target_2023")
         t = target_attainment(f, target)
-        print("Kremlin 2023 target (kremlin_target_2023: 'as many as 400,000 contract soldiers"
-              " this year', Bloomberg via SCMP, 2023-03-24):")
-        print(f"  implied 2023 total: {t['q50']:,.0f} (90% {t['q05']:,.0f} to {t['q95']:,.0f});"
-              f" P(total >= 400,000) = {t['p_reach']:.2f}")
-        print("  CAVEAT: no recruits claim covers 2023 (the first, nato_monthly_2024, ends"
-              " 2024-10-30; digest_ytd_behaviors_2023 is a misdated repeat of the 2025 figure and"
-              " is not used). The 2023 total is a back-cast of the late-2024/2025 pace through"
-              " the random-walk prior, so its interval is wide and it is no evidence about 2023.")
+        print(
+            "Kremlin 2023 target (kremlin_target_2023: 'as many as 400,000 contract soldiers"
+            " this year', Bloomberg via SCMP, 2023-03-24):"
+        )
+        print(
+            f"  implied 2023 total: {t['q50']:,.0f} (90% {t['q05']:,.0f} to {t['q95']:,.0f});"
+            f" P(total >= 400,000) = {t['p_reach']:.2f}"
+        )
+        print(
+            "  CAVEAT: no recruits claim covers 2023 (the first, nato_monthly_2024, ends"
+            " 2024-10-30; digest_ytd_behaviors_2023 is a misdated repeat of the 2025 figure and"
+            " is not used). The 2023 total is a back-cast of the late-2024/2025 pace through"
+            " the random-walk prior, so its interval is wide and it is no evidence about 2023."
+        )
         p25 = f.total(D(2025, 1, 1), D(2025, 12, 31))
-        print(f"  for comparison, at the 2025 pace: P(2025 total >= 400,000) = "
-              f"{p25.p_at_least(400_000):.2f}")
+        print(
+            f"  for comparison, at the 2025 pace: P(2025 total >= 400,000) = "
+            f"{p25.p_at_least(400_000):.2f}"
+        )
 
         fig, ax = plot.figure("double")
         plot.plot_fit(f, claims, per="month", ax=ax)

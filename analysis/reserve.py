@@ -24,7 +24,7 @@ from trends.claims import read_claims
 from trends.errors import TrendsWarning
 from trends.model import fit
 from trends.observe import read_series, series_to_claims
-from trends.stockflow import read_assumptions, project
+from trends.stockflow import project, read_assumptions
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "analysis" / "output"
@@ -51,8 +51,7 @@ def report(proj, label: str) -> None:
             print(f"  {d}  attrition {q(proj, 'attrition', d, name)}")
         p2 = proj.p_above("reserve", 200_000, UNTIL, name)
         p5 = proj.p_above("reserve", 500_000, UNTIL, name)
-        print(f"  P(reserve >= 200,000 on {UNTIL}) = {p2:.2f};"
-              f" P(reserve >= 500,000) = {p5:.2f}")
+        print(f"  P(reserve >= 200,000 on {UNTIL}) = {p2:.2f}; P(reserve >= 500,000) = {p5:.2f}")
         print(f"  {proj.crossing_date('attrition', 500_000, name)}")
     print()
 
@@ -61,9 +60,12 @@ def figures(proj, suffix: str) -> list[str]:
     names = []
     for stem, draw in (
         ("reserve_fan", lambda ax: plot.plot_projection(proj, "reserve", ax=ax)),
-        ("reserve_attrition_fan",
-         lambda ax: plot.plot_projection(proj, "attrition", scenarios=["baseline", "losses_rise"],
-                                         ax=ax)),
+        (
+            "reserve_attrition_fan",
+            lambda ax: plot.plot_projection(
+                proj, "attrition", scenarios=["baseline", "losses_rise"], ax=ax
+            ),
+        ),
         ("reserve_scenarios", lambda ax: plot.plot_scenarios(proj, "reserve", UNTIL, ax=ax)),
     ):
         fig, ax = plot.figure("double")
@@ -81,11 +83,18 @@ def main() -> None:
         claims = read_claims(ROOT / "data" / "claims.csv")
         A = read_assumptions(ROOT / "data" / "assumptions.toml")
         print(f"Assumptions: data/assumptions.toml, projection from {A.start} to {UNTIL}")
-        for name in ("killed_missing_captured_share", "wounded_return_share",
-                     "return_delay_days", "held_back_share", "starting_reserve"):
+        for name in (
+            "killed_missing_captured_share",
+            "wounded_return_share",
+            "return_delay_days",
+            "held_back_share",
+            "starting_reserve",
+        ):
             print(f"  {name}: {A.distribution(name).describe()}")
-        print("Flows: recruits from isw_ytd_2025, nato_monthly_2024 (repeats counted once);"
-              " casualties from rutte_casualties_2024, csis_casualties_2025")
+        print(
+            "Flows: recruits from isw_ytd_2025, nato_monthly_2024 (repeats counted once);"
+            " casualties from rutte_casualties_2024, csis_casualties_2025"
+        )
         print()
         seed = project(claims, A, UNTIL, scenarios="all", draws=DRAWS, seed=0)
         report(seed, "A. recruits and casualties from the seed claims")
@@ -97,11 +106,22 @@ def main() -> None:
         sc = series_to_claims(s, "casualties", origin=origin, id_prefix="uags")
         first = A.start - dt.timedelta(days=A.max_delay(seed.scenarios[1:]))
         f_cas = fit(sc, "casualties", start=first, until=UNTIL, rng=0)
-        print(f"Series casualty fit: {len(sc)} daily claims {origin}..{s.index[-1]}"
-              f" (the series ends there; the rest of 2026 is forecast)")
-        real = project(claims, A, UNTIL, scenarios="all", draws=DRAWS, seed=0,
-                       fits={"recruits": seed.fits["recruits"], "casualties": f_cas})
-        report(real, "B. recruits from the seed claims, casualties from the UA General Staff series")
+        print(
+            f"Series casualty fit: {len(sc)} daily claims {origin}..{s.index[-1]}"
+            f" (the series ends there; the rest of 2026 is forecast)"
+        )
+        real = project(
+            claims,
+            A,
+            UNTIL,
+            scenarios="all",
+            draws=DRAWS,
+            seed=0,
+            fits={"recruits": seed.fits["recruits"], "casualties": f_cas},
+        )
+        report(
+            real, "B. recruits from the seed claims, casualties from the UA General Staff series"
+        )
 
         files = figures(seed, "") + figures(real, "_series")
         print("figures in analysis/output/: " + ", ".join(files))

@@ -15,8 +15,23 @@ REPO = Path(__file__).resolve().parents[1]
 CLAIMS = REPO / "data" / "claims.csv"
 
 COLUMNS = [
-    "id", "quantity", "kind", "value", "per", "start", "end", "qualifier", "low", "high",
-    "published", "source", "attributed_to", "derived_from", "document", "quote", "notes",
+    "id",
+    "quantity",
+    "kind",
+    "value",
+    "per",
+    "start",
+    "end",
+    "qualifier",
+    "low",
+    "high",
+    "published",
+    "source",
+    "attributed_to",
+    "derived_from",
+    "document",
+    "quote",
+    "notes",
 ]
 KINDS = {"rate", "total", "target", "stock"}
 PERS = {"day", "week", "month", "quarter", "year"}
@@ -38,8 +53,20 @@ HEDGE_PHRASES = {
     "exact": [],
 }
 NUMBER_WORDS = {
-    1: "one", 2: "two", 3: "three", 4: "four", 5: "five", 6: "six", 7: "seven",
-    8: "eight", 9: "nine", 10: "ten", 12: "twelve", 20: "twenty", 50: "fifty", 100: "hundred",
+    1: "one",
+    2: "two",
+    3: "three",
+    4: "four",
+    5: "five",
+    6: "six",
+    7: "seven",
+    8: "eight",
+    9: "nine",
+    10: "ten",
+    12: "twelve",
+    20: "twenty",
+    50: "fifty",
+    100: "hundred",
 }
 WORD_NUMBERS = {w: n for n, w in NUMBER_WORDS.items()}
 WORD_NUMBERS.update({"twice": 2, "double": 2, "triple": 3})
@@ -102,7 +129,8 @@ def value_in_quote(row, rows):
         factor = int(word) if word.isdigit() else WORD_NUMBERS.get(word)
         if factor:
             bases = [
-                _number(o["value"]) for o in rows
+                _number(o["value"])
+                for o in rows
                 if o is not row and o["document"] == row["document"]
             ]
             return any(abs(factor * b - _number(row["value"])) < 1e-9 for b in bases)
@@ -141,8 +169,9 @@ def test_quote_is_verbatim_in_document(row):
     assert row["quote"] in text, f"quote of {row['id']} is not a substring of {row['document']}"
 
 
-@pytest.mark.parametrize("row", [r for r in ROWS if r["derived_from"]],
-                         ids=_ids([r for r in ROWS if r["derived_from"]]))
+@pytest.mark.parametrize(
+    "row", [r for r in ROWS if r["derived_from"]], ids=_ids([r for r in ROWS if r["derived_from"]])
+)
 def test_derived_from_names_an_existing_claim(row):
     root = BY_ID.get(row["derived_from"])
     assert root is not None, f"{row['id']}: derived_from {row['derived_from']!r} is not an id"

@@ -226,7 +226,7 @@ def parse_claims(
         claims.append(claim)
     errors += _check_derived(claims)
     if errors:
-        errors.sort(key=lambda e: (e.row if e.row is not None else 0))
+        errors.sort(key=lambda e: e.row if e.row is not None else 0)
         raise ClaimsFormatError(source, errors)
     return claims
 
@@ -240,7 +240,9 @@ def _check_header(header: Sequence[str]) -> list[FieldError]:
         seen.add(name)
         if name not in COLUMNS:
             close = [c for c in COLUMNS if c.replace("_", "") == name.lower().replace("_", "")]
-            hint = f"did you mean '{close[0]}'?" if close else f"known columns: {', '.join(COLUMNS)}"
+            hint = (
+                f"did you mean '{close[0]}'?" if close else f"known columns: {', '.join(COLUMNS)}"
+            )
             errors.append(FieldError(1, name, "unknown column", hint))
     for name in REQUIRED:
         if name not in seen:

@@ -472,7 +472,7 @@ def _add_project(sub) -> None:
     p.add_argument("--assumptions", required=True, help="assumptions file (TOML)")
     p.add_argument("--until", required=True, type=_date)
     p.add_argument("--scenario", action="append", default=[], metavar="NAME",
-                   help="a scenario of the assumptions file (repeatable; 'all' for every one)")  # fmt: skip
+                   help="scenario of the assumptions (repeatable; 'all': every one)")  # fmt: skip
     p.add_argument("--draws", type=int, default=10_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("-o", "--output", help="write the tidy quantile table here (CSV)")

@@ -44,8 +44,8 @@ from scipy.optimize import minimize
 from scipy.sparse.linalg import splu
 from scipy.special import gammaln, ndtri
 
-from .errors import ConflictWarning, DataError, SparseDataWarning
 from .claims import Claim, as_of, independent
+from .errors import ConflictWarning, DataError, SparseDataWarning
 from .observe import Observation, observations
 from .rng import as_generator
 
@@ -179,9 +179,7 @@ class RateModel:
         o0 = origin.toordinal()
         # Work on log figures centred on their median daily rate: scaling every figure
         # by k then changes nothing inside the engine (exact scale equivariance).
-        shift = float(
-            np.median([o.log_center - math.log(o.days) for o in obs])
-        )
+        shift = float(np.median([o.log_center - math.log(o.days) for o in obs]))
         data = _Data(
             s=np.array([o.start.toordinal() - o0 for o in obs], dtype=np.int64),
             e=np.array([o.end.toordinal() - o0 for o in obs], dtype=np.int64),
@@ -388,12 +386,12 @@ class _Engine:
         g = 1.0 / S
         # x = D u, D = diag(1/c) (I - shift): then a window sum is u_e - u_{s-1}, and
         # the prior factor becomes G = F D, banded one wider than F.
-        m = [fl / np.concatenate([np.ones(l), c[: T - l]]) if l else fl / c
-             for l, fl in enumerate(fd)]  # fmt: skip
-        G = [m[0]] + [m[l] - m[l - 1] for l in range(1, len(m))] + [-m[-1]]
-        for l in range(1, len(G)):
-            G[l] = G[l].copy()
-            G[l][:l] = 0.0
+        m = [fl / np.concatenate([np.ones(off), c[: T - off]]) if off else fl / c
+             for off, fl in enumerate(fd)]  # fmt: skip
+        G = [m[0]] + [m[off] - m[off - 1] for off in range(1, len(m))] + [-m[-1]]
+        for off in range(1, len(G)):
+            G[off] = G[off].copy()
+            G[off][:off] = 0.0
         band = _gram_upper(G)  # G^T G as upper diagonals band[k][j] = H[j, j + k]
         rhs = np.zeros(T)
         rhs[0] += G[0][0] * self.m0 / _LEVEL_SD
@@ -974,8 +972,10 @@ class FitSummary:
         res = f.residuals()
         lines.append("")
         lines.append("claims (claimed vs fitted window total; z = standardised residual):")
-        show = res if len(res) <= 25 else res.reindex(
-            res["z"].abs().sort_values(ascending=False).index[:25]
+        show = (
+            res
+            if len(res) <= 25
+            else res.reindex(res["z"].abs().sort_values(ascending=False).index[:25])
         )
         for _, r in show.iterrows():
             flag = "  CONFLICT" if r["conflict"] else ""
@@ -1008,10 +1008,10 @@ def _norm_ppf(p: float) -> float:
 
 
 def _band_matvec(lower: list[np.ndarray], x: np.ndarray) -> np.ndarray:
-    """``F @ x`` for F given by lower diagonals ``lower[l][i] = F[i, i - l]``."""
+    """``F @ x`` for F given by lower diagonals ``lower[d][i] = F[i, i - d]``."""
     out = lower[0] * x
-    for l in range(1, len(lower)):
-        out[l:] += lower[l][l:] * x[:-l]
+    for d in range(1, len(lower)):
+        out[d:] += lower[d][d:] * x[:-d]
     return out
 
 
@@ -1019,9 +1019,9 @@ def _band_rmatvec(lower: list[np.ndarray], xi: np.ndarray) -> np.ndarray:
     """``G.T @ xi`` for G given by lower diagonals; xi shape (T,) or (T, k)."""
     lead = lower[0][:, None] if xi.ndim == 2 else lower[0]
     out = lead * xi
-    for l in range(1, len(lower)):
-        gl = lower[l][l:, None] if xi.ndim == 2 else lower[l][l:]
-        out[:-l] += gl * xi[l:]
+    for d in range(1, len(lower)):
+        gl = lower[d][d:, None] if xi.ndim == 2 else lower[d][d:]
+        out[:-d] += gl * xi[d:]
     return out
 
 
@@ -1032,9 +1032,9 @@ def _gram_upper(lower: list[np.ndarray]) -> list[np.ndarray]:
     out = []
     for k in range(B + 1):
         h = np.zeros(T)
-        for l in range(k, min(B, T - 1) + 1):
-            # rows i = j + l: G[i, j] = lower[l][i], G[i, j + k] = lower[l - k][i]
-            h[: T - l] += lower[l][l:] * lower[l - k][l:]
+        for d in range(k, min(B, T - 1) + 1):
+            # rows i = j + d: G[i, j] = lower[d][i], G[i, j + k] = lower[d - k][i]
+            h[: T - d] += lower[d][d:] * lower[d - k][d:]
         out.append(h)
     return out
 

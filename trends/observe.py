@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .claims import Claim, as_of, independent, roots
 from .errors import DataError
-from .units import HEDGES, Hedge, hedge_range, rate_to_total
+from .units import Hedge, hedge_range, rate_to_total
 
 __all__ = [
     "Z90",

@@ -166,14 +166,24 @@ def write_report(
 
             fig, ax = plot.figure("single")
             plot.plot_fit(f, claims, per="week", ax=ax)
-            save(fig, f"fit_{q}", f"{q}: claims (bars over their windows, whiskers the hedge "
-                 "range) and the fitted weekly rate with 50% and 90% intervals", q)
+            save(
+                fig,
+                f"fit_{q}",
+                f"{q}: claims (bars over their windows, whiskers the hedge "
+                "range) and the fitted weekly rate with 50% and 90% intervals",
+                q,
+            )
             fig, ax = plot.figure("single")
             targets = [c for c in independent(claims) if c.quantity == q and c.kind == "target"]
             plot.plot_cumulative(f, start=min([f.origin] + [t.window[0] for t in targets]),
                                  targets=targets, ax=ax)  # fmt: skip
-            save(fig, f"cumulative_{q}", f"{q}: cumulative total with 50% and 90% intervals"
-                 + ("; targets as markers" if targets else ""), q)
+            save(
+                fig,
+                f"cumulative_{q}",
+                f"{q}: cumulative total with 50% and 90% intervals"
+                + ("; targets as markers" if targets else ""),
+                q,
+            )
             for t in targets:
                 from .stockflow import target_attainment
 
