@@ -531,6 +531,11 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if args.kind != "claims" and not args.quantity and args.kind != "projection":
         raise TrendsError(f"'trends plot {args.kind}' needs --quantity")
     claims = read_claims(args.claims)
+    if args.kind == "claims" and not args.quantity:
+        names = sorted({c.quantity for c in claims})
+        if len(names) > 1:
+            raise TrendsError(f"{args.claims} holds {len(names)} quantities "
+                              f"({', '.join(names)}); name one with --quantity")  # fmt: skip
     fig, ax = plot.figure(args.width)
     if args.kind == "claims":
         plot.plot_claims(claims, args.quantity, per=args.per, ax=ax)
@@ -565,8 +570,8 @@ def _add_report(sub) -> None:
         "data/claims.csv and data/assumptions.toml into report/.",
     )
     p.add_argument("claims", metavar="CLAIMS", nargs="?", help="claims file (data/claims.csv)")
-    p.add_argument("--assumptions", help="assumptions (TOML); default data/assumptions.toml "
-                   "when it exists; 'none' for no projections")  # fmt: skip
+    p.add_argument("--assumptions", help="assumptions (TOML); without CLAIMS the default is "
+                   "data/assumptions.toml; 'none' for no projections")  # fmt: skip
     p.add_argument("--out", default="report", help="output folder (report/)")
     p.add_argument("--until", type=_date, help="horizon (default: end of the next year)")
     p.add_argument("--draws", type=int, default=4000)
