@@ -588,7 +588,10 @@ class _Engine:
         row = 0
         # One stream per mixture component, so that a draw moving between components
         # (weights change in the last digits) leaves every other component's draws alone.
-        streams = [np.random.default_rng(ss) for ss in gen.bit_generator.seed_seq.spawn(len(conds))]
+        # Seeds drawn from gen (not seed_seq.spawn, which would mutate the caller's
+        # SeedSequence and change a second fit given a generator from the same one).
+        seeds = gen.integers(0, 2**63 - 1, size=len(conds))
+        streams = [np.random.default_rng(int(x)) for x in seeds]
         for cond, k, gen in zip(conds, counts, streams, strict=True):
             if k == 0:
                 continue
@@ -1120,8 +1123,14 @@ class _SparseFactor:
         H = sp.csc_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(T, T)
         )
-        self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                       options={"SymmetricMode": True})  # fmt: skip
+        try:
+            self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                           options={"SymmetricMode": True})  # fmt: skip
+        except RuntimeError:  # exactly singular in floating point: a relative jitter
+            jitter = 1e-10 * float(np.max(np.abs(H.diagonal())))
+            H = (H + jitter * sp.identity(T, format="csc")).tocsc()
+            self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                           options={"SymmetricMode": True})  # fmt: skip
 
     def solve(self, b):
         return self.lu.solve(np.asfortranarray(b))

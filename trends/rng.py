@@ -23,4 +23,5 @@ def as_generator(rng=None) -> np.random.Generator:
 def spawn(rng, n: int) -> list[np.random.Generator]:
     """``n`` independent generators derived from ``rng`` (via ``SeedSequence.spawn``)."""
     gen = as_generator(rng)
-    return [np.random.default_rng(s) for s in gen.bit_generator.seed_seq.spawn(n)]
+    # Seeds drawn from gen: seed_seq.spawn would mutate the caller's SeedSequence.
+    return [np.random.default_rng(int(s)) for s in gen.integers(0, 2**63 - 1, size=n)]

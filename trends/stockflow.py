@@ -34,7 +34,7 @@ closed form: cumulative sums and running maxima, a loop over days with numpy ove
 draws, in chunks of days (float64 arithmetic and carried state; paths stored as
 float32) so memory stays at the inputs plus one chunk.
 
-Randomness: one ``seed`` spawns independent streams (``SeedSequence.spawn``) for the two
+Randomness: one ``seed`` gives independent streams (seeds drawn from one generator) for the two
 fits, the two sets of sample paths and the assumption draws. Every scenario reuses the
 same paths and the same uniform numbers behind the assumption draws (common random
 numbers), so a difference between scenarios is the scenario's, draw by draw.
