@@ -48,6 +48,7 @@ from .claims import Claim, as_of, independent
 from .errors import ConflictWarning, DataError, SparseDataWarning
 from .observe import Observation, observations
 from .rng import as_generator
+from .units import as_date as _as_date
 
 __all__ = [
     "fit",
@@ -994,16 +995,6 @@ class FitSummary:
         import html
 
         return f"<pre>{html.escape(str(self))}</pre>"
-
-
-def _as_date(d) -> dt.date:
-    if isinstance(d, dt.datetime):
-        return d.date()
-    if isinstance(d, dt.date):
-        return d
-    if hasattr(d, "date"):
-        return d.date()
-    return dt.date.fromisoformat(str(d))
 
 
 def _norm_ppf(p: float) -> float:

@@ -60,6 +60,7 @@ from .claims import Claim, independent
 from .errors import AssumptionsError, DataError
 from .model import QUANTILES, fit, qcol
 from .rng import spawn
+from .units import as_date as _as_date
 
 __all__ = [
     "ASSUMPTIONS",
@@ -1626,13 +1627,3 @@ def _quantiles_by_row(a: np.ndarray, levels: Sequence[float]) -> np.ndarray:
         x_hi = part[:, hi].astype(np.float64)
         out[:, s : s + 64] = (x_lo + (x_hi - x_lo) * frac).T
     return out
-
-
-def _as_date(d) -> dt.date:
-    if isinstance(d, dt.datetime):
-        return d.date()
-    if isinstance(d, dt.date):
-        return d
-    if hasattr(d, "date"):
-        return d.date()
-    return dt.date.fromisoformat(str(d))

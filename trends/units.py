@@ -42,6 +42,7 @@ __all__ = [
     "convert_rate",
     "per_day",
     "hedge_range",
+    "as_date",
 ]
 
 Number = TypeVar("Number", float, Fraction)
@@ -268,3 +269,14 @@ def hedge_range(
     if isinstance(value, Fraction):
         return value * Fraction(h.low), value * Fraction(h.high)
     return value * h.low, value * h.high
+
+
+def as_date(d) -> dt.date:
+    """A day from a ``date``, ``datetime``, ``pandas.Timestamp`` or ISO string."""
+    if isinstance(d, dt.datetime):
+        return d.date()
+    if isinstance(d, dt.date):
+        return d
+    if hasattr(d, "date"):
+        return d.date()
+    return dt.date.fromisoformat(str(d))
