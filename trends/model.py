@@ -96,7 +96,6 @@ class _Cond:
     """A converged conditional fit at fixed hyperparameters (internal, mutable)."""
 
     x: np.ndarray
-    logpost: float  # log p(y|theta) + log p(theta), Laplace
     loglik: float  # log p(y|theta), Laplace
     w: np.ndarray  # IRLS weights at the mode
     factor: object = None  # (lu, FD, E, c) for sampling
@@ -191,7 +190,6 @@ class RateModel:
             ids=tuple(o.claim_id for o in obs),
         )
         gen = as_generator(rng)
-        caught: list[str] = []
         engine = _Engine(self, data, T)
         theta_hat, conds, weights, hyper_sd = engine.run()
         samples, counts = engine.sample(conds, weights, self.n_samples, gen)
@@ -213,7 +211,6 @@ class RateModel:
             hyper_sd=hyper_sd,
             n_modal=int(counts[0]),
             set_aside=dict(set_aside or {}),
-            notes=tuple(caught),
         )
         fit._warn()
         return fit
@@ -442,7 +439,7 @@ class _Engine:
         logdetH_x = fac.logdet() + 2.0 * float(np.sum(np.log(c)))
         J, r = self.objective(x, fd, s2)
         loglik = -J + logdetF - 0.5 * logdetH_x
-        cond = _Cond(x=x, logpost=0.0, loglik=loglik, w=w)
+        cond = _Cond(x=x, loglik=loglik, w=w)
         if keep:
             cond.factor = (fac, G, g, c)
         return cond
@@ -472,7 +469,7 @@ class _Engine:
             - math.log(_LEVEL_SD)
             - 0.5 * math.log(H)
         )
-        cond = _Cond(x=np.full(self.T, theta), loglik=loglik, logpost=0.0, w=w)
+        cond = _Cond(x=np.full(self.T, theta), loglik=loglik, w=w)
         if keep:
             cond.factor = H
         return cond
@@ -687,7 +684,6 @@ class RateFit:
     hyper_sd: np.ndarray = field(repr=False)
     n_modal: int = 0
     set_aside: dict[str, list[str]] = field(default_factory=dict)
-    notes: tuple[str, ...] = ()
 
     # ---- grid -----------------------------------------------------------------------
     @property
