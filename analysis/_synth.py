@@ -349,3 +349,14 @@ def parallel_map(func: Callable, items: Sequence | Iterable, processes: int | No
     method = "spawn" if main_file is None or os.path.isfile(main_file) else "fork"
     with mp.get_context(method).Pool(processes) as pool:
         return pool.map(func, items, chunksize=1)
+
+
+def save_axes_figure(axes, path) -> None:
+    """Save the figure holding ``axes`` (one Axes or an array) with trends' saver."""
+    import matplotlib.pyplot as plt
+
+    from trends.plot import save_figure
+
+    fig = np.atleast_1d(axes).flat[0].figure
+    save_figure(fig, path)
+    plt.close(fig)

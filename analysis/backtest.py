@@ -59,6 +59,7 @@ from analysis._synth import (  # noqa: E402
     news_claims,
     parallel_map,
     relative_pinball,
+    save_axes_figure,
 )
 from trends.files import atomic_write_text  # noqa: E402
 from trends.observe import observe, read_series  # noqa: E402
@@ -497,26 +498,6 @@ def plot(df, origin_daily=None):
     return ax
 
 
-def save_figure(ax, path: Path) -> None:
-    """PNG, 300 dpi, reproducible, atomic (``trends.plot.save_figure`` when present)."""
-    import matplotlib.pyplot as plt
-
-    fig = np.atleast_1d(ax).flat[0].figure
-    try:
-        from trends.plot import save_figure as tp_save
-    except ImportError:  # pragma: no cover
-        import io
-
-        from trends.files import atomic_write_bytes
-
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=300, metadata={"Software": None})
-        atomic_write_bytes(path, buf.getvalue())
-    else:
-        tp_save(fig, path)
-    plt.close(fig)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="8 as-of dates (CI)")
@@ -531,7 +512,7 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - t0
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out / "backtest.csv", df.to_csv(index=False))
-    save_figure(plot(df), args.out / "backtest.png")
+    save_axes_figure(plot(df), args.out / "backtest.png")
     table = score_table(df)
     print(
         f"backtest: {len(dates)} as-of dates {dates[0]}..{dates[-1]}, seed {args.seed}, "

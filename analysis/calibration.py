@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import io
 import math
 import sys
 import time
@@ -52,8 +51,9 @@ from analysis._synth import (  # noqa: E402
     parallel_map,
     pit,
     relative_pinball,
+    save_axes_figure,
 )
-from trends.files import atomic_write_bytes, atomic_write_text  # noqa: E402
+from trends.files import atomic_write_text  # noqa: E402
 
 OUTPUT = ROOT / "analysis" / "output"
 GENERATORS: tuple[str, ...] = ("random_walk", "integrated_rw", "sinusoids", "regimes")
@@ -356,22 +356,6 @@ def _draw(df, tplot):
     return ax
 
 
-def save_figure(axes, path: Path) -> None:
-    """Save the figure of ``axes`` as a 300 dpi PNG, reproducibly and atomically."""
-    import matplotlib.pyplot as plt
-
-    fig = np.atleast_1d(axes).flat[0].figure
-    try:
-        from trends.plot import save_figure as tp_save
-    except ImportError:  # pragma: no cover
-        buf = io.BytesIO()
-        fig.savefig(buf, format="png", dpi=300, metadata={"Software": None})
-        atomic_write_bytes(path, buf.getvalue())
-    else:
-        tp_save(fig, path)
-    plt.close(fig)
-
-
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("-n", "--problems", type=int, default=None, help="problems (500)")
@@ -386,7 +370,7 @@ def main(argv=None) -> int:
     elapsed = time.perf_counter() - t0
     args.out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(args.out / "calibration.csv", df.to_csv(index=False))
-    save_figure(plot(df), args.out / "calibration.png")
+    save_axes_figure(plot(df), args.out / "calibration.png")
     print(
         f"simulation-based calibration: {n} problems, seed {args.seed}, {elapsed:.0f} s "
         f"(median fit {df['fit_seconds'].median():.2f} s)"

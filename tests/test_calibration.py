@@ -24,6 +24,7 @@ if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
 from analysis import _synth  # noqa: E402
+from analysis._synth import save_axes_figure  # noqa: E402
 from trends.observe import observe  # noqa: E402
 from trends.units import HEDGES  # noqa: E402
 
@@ -142,7 +143,7 @@ def test_sbc_outputs(sbc, tmp_path):
     text = calibration.format_table(calibration.coverage_table(sbc))
     assert "forecast90" in text and "±" in text
     path = tmp_path / "calibration.png"
-    calibration.save_figure(calibration.plot(sbc), path)
+    save_axes_figure(calibration.plot(sbc), path)
     assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
@@ -207,7 +208,7 @@ def test_backtest_outputs(backtest, tmp_path):
     text = bt.format_table(bt.score_table(backtest))
     assert "ucm" in text and "skill" in text
     path = tmp_path / "backtest.png"
-    bt.save_figure(bt.plot(backtest), path)
+    save_axes_figure(bt.plot(backtest), path)
     assert path.stat().st_size > 10_000
 
 
