@@ -23,6 +23,8 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from trends.claims import Claim
 from trends.errors import ConflictWarning, DataError, SparseDataWarning
@@ -598,6 +600,80 @@ def test_same_seed_same_draws_different_seed_different_draws(constant_fits):
     np.testing.assert_array_equal(a.sample(5000, rng=7), a.sample(5000, rng=7))
     assert not np.array_equal(a.sample(5000, rng=7), a.sample(5000, rng=8))
     assert a.sample(5000, rng=7).shape == (5000, a.n_days)
+
+
+def test_draws_do_not_depend_on_what_is_asked_first():
+    # Paths are drawn on first use, from streams fixed at fit time: asking for the
+    # conflicts (their own modal draws) before or after the paths changes nothing.
+    claims = constant_claims()
+    a = fit_quiet(claims, rng=3)
+    a_paths = a.sample()
+    a_res = a.residuals()
+    b = fit_quiet(claims, rng=3)
+    b_res = b.residuals()
+    np.testing.assert_array_equal(b.sample(), a_paths)
+    pd.testing.assert_frame_equal(a_res, b_res)
+
+
+@given(
+    st.integers(2, 60),
+    st.integers(1, 7),
+    st.lists(st.floats(0.0, 1.0), min_size=1, max_size=6),
+    st.integers(0, 2**32 - 1),
+)
+@settings(max_examples=60, deadline=None)
+def test_column_quantiles_match_numpy(n, m, levels, seed):
+    from trends.model import _quantiles
+
+    x = np.random.default_rng(seed).lognormal(size=(n, m))
+    np.testing.assert_array_equal(_quantiles(x, levels), np.quantile(x, levels, axis=0))
+
+
+def dense_claims(sigma: float, T: int = 600, seed: int = 5) -> list[Claim]:
+    """One "exact" one-day total a day from a log random walk of step sd ``sigma``.
+
+    Each figure carries the noise the model reads into "exact" (log sd
+    ``LOG_SD_FLOOR``), so the model is the truth.
+    """
+    from trends.observe import LOG_SD_FLOOR
+
+    rng = np.random.default_rng(seed)
+    x = np.log(800.0) + np.cumsum(rng.normal(0.0, sigma, T))
+    y = x + rng.normal(0.0, LOG_SD_FLOOR, T)
+    day0 = D(2023, 1, 1)
+    return [
+        Claim(
+            f"d{t}", "x", "total", float(np.exp(y[t])), day0 + t * DAY,
+            start=day0 + t * DAY, qualifier="exact",
+        )  # fmt: skip
+        for t in range(T)
+    ]
+
+
+@pytest.mark.parametrize("sigma", [0.01, 0.04])
+def test_many_claims_recover_the_smoothness(sigma):
+    # 600 daily figures of a random walk: the Newton search of the hyperparameters (used
+    # from 100 claims on) finds the walk's step sd, and an optimum at least as good as a
+    # Nelder-Mead search of the same posterior.
+    import trends.model as tm
+
+    claims = dense_claims(sigma)
+    f = fit_quiet(claims, rng=0, model=RateModel(n_samples=10))
+    # sd of log sigma-hat from 600 steps is about 1/sqrt(2 * 600) = 0.03
+    assert abs(math.log(f.sigma / sigma)) < 0.15
+    old = tm._DENSE
+    try:
+        tm._DENSE = 10**9
+        g = fit_quiet(claims, rng=0, model=RateModel(n_samples=10))
+    finally:
+        tm._DENSE = old
+
+    def log_post(r):  # log evidence + the hyperparameters' log-normal prior
+        zs = math.log(r.sigma / tm._SIGMA0["local_level"]) / tm._SIGMA_LOG_SD
+        zt = math.log(r.tau / tm._TAU0) / tm._TAU_LOG_SD
+        return r.log_evidence - 0.5 * (zs * zs + zt * zt)
+
+    assert log_post(f) >= log_post(g) - 0.05
 
 
 # ---- model comparison --------------------------------------------------------------------
