@@ -163,9 +163,7 @@ def row(
     }
 
 
-def quiet_fit(
-    claims: Sequence[Claim], quantity: str, model: RateModel, rng=0, paths: bool = True
-):
+def quiet_fit(claims: Sequence[Claim], quantity: str, model: RateModel, rng=0, paths: bool = True):
     """:func:`trends.model.fit` with its data warnings (conflicts, sparse data) silenced.
 
     ``paths=True`` also asks for the daily rate with its quantiles (``RateFit.rate()``),

@@ -643,8 +643,13 @@ def dense_claims(sigma: float, T: int = 600, seed: int = 5) -> list[Claim]:
     day0 = D(2023, 1, 1)
     return [
         Claim(
-            f"d{t}", "x", "total", float(np.exp(y[t])), day0 + t * DAY,
-            start=day0 + t * DAY, qualifier="exact",
+            f"d{t}",
+            "x",
+            "total",
+            float(np.exp(y[t])),
+            day0 + t * DAY,
+            start=day0 + t * DAY,
+            qualifier="exact",
         )  # fmt: skip
         for t in range(T)
     ]
