@@ -325,9 +325,13 @@ def run_date(task) -> list[dict]:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             fitted_exact = fit(
-                exact, QUANTITY, as_of_date=as_of, start=windows["nowcast"][0], until=until,
+                exact,
+                QUANTITY,
+                as_of_date=as_of,
+                start=windows["nowcast"][0],
+                until=until,
                 rng=np.random.default_rng(ss.spawn(1)[0]),
-            )  # fmt: skip
+            )
         for k, (s, e) in windows.items():
             est = fitted_exact.total(s, e)
             estimates[(k, "trends_exact")] = (dict(est.quantiles), est.mean)

@@ -650,7 +650,7 @@ def dense_claims(sigma: float, T: int = 600, seed: int = 5) -> list[Claim]:
             day0 + t * DAY,
             start=day0 + t * DAY,
             qualifier="exact",
-        )  # fmt: skip
+        )
         for t in range(T)
     ]
 

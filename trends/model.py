@@ -656,8 +656,13 @@ class _Engine:
         return out
 
 
-def _newton_min(f: Callable[[np.ndarray], float], x0: np.ndarray, h: float = 0.1,
-                tol: float = 0.02, max_iter: int = 20):  # fmt: skip
+def _newton_min(
+    f: Callable[[np.ndarray], float],
+    x0: np.ndarray,
+    h: float = 0.1,
+    tol: float = 0.02,
+    max_iter: int = 20,
+):
     """Minimise a smooth function of 1-2 variables by Newton steps on finite differences.
 
     Each step costs ``2k + k(k-1)/2`` evaluations (central differences, one cross
