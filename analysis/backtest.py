@@ -435,6 +435,37 @@ def format_table(table) -> str:
     return "\n".join(lines)
 
 
+def flat_oracle(dates, days: int = 30, origin_daily=None) -> dict[str, float]:
+    """What a forecaster who knew the series itself up to each as-of date would score.
+
+    The median is the true mean rate of the last ``days`` days times 90; the quantiles
+    are lognormal with the root-mean-square log error over all ``dates`` (fitted after
+    the fact, so generous). Not a method anyone could run: a ceiling for forecasts that
+    extrapolate the current level, against which the reports' own information is
+    measured.
+
+    Returns
+    -------
+    dict
+        ``rms_log_error`` and ``rel_pinball`` (mean over dates).
+    """
+    from scipy.stats import norm
+
+    origin, daily = origin_daily or load_truth()
+    cum = np.concatenate([[0.0], np.cumsum(daily)])
+    pairs = []
+    for d in dates:
+        i = (d - origin).days + 1  # cum index just after the as-of date
+        truth = cum[i + FORECAST_DAYS] - cum[i]
+        pairs.append((truth, (cum[i] - cum[i - days]) / days * FORECAST_DAYS))
+    sd = float(np.sqrt(np.mean([math.log(t / m) ** 2 for t, m in pairs])))
+    losses = [
+        relative_pinball({a: m * math.exp(norm.ppf(a) * sd) for a in QUANTILE_LEVELS}, t)
+        for t, m in pairs
+    ]
+    return {"rms_log_error": sd, "rel_pinball": float(np.mean(losses))}
+
+
 def plot(df, origin_daily=None):
     """Three panels: (a) the 90-day forecasts of trends and ucm against the series,
     (b) mean relative quantile loss by target and method, (c) interval coverage.
@@ -568,6 +599,15 @@ def main(argv=None) -> int:
         print(
             f"{target}: trends pinball {t['rel_pinball']:.4f}, skill vs best baseline "
             f"{t['skill']:+.2f} (goal >= +0.25)"
+        )
+    if args.exact:
+        oracle = flat_oracle(dates)
+        ucm = table[(table["target"] == "forecast") & (table["method"] == "ucm")].iloc[0]
+        skill = 1 - oracle["rel_pinball"] / ucm["rel_pinball"]
+        print(
+            "forecast ceiling (the series itself known up to each as-of date, last 30 days' "
+            f"mean extrapolated): rms log error {oracle['rms_log_error']:.3f}, pinball "
+            f"{oracle['rel_pinball']:.4f}, skill vs ucm {skill:+.2f}"
         )
     print(f"\nwrote {args.out / 'backtest.csv'} and {args.out / 'backtest.png'}")
     return 0

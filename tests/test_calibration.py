@@ -220,6 +220,22 @@ def test_backtest_exact_reference(personnel_series_path):
     assert exact <= ours * 1.25, (exact, ours)
 
 
+def test_flat_oracle_knows_a_constant_series_exactly():
+    from analysis import backtest as bt
+
+    origin = dt.date(2022, 1, 1)
+    daily = np.full(2000, 300.0)
+    dates = [dt.date(2023, 3, 1), dt.date(2024, 6, 1)]
+    got = bt.flat_oracle(dates, origin_daily=(origin, daily))
+    assert got["rms_log_error"] == pytest.approx(0.0, abs=1e-12)
+    assert got["rel_pinball"] == pytest.approx(0.0, abs=1e-12)
+    # a series that doubles right after each as-of date: the oracle misses by log 2
+    jump = daily.copy()
+    jump[(dates[0] - origin).days + 1 :] *= 2
+    got = bt.flat_oracle(dates[:1], origin_daily=(origin, jump))
+    assert got["rms_log_error"] == pytest.approx(math.log(2))
+
+
 def test_backtest_outputs(backtest, tmp_path):
     from analysis import backtest as bt
 
