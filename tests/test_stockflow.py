@@ -581,3 +581,10 @@ def test_shipped_data_end_to_end(claims, shipped):
     text = str(p.summary())
     assert "kremlin_target_2023" in text and "P = " in text
     assert set(FLOWS) | set(STOCKS) == set(p.variables)
+
+
+def test_changes_that_round_to_zero_print_without_a_minus():
+    from trends.stockflow import _signed
+
+    assert [_signed(v) for v in (-0.4, 0.0, 0.4)] == ["+0", "+0", "+0"]
+    assert _signed(-1234.6) == "-1,235" and _signed(156095.2) == "+156,095"

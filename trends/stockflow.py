@@ -1576,8 +1576,8 @@ class ProjectionSummary:
                 text = f"    {labels[v]:<22} {r.q50:>12,.0f}  ({r.q05:,.0f} to {r.q95:,.0f})"
                 if s != "baseline":
                     text += (
-                        f"   change {r.change_q50:+,.0f} ({r.change_q05:+,.0f} to "
-                        f"{r.change_q95:+,.0f})"
+                        f"   change {_signed(r.change_q50)} ({_signed(r.change_q05)} to "
+                        f"{_signed(r.change_q95)})"
                     )
                 lines.append(text)
         if p.targets:
@@ -1627,3 +1627,8 @@ def _quantiles_by_row(a: np.ndarray, levels: Sequence[float]) -> np.ndarray:
         x_hi = part[:, hi].astype(np.float64)
         out[:, s : s + 64] = (x_lo + (x_hi - x_lo) * frac).T
     return out
+
+
+def _signed(v: float) -> str:
+    """A whole count with its sign; a change that rounds to zero prints "+0", never "-0"."""
+    return f"{int(round(float(v))):+,}"
