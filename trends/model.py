@@ -373,15 +373,17 @@ class _Engine:
     ) -> tuple[np.ndarray, np.ndarray]:
         """Score weight (psi(r) / r) and curvature of each claim's log-likelihood.
 
-        ``expected=True`` (the Laplace evidence and the posterior's Gaussian): the
-        Student-t's Fisher information, ``(nu + 1) / ((nu + 3) s2)``. The observed
-        curvature shrinks, and turns negative, as a residual grows, so a stiffer path
-        with larger residuals would pay a smaller Occam penalty: on data simulated from
-        the model that biased the smoothness 20-25% low and inflated the discrepancy
+        ``expected=True`` (the Laplace evidence): the Student-t's Fisher information,
+        ``(nu + 1) / ((nu + 3) s2)``. The observed curvature shrinks, and turns
+        negative, as a residual grows, so in the evidence a stiffer path with larger
+        residuals would pay a smaller Occam penalty: on data simulated from the model
+        that biased the smoothness 20-25% low and inflated the discrepancy
         (``tests/test_model.py::test_many_claims_recover_the_smoothness``).
-        ``expected=False`` (the Newton steps towards the mode, which does not depend on
-        the matrix used): the observed curvature floored at a small share of the score
-        weight, which converges faster than Fisher scoring when some claims are outliers.
+        ``expected=False`` (the Newton steps, and the posterior's Gaussian at the mode):
+        the observed curvature, floored at a small share of the score weight so the
+        matrix stays positive definite. It converges faster than Fisher scoring when
+        some claims are outliers, and it gives a claim the Student-t sets aside no say
+        in the posterior's spread.
         """
         nu = self.nu
         if math.isinf(nu):
@@ -473,12 +475,13 @@ class _Engine:
         H, rhs, c, G, w, g, r = self.system(x, fd, s2, expected=True)
         fac = H.factor()
         logdetH_x = fac.logdet() + 2.0 * float(np.sum(np.log(c)))
-        J, r = self.objective(x, fd, s2)
         loglik = -J + logdetF - 0.5 * logdetH_x
-        cond = _Cond(x=x, loglik=loglik, w=w)
-        if keep:
-            cond.factor = (fac, G, g, c)
-        return cond
+        if not keep:
+            return _Cond(x=x, loglik=loglik, w=w)
+        # The posterior's Gaussian, for draws and leverages, takes the observed
+        # curvature: a claim the Student-t has set aside adds no information there.
+        H, rhs, c, G, w, g, r = self.system(x, fd, s2, expected=False)
+        return _Cond(x=x, loglik=loglik, w=w, factor=(H.factor(), G, g, c))
 
     def _mode_constant(self, tau: float, keep: bool) -> _Cond:
         # x_t = theta for all t, so log window total = theta + log(days): linear.
