@@ -20,12 +20,14 @@ their marginal posterior, so the intervals carry the uncertainty about the smoot
 
 Computation
 -----------
-Gauss-Newton on ``x`` (IRLS weights for the Student-t). A window total is linear in
-the cumulative variable ``u_t = sum_{s<=t} c_s x_s`` (``c`` the current rate), so in
-``u`` every claim touches two entries and the prior stays banded: the normal equations
-are sparse whatever the windows, and one sparse LU serves the step, the
-log-determinant and the posterior samples. Cost grows about linearly in days and
-claims.
+Gauss-Newton on ``x`` (the Student-t's score, and its observed curvature floored
+positive). A window total is linear in the cumulative variable
+``u_t = sum_{s<=t} c_s x_s`` (``c`` the current rate), so in ``u`` every claim touches
+two entries and the prior stays banded: the normal equations are sparse whatever the
+windows, and one factor (banded Cholesky, or a sparse LU for windows longer than 64
+days) serves the step, the log-determinant and the posterior samples. The Laplace
+evidence takes the Student-t's expected curvature (see :meth:`_Engine.weights`). Cost
+grows about linearly in days and claims.
 """
 
 from __future__ import annotations
