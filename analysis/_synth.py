@@ -33,6 +33,7 @@ import math
 import os
 import sys
 from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 import numpy as np
 
@@ -62,6 +63,13 @@ __all__ = [
 
 #: The quantile levels scored (the same as :data:`trends.model.QUANTILES`).
 QUANTILE_LEVELS: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
+#: The real daily series shipped with the project (Ukrainian General Staff, MIT licence).
+SERIES_PATH = (
+    Path(__file__).resolve().parents[1]
+    / "data"
+    / "ua-general-staff"
+    / "russia_losses_personnel.json"
+)
 
 #: How often each hedge word is printed (weights; a bare number is ``""``).
 HEDGE_WEIGHTS: dict[str, float] = {

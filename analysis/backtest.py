@@ -54,6 +54,7 @@ if str(ROOT) not in sys.path:  # run as a script: make `analysis` importable
 
 from analysis._synth import (  # noqa: E402
     QUANTILE_LEVELS,
+    SERIES_PATH,
     binom_se,
     interval_hits,
     news_claims,
@@ -66,7 +67,6 @@ from trends.files import atomic_write_text  # noqa: E402
 from trends.observe import observe, read_series  # noqa: E402
 
 OUTPUT = ROOT / "analysis" / "output"
-SERIES = Path("data") / "ua-general-staff" / "russia_losses_personnel.json"
 QUANTITY = "personnel"
 METHODS: tuple[str, ...] = ("trends", "naive", "naive_spread", "ucm")
 #: Reference rows added by ``--exact`` (not baselines): trends on the true window totals.
@@ -107,8 +107,7 @@ def load_truth(path: Path | None = None) -> tuple[dt.date, np.ndarray]:
 
     The first record (2022-02-25, day 2) covers two days; it is split evenly.
     """
-    path = path or (ROOT / SERIES if (ROOT / SERIES).is_file() else Path("/work/shared") / SERIES)
-    series, origin = read_series(path, field="personnel")
+    series, origin = read_series(path or SERIES_PATH, field="personnel")
     origin = origin or series.index[0]
     dates = list(series.index)
     values = series.to_numpy(float)

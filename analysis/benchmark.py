@@ -71,13 +71,12 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as a script: make `trends` importable from the checkout
     sys.path.insert(0, str(ROOT))
 
+from analysis._synth import SERIES_PATH  # noqa: E402
 from trends.claims import Claim  # noqa: E402
 from trends.files import atomic_write_text  # noqa: E402
 from trends.model import RateModel, fit  # noqa: E402
 from trends.observe import read_series, series_to_claims  # noqa: E402
 
-SERIES = Path("ua-general-staff") / "russia_losses_personnel.json"
-SERIES_PATHS = (ROOT / "data" / SERIES, Path("/work/shared/data") / SERIES)
 OUTPUT = ROOT / "analysis" / "output" / "benchmark_fit.csv"
 
 #: Posterior draws of the default model settings, and the "numerics only" setting.
@@ -215,13 +214,6 @@ def write_csv(rows: Sequence[dict], path: Path = OUTPUT) -> Path:
 # ---- the real series -------------------------------------------------------------------
 
 
-def series_path() -> Path:
-    for p in SERIES_PATHS:
-        if p.is_file():
-            return p
-    raise FileNotFoundError(f"{SERIES} is in none of: {', '.join(map(str, SERIES_PATHS))}")
-
-
 def real_claims(path: Path | None = None):
     """The loss series as claims, and its daily log increments for statsmodels.
 
@@ -234,7 +226,7 @@ def real_claims(path: Path | None = None):
         of each claim's window, NaN on the other days of a multi-day window (a gap in
         the reports), so both engines see the same days and the same information.
     """
-    series, origin = read_series(path or series_path())
+    series, origin = read_series(path or SERIES_PATH)
     claims = series_to_claims(series, "losses", origin=origin)
     first = min(c.window[0] for c in claims)
     last = max(c.end for c in claims)
@@ -506,7 +498,7 @@ def bench_fit(quick: bool = False, out=print) -> list[dict]:
     quiet_fit(synthetic_claims(200, 20), "synthetic", RateModel(n_samples=FEW_SAMPLES))
 
     real = bench_real(repeats=repeats)
-    out(f"Real series: {SERIES} as claims, median of {repeats} run(s)")
+    out(f"Real series: {SERIES_PATH.relative_to(ROOT)} as claims, median of {repeats} run(s)")
     out(format_table(real, REAL_COLUMNS))
     out(
         "  draws 0: the fit alone (hyperparameters, posterior mode, residuals, conflicts);"

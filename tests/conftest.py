@@ -35,8 +35,7 @@ settings.load_profile(
 )
 
 REPO = Path(__file__).resolve().parents[1]
-SERIES = Path("ua-general-staff") / "russia_losses_personnel.json"
-SHARED_DATA = Path("/work/shared/data")
+SERIES = REPO / "data" / "ua-general-staff" / "russia_losses_personnel.json"
 
 
 @pytest.fixture(scope="session")
@@ -47,14 +46,8 @@ def repo_root() -> Path:
 
 @pytest.fixture(scope="session")
 def personnel_series_path() -> Path:
-    """The Ukrainian General Staff's cumulative personnel-loss series (JSON).
-
-    The repository copy under ``data/`` when present, else the shared copy.
-    """
-    for base in (REPO / "data", SHARED_DATA):
-        if (base / SERIES).is_file():
-            return base / SERIES
-    pytest.skip(f"{SERIES} is neither under data/ nor under {SHARED_DATA}")
+    """The Ukrainian General Staff's cumulative personnel-loss series (JSON) under data/."""
+    return SERIES
 
 
 def pytest_collection_modifyitems(config, items):

@@ -691,30 +691,14 @@ def trend_fit():
     T = 720
     truth = np.exp(np.log(500.0) + np.arange(T) * np.log(8.0) / (T - 1))
     claims = []
-    for i, e in enumerate(range(20, T, 25)):  # weekly totals every 25 days
-        s = e - 6
-        claims.append(
-            Claim(
-                f"w{i}",
-                "x",
-                "total",
-                float(truth[s : e + 1].sum()),
-                origin + e * DAY,
-                start=origin + s * DAY,
+    # weekly totals every 25 days, 30-day totals every 90 days
+    for prefix, first_end, every, days in (("w", 20, 25, 7), ("m", 60, 90, 30)):
+        for i, e in enumerate(range(first_end, T, every)):
+            s = e - days + 1
+            total = float(truth[s : e + 1].sum())
+            claims.append(
+                Claim(f"{prefix}{i}", "x", "total", total, origin + e * DAY, start=origin + s * DAY)
             )
-        )
-    for i, e in enumerate(range(60, T, 90)):  # 30-day totals every 90 days
-        s = e - 29
-        claims.append(
-            Claim(
-                f"m{i}",
-                "x",
-                "total",
-                float(truth[s : e + 1].sum()),
-                origin + e * DAY,
-                start=origin + s * DAY,
-            )
-        )
     f = fit_quiet(claims, model="local_linear_trend", rng=0)
     assert f.origin == origin + 14 * DAY
     return f, truth, origin

@@ -557,27 +557,25 @@ class _Engine:
                 th[free] = sub
                 return self.neg_logpost(th)
 
-            def search(start, spread):
-                simplex = np.vstack([start, start + spread * np.eye(len(free))])
-                opts = {"xatol": 0.03, "fatol": 0.01, "maxfev": 200, "initial_simplex": simplex}
-                return minimize(f, start, method="Nelder-Mead", options=opts)
-
+            start = theta0[free]
             if self.n >= _DENSE:
-                res = _newton_min(f, theta0[free])
+                x_hat = _newton_min(f, start)
             else:
-                res = search(theta0[free], 0.7)
-            theta_hat[free] = res.x
+                simplex = np.vstack([start, start + 0.7 * np.eye(len(free))])
+                opts = {"xatol": 0.03, "fatol": 0.01, "maxfev": 200, "initial_simplex": simplex}
+                x_hat = minimize(f, start, method="Nelder-Mead", options=opts).x
+            theta_hat[free] = x_hat
         integrate = self.m.integrate
         if integrate is None:
-            integrate = self.n < 100
+            integrate = self.n < _DENSE
         if free and integrate:
             # Curvature of the hyper-posterior (finite differences) for its spread.
-            f_hat = f(res.x)
+            f_hat = f(x_hat)
             h = 0.1
             for j, k in enumerate(free):
                 step = np.zeros(len(free))
                 step[j] = h
-                d2 = (f(res.x + step) - 2 * f_hat + f(res.x - step)) / h**2
+                d2 = (f(x_hat + step) - 2 * f_hat + f(x_hat - step)) / h**2
                 hyper_sd[k] = 1.0 / math.sqrt(d2) if d2 > 1e-8 else 3.0
             hyper_sd = np.minimum(hyper_sd, 3.0)
         points = [theta_hat]
@@ -678,15 +676,12 @@ def _newton_min(
 
     Returns
     -------
-    types.SimpleNamespace
-        ``x`` (the minimiser) and ``nfev``.
+    numpy.ndarray
+        The minimiser.
     """
-    from types import SimpleNamespace
-
     k = len(x0)
     x = np.asarray(x0, float).copy()
     fx = f(x)
-    nfev = 1
     for _ in range(max_iter):
         g = np.zeros(k)
         H = np.zeros((k, k))
@@ -695,7 +690,6 @@ def _newton_min(
             e = np.zeros(k)
             e[i] = h
             fp, fm = f(x + e), f(x - e)
-            nfev += 2
             plus[i] = fp
             g[i] = (fp - fm) / (2 * h)
             H[i, i] = (fp - 2 * fx + fm) / h**2
@@ -704,7 +698,6 @@ def _newton_min(
                 e = np.zeros(k)
                 e[i] = e[j] = h
                 fij = f(x + e)
-                nfev += 1
                 H[i, j] = H[j, i] = (fij - plus[i] - plus[j] + fx) / h**2
         w, V = np.linalg.eigh(H)
         # Not convex here (far from the optimum): a gradient step of bounded size.
@@ -720,7 +713,6 @@ def _newton_min(
         for _ in range(6):
             cand = x + t * step
             fc = f(cand)
-            nfev += 1
             if fc <= fx:
                 break
             t *= 0.5
@@ -729,7 +721,7 @@ def _newton_min(
         x, fx = cand, fc
         if float(np.max(np.abs(t * step))) < tol:
             break
-    return SimpleNamespace(x=x, nfev=nfev)
+    return x
 
 
 def _start_path(s: np.ndarray, e: np.ndarray, rates: np.ndarray, T: int, m0: float) -> np.ndarray:
@@ -1239,10 +1231,7 @@ class _Sym:
         elif kmax >= len(self.band):
             self.band += [np.zeros(self.T) for _ in range(kmax + 1 - len(self.band))]
         for k, sel in groups:
-            if len(sel) == 1:
-                self.band[k][i[sel[0]]] += v[sel[0]]
-            else:
-                np.add.at(self.band[k], i[sel], v[sel])
+            np.add.at(self.band[k], i[sel], v[sel])
 
     def factor(self):
         if self.extra_v.size == 0:
