@@ -33,7 +33,7 @@ from .errors import DataError
 from .files import atomic_write_bytes
 from .observe import observe
 from .styles import PAPER as STYLE
-from .units import MEAN_PERIOD_DAYS, PERIODS
+from .units import MEAN_PERIOD_DAYS, PERIODS, as_date
 
 __all__ = [
     "COLUMN_WIDTH",
@@ -225,16 +225,6 @@ def _day(d) -> np.datetime64:
 
 def _days(index) -> np.ndarray:
     return np.array([_day(d) for d in index], dtype="datetime64[D]")
-
-
-def _as_date(d) -> dt.date:
-    if isinstance(d, np.datetime64):
-        return dt.date.fromisoformat(str(d.astype("datetime64[D]")))
-    if isinstance(d, str):
-        return dt.date.fromisoformat(d)
-    if isinstance(d, dt.datetime) or (hasattr(d, "date") and callable(d.date)):
-        return d.date()
-    return d
 
 
 _HALF_DAY = np.timedelta64(12, "h")
@@ -578,7 +568,7 @@ def plot_fit(
     if forecast_from is None:
         last = max((o.end for o in fit.observations), default=fit.end)
         forecast_from = last + dt.timedelta(days=1)
-    forecast_from = _as_date(forecast_from)
+    forecast_from = as_date(forecast_from)
     k = int(np.searchsorted(x, _day(forecast_from) + _HALF_DAY))
     ax = _axes(ax, style)
     with _style(style):
@@ -648,7 +638,7 @@ def _targets(fit, targets) -> list[tuple[dt.date, float, str, dt.date | None]]:
             out.append((end, float(t.value), label, start))
         else:
             date, value, *rest = t
-            out.append((_as_date(date), float(value), str(rest[0]) if rest else "", None))
+            out.append((as_date(date), float(value), str(rest[0]) if rest else "", None))
     return out
 
 
@@ -679,7 +669,7 @@ def plot_cumulative(fit, *, start: dt.date | None = None, targets=(), ax=None, s
     if start is None:
         starts = [s for *_, s in marks if s is not None and s >= fit.origin]
         start = min(starts, default=fit.origin)
-    start = _as_date(start)
+    start = as_date(start)
     table = fit.cumulative(start=start)
     x = _days(table.index) + _ONE_DAY  # the total through a day, at its end
     ax = _axes(ax, style)
@@ -865,7 +855,7 @@ def plot_scenarios(projection, variable: str, date, ax=None, *, style=STYLE):
     """
     _check_variable(projection, variable)
     names = list(projection.scenarios)
-    want = _day(_as_date(date))
+    want = _day(as_date(date))
     ax = _axes(ax, style)
     with _style(style):
         used = None
@@ -915,7 +905,7 @@ def plot_scenarios(projection, variable: str, date, ax=None, *, style=STYLE):
         ax.set_xticks(range(len(names)), [textwrap.fill(_pretty(n), 12) for n in names])
         ax.set_xlim(-0.6, len(names) - 0.4)
         ax.grid(False, axis="x")
-        ax.set_xlabel(f"Scenario (on {_as_date(used):%-d %b %Y})")
+        ax.set_xlabel(f"Scenario (on {as_date(used):%-d %b %Y})")
         ax.set_ylabel(_pretty(variable))
         _count_axis(ax.yaxis)
         ax.text(

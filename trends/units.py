@@ -272,11 +272,14 @@ def hedge_range(
 
 
 def as_date(d) -> dt.date:
-    """A day from a ``date``, ``datetime``, ``pandas.Timestamp`` or ISO string."""
+    """A day from a ``date``, ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64`` or
+    ISO string."""
     if isinstance(d, dt.datetime):
         return d.date()
     if isinstance(d, dt.date):
         return d
     if hasattr(d, "date"):
         return d.date()
+    if hasattr(d, "astype"):  # numpy.datetime64, of any unit
+        return d.astype("datetime64[D]").item()
     return dt.date.fromisoformat(str(d))
