@@ -627,6 +627,11 @@ def test_column_quantiles_match_numpy(n, m, levels, seed):
 
     x = np.random.default_rng(seed).lognormal(size=(n, m))
     np.testing.assert_array_equal(_quantiles(x, levels), np.quantile(x, levels, axis=0))
+    # rows, and float32 storage (the projections' paths): computed as float64
+    y = x.T.astype(np.float32)
+    np.testing.assert_array_equal(
+        _quantiles(y, levels, axis=1), np.quantile(y.astype(np.float64), levels, axis=1)
+    )
 
 
 def dense_claims(sigma: float, T: int = 600, seed: int = 5) -> list[Claim]:

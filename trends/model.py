@@ -1147,24 +1147,31 @@ class FitSummary:
         return f"<pre>{html.escape(str(self))}</pre>"
 
 
-def _quantiles(draws: np.ndarray, levels: Sequence[float]) -> np.ndarray:
-    """Quantiles of each column of ``draws`` (shape (n, m)) -> shape (len(levels), m).
+def _quantiles(draws: np.ndarray, levels: Sequence[float], axis: int = 0) -> np.ndarray:
+    """Quantiles of a 2-D array along ``axis`` -> shape (len(levels), other axis length).
 
-    The same numbers as ``np.quantile(draws, levels, axis=0)`` (its default linear
-    interpolation), by one sort: numpy's selection per level is slower on many columns.
+    The same numbers as ``np.quantile(draws.astype(float), levels, axis=axis)`` (linear
+    interpolation), by sorting blocks of about 2 million values: faster than numpy's
+    selection on many series at once, and the memory stays at one block whatever the
+    size (projection paths can be large). Any float dtype in, float64 out.
     """
-    srt = np.sort(draws, axis=0)
-    n = srt.shape[0]
-    out = np.empty((len(levels), srt.shape[1]))
-    for k, q in enumerate(levels):
+    n = draws.shape[axis]
+    m = draws.shape[1 - axis]
+    spots = []
+    for q in levels:
         pos = q * (n - 1)
         lo = math.floor(pos)
-        hi = min(lo + 1, n - 1)
-        frac = pos - lo
-        # numpy's lerp form, so results match it bit for bit
-        a, b = srt[lo], srt[hi]
-        diff = b - a
-        out[k] = np.where(frac >= 0.5, b - diff * (1 - frac), a + diff * frac)
+        spots.append((lo, min(lo + 1, n - 1), pos - lo))
+    block = max(1, 2**21 // max(n, 1))
+    out = np.empty((len(spots), m))
+    for s in range(0, m, block):
+        srt = np.sort(draws[:, s : s + block] if axis == 0 else draws[s : s + block], axis=axis)
+        for k, (lo, hi, frac) in enumerate(spots):
+            a = np.take(srt, lo, axis=axis).astype(np.float64)
+            b = np.take(srt, hi, axis=axis).astype(np.float64)
+            diff = b - a
+            # numpy's lerp form, so results match it bit for bit
+            out[k, s : s + block] = np.where(frac >= 0.5, b - diff * (1 - frac), a + diff * frac)
     return out
 
 

@@ -58,7 +58,7 @@ from scipy.special import ndtri
 
 from .claims import Claim, independent
 from .errors import AssumptionsError, DataError
-from .model import QUANTILES, fit, qcol
+from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .units import as_date as _as_date
 
@@ -1401,7 +1401,7 @@ class Projection:
         if key not in self._tables:
             a = self._days_by_draws(variable, scenario, cumulative)
             table = {"mean": a.mean(axis=1, dtype=np.float64)}
-            qs = _quantiles_by_row(a, QUANTILES)
+            qs = _quantiles(a, QUANTILES, axis=1)
             for q, row in zip(QUANTILES, qs, strict=True):
                 table[qcol(q)] = row
             self._tables[key] = pd.DataFrame(table, index=pd.Index(self.dates, name="date"))
@@ -1607,26 +1607,6 @@ class ProjectionSummary:
         import html
 
         return f"<pre>{html.escape(str(self))}</pre>"
-
-
-def _quantiles_by_row(a: np.ndarray, levels: Sequence[float]) -> np.ndarray:
-    """``np.quantile(a, levels, axis=1)`` (linear interpolation), shape (levels, rows).
-
-    One partition per block of rows instead of a full sort.
-    """
-    n = a.shape[1]
-    pos = np.asarray(levels) * (n - 1)
-    lo = np.floor(pos).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
-    kth = np.unique(np.concatenate([lo, hi]))
-    frac = pos - lo
-    out = np.empty((len(levels), a.shape[0]))
-    for s in range(0, a.shape[0], 64):
-        part = np.partition(a[s : s + 64], kth, axis=1)
-        x_lo = part[:, lo].astype(np.float64)
-        x_hi = part[:, hi].astype(np.float64)
-        out[:, s : s + 64] = (x_lo + (x_hi - x_lo) * frac).T
-    return out
 
 
 def _signed(v: float) -> str:
