@@ -268,10 +268,11 @@ def run_date(task) -> list[dict]:
         "nowcast": nowcast_window(claims, as_of, rng),
     }
     cum = np.concatenate([[0.0], np.cumsum(daily)])
-    truth = {
-        k: float(cum[(e - origin).days + 1] - cum[(s - origin).days])
-        for k, (s, e) in windows.items()
-    }
+
+    def true_total(s: dt.date, e: dt.date) -> float:
+        return float(cum[(e - origin).days + 1] - cum[(s - origin).days])
+
+    truth = {k: true_total(s, e) for k, (s, e) in windows.items()}
 
     estimates: dict[tuple[str, str], tuple[dict, float]] = {}
     t0 = time.perf_counter()
@@ -310,9 +311,7 @@ def run_date(task) -> list[dict]:
                 id=c.id,
                 quantity=c.quantity,
                 kind="total",
-                value=float(
-                    cum[(c.window[1] - origin).days + 1] - cum[(c.window[0] - origin).days]
-                ),
+                value=true_total(*c.window),
                 start=c.window[0],
                 end=c.window[1],
                 qualifier="exact",
