@@ -862,9 +862,7 @@ class RateFit:
 
     @cached_property
     def _cum(self) -> np.ndarray:
-        c = np.zeros((self.log_samples.shape[0], self.n_days + 1))
-        np.cumsum(self._daily, axis=1, out=c[:, 1:])
-        return c
+        return _cumulative(self._daily)
 
     # ---- estimates --------------------------------------------------------------------
     def rate(self, dates=None, per: str = "day"):
@@ -965,9 +963,7 @@ class RateFit:
         v = np.array([o.log_sd**2 for o in obs])
         # Leverage algebra holds within one Gaussian: use draws at the modal
         # hyperparameters, not the mixture over them.
-        modal = self.draw_modal()
-        cum = np.zeros((modal.shape[0], self.n_days + 1))
-        np.cumsum(np.exp(modal), axis=1, out=cum[:, 1:])
+        cum = _cumulative(np.exp(self.draw_modal()))
         log_tot = np.log(cum[:, e + 1] - cum[:, s])
         fitted = log_tot.mean(axis=0)
         post_var = log_tot.var(axis=0)
@@ -1145,6 +1141,14 @@ class FitSummary:
         import html
 
         return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _cumulative(daily: np.ndarray) -> np.ndarray:
+    """Running totals of daily paths (n, T) with a leading 0: shape (n, T + 1), so the
+    total over days ``i..j`` is ``c[:, j + 1] - c[:, i]``."""
+    c = np.zeros((daily.shape[0], daily.shape[1] + 1))
+    np.cumsum(daily, axis=1, out=c[:, 1:])
+    return c
 
 
 def _quantiles(draws: np.ndarray, levels: Sequence[float], axis: int = 0) -> np.ndarray:
