@@ -584,7 +584,8 @@ def test_shipped_data_end_to_end(claims, shipped):
 
 
 def test_changes_that_round_to_zero_print_without_a_minus():
-    from trends.stockflow import _signed
+    from trends.stockflow import _count, _signed
 
     assert [_signed(v) for v in (-0.4, 0.0, 0.4)] == ["+0", "+0", "+0"]
+    assert [_count(v) for v in (-0.4, -0.0, 2.5, 1234.6)] == ["0", "0", "2", "1,235"]
     assert _signed(-1234.6) == "-1,235" and _signed(156095.2) == "+156,095"

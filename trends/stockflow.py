@@ -1573,7 +1573,8 @@ class ProjectionSummary:
             lines.append(f"  {s}{desc}")
             for v in ("reserve", "attrition", "net_force_change", "front", "recovering"):
                 r = tab[(tab.scenario == s) & (tab.variable == v)].iloc[0]
-                text = f"    {labels[v]:<22} {r.q50:>12,.0f}  ({r.q05:,.0f} to {r.q95:,.0f})"
+                low, mid, high = _count(r.q05), _count(r.q50), _count(r.q95)
+                text = f"    {labels[v]:<22} {mid:>12}  ({low} to {high})"
                 if s != "baseline":
                     text += (
                         f"   change {_signed(r.change_q50)} ({_signed(r.change_q05)} to "
@@ -1607,6 +1608,11 @@ class ProjectionSummary:
         import html
 
         return f"<pre>{html.escape(str(self))}</pre>"
+
+
+def _count(v: float) -> str:
+    """A whole count; a small negative that rounds to zero prints "0", never "-0"."""
+    return f"{int(round(float(v))):,}"
 
 
 def _signed(v: float) -> str:
