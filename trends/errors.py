@@ -73,6 +73,10 @@ class AssumptionsError(ValueError, TrendsError):
     """An assumptions file is malformed; the message names the key and line."""
 
 
+class QuantitiesError(ValueError, TrendsError):
+    """A quantities vocabulary file that cannot be read; the message names the file and key."""
+
+
 class DataError(ValueError, TrendsError):
     """The data cannot answer the question asked (no claims for a quantity, ...)."""
 
