@@ -18,6 +18,7 @@ __all__ = [
     "TrendsWarning",
     "ConflictWarning",
     "SparseDataWarning",
+    "SeriesWarning",
 ]
 
 
@@ -91,3 +92,7 @@ class ConflictWarning(TrendsWarning):
 
 class SparseDataWarning(TrendsWarning):
     """Too few claims to pin the estimate down: the interval is wide on purpose."""
+
+
+class SeriesWarning(TrendsWarning):
+    """Records of a series were skipped (no finite value); the message lists their lines."""
