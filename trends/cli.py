@@ -471,6 +471,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if args.output:
         _check_not_input(args.output, args.claims)
     f = _fit(args, until=args.until)
+    if args.until is not None and args.until < f.origin:
+        raise TrendsError(
+            f"--until {args.until} is before the first fitted day ({f.origin}); "
+            f"give a date from {f.origin} on"
+        )
     print(f.summary())
     last = args.until or f.end
     rate = f.rate().loc[:last].add_prefix("rate_")
@@ -574,6 +579,9 @@ def _cmd_project(args: argparse.Namespace) -> int:
     claims = _claims(args.claims)
     assumptions = read_assumptions(args.assumptions)
     scenarios = "all" if "all" in args.scenario else tuple(args.scenario)
+    say = _progress()
+    if say is not None:
+        say(f"fitting and projecting with {args.draws:,} draws")
     proj = project(claims, assumptions, args.until, scenarios=scenarios, draws=args.draws,
                    seed=args.seed)  # fmt: skip
     print(proj.summary())
@@ -622,6 +630,21 @@ def _cmd_plot(args: argparse.Namespace) -> int:
             raise TrendsError(f"{args.claims} holds {len(names)} quantities "
                               f"({', '.join(names)}); name one with --quantity")  # fmt: skip
     fig, ax = plot.figure(args.width)
+    try:
+        _draw(args, claims, ax)
+        plot.save_figure(fig, args.output)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)  # also on failure: a long-lived process must not collect figures
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _draw(args: argparse.Namespace, claims, ax) -> None:
+    """Draw the figure ``args.kind`` asks for on ``ax``."""
+    from . import plot
+
     if args.kind == "claims":
         plot.plot_claims(claims, args.quantity, per=args.per, ax=ax)
     elif args.kind in ("fit", "cumulative"):
@@ -640,9 +663,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         proj = project(claims, read_assumptions(args.assumptions), args.until,
                        scenarios="all", draws=4000, seed=args.seed)  # fmt: skip
         plot.plot_projection(proj, args.variable, ax=ax)
-    plot.save_figure(fig, args.output)
-    print(f"wrote {args.output}", file=sys.stderr)
-    return 0
 
 
 def _add_report(sub) -> None:
@@ -665,8 +685,6 @@ def _add_report(sub) -> None:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    import time
-
     from .report import write_report
 
     claims = args.claims or str(_DATA / "claims.csv")
@@ -677,13 +695,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         default = _DATA / "assumptions.toml"
         assumptions = str(default) if default.exists() and not args.claims else None
-    t0 = time.perf_counter()
-
-    def progress(msg: str) -> None:
-        print(f"[{time.perf_counter() - t0:5.1f} s] {msg}", file=sys.stderr, flush=True)
-
     rep = write_report(claims, args.out, assumptions_path=assumptions, until=args.until,
-                       draws=args.draws, seed=args.seed, progress=progress)  # fmt: skip
+                       draws=args.draws, seed=args.seed, progress=_progress())  # fmt: skip
     print(f"wrote {rep.folder}/report.html, {rep.folder}/report.md, "
           f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
           f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "

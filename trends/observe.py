@@ -429,7 +429,8 @@ def _json_records(path: Path, text: str) -> list[tuple[int, object]]:
     except ValueError as e:  # e.g. an integer longer than Python converts
         if isinstance(e, DataError):
             raise
-        raise DataError(f"{path}: not valid JSON ({e})") from None
+        why = "a number too long to read" if "digits" in str(e) else str(e)
+        raise DataError(f"{path}: not valid JSON ({why})") from None
 
 
 def series_to_claims(
