@@ -256,8 +256,9 @@ class StagedFolder:
     left and releases the lock. Also a context manager that commits on success.
 
     - A lock file ``.NAME.lock`` beside ``out`` (``fcntl.flock``, released by the system
-      even when the process is killed) lets one run at a time write ``out``; a second
-      run fails at once with a message instead of losing one run's output.
+      even when the process is killed; removed when the run ends) lets one run at a time
+      write ``out``; a second run fails at once with a message instead of losing one
+      run's output.
     - Under the lock, staging folders of killed runs (``.NAME.staging-*``) are removed,
       and a report left only as ``.NAME.previous`` by a run killed between the two
       renames of the fallback swap is put back.
@@ -278,6 +279,7 @@ class StagedFolder:
         self.parent = self.out.parent
         self.parent.mkdir(parents=True, exist_ok=True)
         self._lock_fd: int | None = None
+        self._lock_path: Path | None = None
         self._lock()
         self.committed = False
         try:
@@ -298,23 +300,35 @@ class StagedFolder:
         except ImportError:  # no flock (Windows): staging and swap still protect the old report
             return
         lock = self.parent / f".{self.out.name}.lock"
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        for _ in range(10):
+            fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                # The holder before us removes the file when done: lock the file that is
+                # still there, or try again.
+                same = os.fstat(fd).st_ino == os.stat(lock).st_ino
+            except BlockingIOError:
+                os.close(fd)
+                raise OutputPathError(
+                    f"{self.out}: another trends report is being written into this folder "
+                    f"(lock {lock}); wait for it to finish, or choose another --out"
+                ) from None
+            except FileNotFoundError:
+                same = False
+            except BaseException:
+                os.close(fd)
+                raise
+            if same:
+                self._lock_fd, self._lock_path = fd, lock
+                return
             os.close(fd)
-            raise OutputPathError(
-                f"{self.out}: another trends report is being written into this folder "
-                f"(lock {lock}); wait for it to finish, or choose another --out"
-            ) from None
-        except BaseException:
-            os.close(fd)
-            raise
-        self._lock_fd = fd
+        raise OutputPathError(f"{self.out}: cannot take the lock {lock}; try again")
 
     def _unlock(self) -> None:
         if self._lock_fd is not None:
-            os.close(self._lock_fd)  # closing releases the flock
+            # Remove the file while holding the lock, then release it (closing the file).
+            Path(self._lock_path).unlink(missing_ok=True)
+            os.close(self._lock_fd)
             self._lock_fd = None
 
     # -- recovery -----------------------------------------------------------------------

@@ -22,8 +22,10 @@ __all__ = [
     "MAX_CELLS",
     "MAX_DRAWS",
     "MAX_SEED",
+    "MULTIPLY_MAX",
     "check_days",
     "check_cells",
+    "check_assumptions",
 ]
 
 #: Largest input file (claims, series, assumptions), in bytes.
@@ -75,4 +77,64 @@ def check_cells(draws: int, days: int, what: str) -> None:
             f"{what}: {draws:,} draws x {days:,} days = {draws * days:,} values, more than "
             f"the limit of {MAX_CELLS:,}; use at most {most:,} draws, or an earlier "
             "--until (or a later projection.start)"
+        )
+
+
+#: Largest scenario multiplier of a flow.
+MULTIPLY_MAX = 1e6
+
+
+def check_assumptions(assumptions) -> None:
+    """Numbers of an assumptions file within the limits, before any draw.
+
+    Every parameter finite and at most :data:`VALUE_MAX` in size, delays at most
+    :data:`MAX_DAYS`, multipliers ``0 .. MULTIPLY_MAX``, and the first day a delay reaches
+    back to inside the calendar.
+
+    Parameters
+    ----------
+    assumptions : trends.stockflow.Assumptions
+
+    Raises
+    ------
+    AssumptionsError
+        Naming the key at fault.
+    """
+    import math
+
+    from .errors import AssumptionsError
+
+    where = getattr(assumptions, "path", "<assumptions>")
+    groups = [("assumption", assumptions.distributions)]
+    groups += [(f"scenario.{n}", s.assumptions) for n, s in assumptions.scenarios.items()]
+    for prefix, dists in groups:
+        for name, d in dists.items():
+            for param in ("low", "high", "mode", "value"):
+                x = getattr(d, param, None)
+                if x is None:
+                    continue
+                if not (math.isfinite(x) and abs(x) <= VALUE_MAX):
+                    raise AssumptionsError(
+                        f"{where}: {prefix}.{name}.{param} = {x:g} is outside the range "
+                        f"trends computes with (-{VALUE_MAX:g} .. {VALUE_MAX:g})"
+                    )
+            if (
+                name == "return_delay_days"
+                and max(getattr(d, p) or 0 for p in ("low", "high", "mode", "value")) > MAX_DAYS
+            ):
+                raise AssumptionsError(
+                    f"{where}: {prefix}.{name}: delays of more than {MAX_DAYS:,} days "
+                    "(100 years) are outside the limits; give a shorter delay"
+                )
+    for n, s in assumptions.scenarios.items():
+        for fc in s.flows:
+            if not (math.isfinite(fc.multiply) and 0 <= fc.multiply <= MULTIPLY_MAX):
+                raise AssumptionsError(
+                    f"{where}: scenario.{n}.{fc.role}.multiply = {fc.multiply:g} is outside "
+                    f"0 .. {MULTIPLY_MAX:g}"
+                )
+    if assumptions.start.toordinal() <= MAX_DAYS:
+        raise AssumptionsError(
+            f"{where}: projection.start = {assumptions.start} leaves no room for the "
+            "return delays before it; give a date after the year 100"
         )

@@ -100,6 +100,11 @@ def write_report(
         raise DataError(f"{claims_path}: no claims (the file has a header and no rows)")
     last_end = max(c.end for c in claims)
     until = until or dt.date(last_end.year + 1, 12, 31)
+    if assumptions_path is not None:  # every input checked before the long work
+        from .limits import check_assumptions
+        from .stockflow import read_assumptions
+
+        check_assumptions(read_assumptions(assumptions_path))
     stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
     tmp = stage.path
     figures: list[tuple[str, str, str]] = []  # (file stem, caption, section)

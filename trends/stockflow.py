@@ -58,7 +58,7 @@ from scipy.special import ndtri
 
 from .claims import Claim, independent
 from .errors import AssumptionsError, DataError
-from .limits import check_cells, check_days
+from .limits import check_assumptions, check_cells, check_days
 from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .units import as_date as _as_date
@@ -1037,6 +1037,7 @@ def project(
         An unknown scenario.
     """
     until = _as_date(until)
+    check_assumptions(assumptions)
     start = assumptions.start
     if until < start:
         raise DataError(
