@@ -102,7 +102,7 @@ def write_report(
     until = until or dt.date(last_end.year + 1, 12, 31)
     if assumptions_path is not None:  # every input checked before the long work
         from .limits import check_assumptions
-        from .stockflow import read_assumptions
+        from .assumptions import read_assumptions
 
         check_assumptions(read_assumptions(assumptions_path))
     stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
@@ -192,7 +192,7 @@ def write_report(
                 q,
             )
             for t in targets:
-                from .stockflow import target_attainment
+                from .projection import target_attainment
 
                 ta = target_attainment(f, t)
                 md.append(
@@ -207,7 +207,8 @@ def write_report(
 
         # -- projections ---------------------------------------------------------------------
         if assumptions_path is not None:
-            from .stockflow import project, read_assumptions
+            from .assumptions import read_assumptions
+            from .projection import project
 
             assumptions = read_assumptions(assumptions_path)
             say(f"projecting with {draws:,} draws")
