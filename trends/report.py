@@ -101,8 +101,8 @@ def write_report(
     last_end = max(c.end for c in claims)
     until = until or dt.date(last_end.year + 1, 12, 31)
     if assumptions_path is not None:  # every input checked before the long work
-        from .limits import check_assumptions
         from .assumptions import read_assumptions
+        from .limits import check_assumptions
 
         check_assumptions(read_assumptions(assumptions_path))
     stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
