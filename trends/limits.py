@@ -41,7 +41,7 @@ RATE_RATIO_MAX = 1e9
 #: Most days one fit may span (100 years of days).
 MAX_DAYS = 36_525
 #: Most Monte Carlo values (draws x days) one projection may hold.
-MAX_CELLS = 200_000_000
+MAX_CELLS = 100_000_000
 #: Most Monte Carlo draws one command may ask for.
 MAX_DRAWS = 1_000_000
 #: Largest seed (seeds are 0 .. 2**63 - 1).
