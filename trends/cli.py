@@ -26,7 +26,7 @@ from pathlib import Path
 from . import __version__
 from .claims import as_of, claims_to_csv, independent, parse_claims_text, read_claims
 from .errors import TrendsError, TrendsWarning
-from .files import atomic_write_text, check_output_file, describe_os_error
+from .files import WriteError, atomic_write_text, check_output_file, describe_os_error
 from .limits import MAX_DRAWS, MAX_SEED
 from .observe import normalise, read_series, series_to_claims
 
@@ -79,7 +79,8 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except TrendsError as e:
         print(f"error: {e}", file=sys.stderr)
     except OSError as e:
-        print(f"error: {describe_os_error(e, 'cannot read or write')}", file=sys.stderr)
+        action = "cannot write" if isinstance(e, WriteError) else "cannot read or write"
+        print(f"error: {describe_os_error(e, action)}", file=sys.stderr)
     except MemoryError:
         print(
             "error: out of memory; narrow the window (--from/--to, --until, the claims' "
