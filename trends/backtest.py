@@ -998,8 +998,10 @@ def summarise(rows, by: Sequence[str] = ("method", "target")):
     Returns
     -------
     pandas.DataFrame
-        Index ``by``; columns ``n, pinball, cover50, se50, cover90, se90, mdape,
-        catastrophic`` (count of rows with pinball > :data:`CATASTROPHIC`).
+        Index ``by``; columns ``n, pinball`` (mean), ``pinball_median, cover50, se50,
+        cover90, se90`` (binomial standard errors), ``mdape`` (median absolute
+        percentage error of the median, as a share) and ``catastrophic`` (count of rows
+        with pinball > :data:`CATASTROPHIC`).
     """
     import pandas as pd
 
@@ -1012,6 +1014,7 @@ def summarise(rows, by: Sequence[str] = ("method", "target")):
                 **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
                 "n": n,
                 "pinball": float(g["pinball"].mean()),
+                "pinball_median": float(g["pinball"].median()),
                 "cover50": c50,
                 "se50": binom_se(c50, n),
                 "cover90": c90,
@@ -1033,9 +1036,14 @@ def summarise(rows, by: Sequence[str] = ("method", "target")):
 
 
 def format_summary(table) -> str:
-    """A :func:`summarise` table as Markdown (also plain aligned text)."""
+    """A :func:`summarise` table as Markdown (also plain aligned text).
+
+    Columns: the group keys, ``n``, the mean and median of pinball / truth, the 50% and
+    90% coverage with their standard errors, the median APE and the count of
+    catastrophic misses (pinball / truth > 0.5).
+    """
     keys = list(table.index.names)
-    head = [*keys, "n", "pinball/truth", "50% cover", "90% cover", "MdAPE", "pinball>0.5"]
+    head = [*keys, "n", "pinball/truth", "median", "50% cover", "90% cover", "MdAPE", ">0.5"]
     body = []
     for key, r in table.iterrows():
         key = key if isinstance(key, tuple) else (key,)
@@ -1043,7 +1051,8 @@ def format_summary(table) -> str:
             [
                 *map(str, key),
                 f"{int(r['n'])}",
-                f"{r['pinball']:.4f}",
+                f"{r['pinball']:.4g}" if r["pinball"] >= 1000 else f"{r['pinball']:.4f}",
+                f"{r['pinball_median']:.4f}",
                 f"{r['cover50']:.3f} ± {r['se50']:.3f}",
                 f"{r['cover90']:.3f} ± {r['se90']:.3f}",
                 f"{100 * r['mdape']:.1f}%",
