@@ -300,6 +300,29 @@ def test_fernandez_interval_covers_as_stated_under_its_model():
 
 
 # ---- methods and runs -----------------------------------------------------------------------
+def test_a_series_that_starts_late_gives_rows_or_none_never_an_error():
+    """Events only from day 400: as of days 400-404 there are 0-2 reports."""
+    daily = np.zeros(900)
+    daily[400:] = 3.0
+    s = series_of(daily, name="late")
+    seen = set()
+    for k in range(40):
+        as_of = ORIGIN + dt.timedelta(days=400 + k % 5)
+        n = len(bt.draw_reports(s, as_of, bt._child(bt.case_seed(k, "late", as_of), 0)))
+        rows = bt.run_case(bt.Case(s, as_of, k, bt.METHODS))
+        seen.add(n)
+        if n == 0:
+            assert rows == []  # nothing counted yet: nothing to score
+            continue
+        table = pd.DataFrame(rows)
+        assert len(table) == 4 * 3 and table[list(bt.COLUMNS[6:17])].notna().all().all()
+        if n == 1:  # the baselines that need two figures fall back to naive's answer
+            q = table.set_index(["method", "target"])[["q05", "q50", "q95"]]
+            pd.testing.assert_frame_equal(q.loc["ucm"], q.loc["naive"])
+            pd.testing.assert_frame_equal(q.loc["tempdisagg"], q.loc["naive"])
+    assert {0, 1} <= seen
+
+
 def test_unknown_method_is_one_clear_error():
     s = series_of(np.full(800, 3.0))
     with pytest.raises(DataError, match=r"unknown method 'arima'.*naive, ucm, tempdisagg"):

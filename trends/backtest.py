@@ -583,9 +583,13 @@ def _ucm(reports, windows, as_of, rng):
     (``observe(c).log_center - log(days)``) on its window's midpoint day (reports on one
     day averaged); other days are missing. Variances by maximum likelihood; joint
     level paths from the simulation smoother, summed as ``exp(level)`` over each window.
+    With a single report (nothing to estimate a variance from) it gives :func:`_naive`'s
+    answer.
     """
     import statsmodels.api as sm
 
+    if len(reports) < 2:  # no variance to estimate from one figure: naive's answer
+        return _naive(reports, windows, as_of, rng)
     obs, g0, T = _grid_windows(reports, windows)
     y_sum, y_n = np.zeros(T), np.zeros(T)
     for o in obs:
@@ -710,10 +714,13 @@ def _tempdisagg(reports, windows, as_of, rng):
     """Fernandez temporal disaggregation of the hedge-centred report totals (levels).
 
     Quantiles: the point plus Student-t quantiles (``n - 1`` degrees of freedom) of its
-    GLS standard error, floored at zero (a count).
+    GLS standard error, floored at zero (a count). With a single report (no degrees of
+    freedom) it gives :func:`_naive`'s answer.
     """
     from scipy.stats import t as student
 
+    if len(reports) < 2:  # no degrees of freedom for the GLS variance: naive's answer
+        return _naive(reports, windows, as_of, rng)
     obs, g0, T = _grid_windows(reports, windows)
     names = list(windows)
     _, point, se, dof = fernandez(
@@ -843,7 +850,8 @@ def run_case(case: Case) -> list[dict]:
     """Reports, estimates and scores of one case: one row per method and target.
 
     Rows carry :data:`COLUMNS`; ``fit_s`` (seconds of the method) is NaN unless
-    ``case.timings``: timings differ from run to run, the rest never does.
+    ``case.timings``: timings differ from run to run, the rest never does. A case with
+    no report (nothing counted by the as-of date) gives no rows.
     """
     series, as_of = case.series, case.as_of
     ss = case_seed(case.seed, series.name, as_of)
@@ -851,14 +859,13 @@ def run_case(case: Case) -> list[dict]:
     reports = draw_reports(series, as_of, rng)
     windows = target_windows(series, as_of, reports, rng)
     truth = {k: series.total(*w) for k, w in windows.items()}
-    rows = []
+    rows: list[dict] = []
+    if not reports:  # nothing counted yet by the as-of date: no news, nothing to score
+        return rows
     for method in case.methods:
         func = _method(method)
         t0 = time.perf_counter()
-        if reports:
-            got = func(reports, windows, as_of, _child(ss, 1, _tag(method)))
-        else:  # the year before holds no events: nothing to report, a zero forecast
-            got = {k: (dict.fromkeys(QUANTILE_LEVELS, 0.0), 0.0) for k in windows}
+        got = func(reports, windows, as_of, _child(ss, 1, _tag(method)))
         seconds = time.perf_counter() - t0
         for name in TARGETS:
             if name not in windows:
