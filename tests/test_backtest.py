@@ -423,6 +423,16 @@ def test_cli_bad_input_is_one_clear_error(tmp_path, capsys, content, field, mess
     assert not out.exists() and stdout == ""
 
 
+def test_cli_json_without_the_field(personnel_series_path, tmp_path, capsys):
+    out = tmp_path / "bt.csv"
+    code, _, err = run_cli(
+        "backtest", personnel_series_path, "--field", "personel", "-o", out, capsys=capsys
+    )
+    assert code == 1 and not out.exists()
+    assert "russia_losses_personnel.json: no field 'personel'; the records have: " in err
+    assert "personnel" in err.split("have:")[1] and len(err.strip().splitlines()) == 1
+
+
 def test_cli_usage_errors(tmp_path, capsys, personnel_series_path):
     out = tmp_path / "bt.csv"
     code, _, err = run_cli(

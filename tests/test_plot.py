@@ -465,6 +465,9 @@ def test_backtest_grouped_bars():
 def test_functions_return_the_given_axes(recruits, recruits_fit, calibration_table):
     proj = FakeProjection()
     backtest = pd.DataFrame({"method": ["a"], "horizon": ["forecast"], "pinball": [1.0]})
+    quantiles = {"q05": [1.0], "q25": [2.0], "q50": [3.0], "q75": [4.0], "q95": [5.0]}
+    rows = pd.DataFrame({"series": ["s"], "method": ["a"], "pinball": [0.1], "truth": [2.5]})
+    rows = rows.assign(**quantiles)
     calls = {
         "plot_claims": lambda ax: P.plot_claims(recruits, ax=ax),
         "plot_fit": lambda ax: P.plot_fit(recruits_fit, ax=ax),
@@ -474,9 +477,11 @@ def test_functions_return_the_given_axes(recruits, recruits_fit, calibration_tab
         "plot_calibration": lambda ax: P.plot_calibration(calibration_table, ax=ax),
         "plot_pit": lambda ax: P.plot_pit([0.1, 0.5, 0.9], ax=ax),
         "plot_backtest": lambda ax: P.plot_backtest(backtest, ax=ax),
+        "plot_backtest_series": lambda ax: P.plot_backtest_series(rows, ax=ax),
+        "plot_backtest_pit": lambda ax: P.plot_backtest_pit(rows, ax=ax),
     }
     assert set(calls) == {n for n in P.__all__ if n.startswith("plot_")}
-    fig, axes = plt.subplots(2, 4)
+    fig, axes = plt.subplots(2, 5)
     for (name, call), ax in zip(calls.items(), axes.flat, strict=True):
         assert call(ax) is ax, name
         assert ax.has_data(), name

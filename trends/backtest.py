@@ -49,6 +49,7 @@ from .claims import Claim
 from .errors import DataError
 from .model import MODELS, QUANTILES, qcol
 from .observe import observe
+from .rng import as_generator
 from .units import add_months, period_window, total_to_rate
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "target_windows",
     "estimate",
     "fernandez",
+    "Case",
     "run_case",
     "backtest",
     "summarise",
@@ -783,12 +785,15 @@ def _method(name: str) -> Callable:
 def estimate(method: str, reports, windows, as_of: dt.date, rng=None):
     """One method's quantiles and mean of each window total from ``reports``.
 
+    ``windows`` maps target names to inclusive ``(start, end)`` dates; ``rng`` (None,
+    a seed or a Generator; None is seed 0) drives the method's draws.
+
     Returns
     -------
     dict
         Target name -> ``(quantiles, mean)``, quantiles a dict level -> count.
     """
-    return _method(method)(reports, windows, as_of, np.random.default_rng(rng))
+    return _method(method)(reports, windows, as_of, as_generator(rng))
 
 
 # ---- scores -------------------------------------------------------------------------------
