@@ -494,3 +494,21 @@ def test_analysis_script_writes_its_tables(tmp_path, capsys):
     assert "naval ship" in text
     assert (tmp_path / "backtest.png").stat().st_size > 10_000
     assert "s wall" in capsys.readouterr().out
+
+
+def test_progress_bar_only_on_a_terminal_and_after_two_seconds(monkeypatch, capsys):
+    import time
+
+    assert cli._progress_bar() is None  # captured stderr is not a terminal
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    now = [100.0]
+    monkeypatch.setattr(time, "perf_counter", lambda: now[0])
+    show = cli._progress_bar()
+    show(1, 4)  # at once: nothing
+    assert capsys.readouterr().err == ""
+    now[0] += 3.0
+    show(2, 4)
+    show(4, 4)
+    err = capsys.readouterr().err
+    assert "2/4 cases" in err and err.endswith("4/4 cases, 3 s, 0 s left \n")
+    assert "[###############...............]" in err
