@@ -43,7 +43,8 @@ COLUMNS = [
 KINDS = {"rate", "total", "target", "stock"}
 PERS = {"day", "week", "month", "quarter", "year"}
 # qualifier -> phrases of which a quote carrying it must contain at least one (the stored
-# pages are in English, Russian, Portuguese, Romanian, Polish, Italian and Arabic)
+# pages are in English, Russian, Portuguese, Romanian, Polish, Italian, German, Hungarian
+# and Arabic)
 HEDGE_PHRASES = {
     "about": ["about", "около", "порядка", "примерно", "circa"],
     "approximately": ["approximately"],
@@ -52,8 +53,8 @@ HEDGE_PHRASES = {
     "nearly": ["nearly", "approaching", "почти", "quase", "aproape"],
     "almost": ["almost", "почти", "aproape"],
     "over": ["over", "свыше", "более"],
-    "more_than": ["more than", "более", "свыше", "больше", "أكثر من"],
-    "at_least": ["at least"],
+    "more_than": ["more than", "более", "свыше", "больше", "أكثر من", "mehr als"],
+    "at_least": ["at least", "legalább"],
     "up_to": ["up to"],
     "as_many_as": ["as many as"],
     "fewer_than": ["fewer than"],
@@ -64,8 +65,8 @@ HEDGE_PHRASES = {
 # word: `at_least` is then allowed if the notes say so
 LOWER_BOUND_NOTE = "LOWER BOUND"
 # words for "thousand" and "million" on the stored pages
-THOUSAND_WORDS = ["thousand", "тыс", "тысяч", "mil", "ألف", "tys"]
-MILLION_WORDS = ["million", "млн"]
+THOUSAND_WORDS = ["thousand", "тыс", "тысяч", "mil", "ألف", "tys", "ezer"]
+MILLION_WORDS = ["million", "млн", "millionen"]
 # digit-group separators: comma, full stop, space, no-break space, narrow no-break space
 SEPARATORS = [",", ".", " ", "\u00a0", "\u202f"]
 NUMBER_WORDS = {
