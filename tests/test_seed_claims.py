@@ -53,7 +53,7 @@ HEDGE_PHRASES = {
     "nearly": ["nearly", "approaching", "почти", "quase", "aproape"],
     "almost": ["almost", "почти", "aproape"],
     "over": ["over", "свыше", "более"],
-    "more_than": ["more than", "более", "свыше", "больше", "أكثر من", "mehr als"],
+    "more_than": ["more than", "более", "свыше", "больше", "أكثر من", "mehr als", "greater than"],
     "at_least": ["at least", "legalább"],
     "up_to": ["up to"],
     "as_many_as": ["as many as"],
