@@ -28,6 +28,7 @@ import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 
 from .claims import COLUMNS
@@ -319,8 +320,8 @@ _UNITS = {w: i for i, w in enumerate(
     "fifteen sixteen seventeen eighteen nineteen".split())}  # fmt: skip
 _TENS = {w: 10 * i for i, w in enumerate(
     "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}  # fmt: skip
-_SCALES = {"thousand": 1e3, "million": 1e6, "billion": 1e9, "mln": 1e6, "bn": 1e9,
-           "k": 1e3, "m": 1e6, "mn": 1e6}  # fmt: skip
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "mln": 10**6, "bn": 10**9,
+           "k": 10**3, "m": 10**6, "mn": 10**6}  # fmt: skip
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _WORD = "|".join(sorted([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen",
                          "half", "quarter", "a", "an", "and"], key=len, reverse=True))  # fmt: skip
@@ -367,7 +368,7 @@ def words_value(text: str) -> float | None:
     return value if value > 0 else None
 
 
-def _digits_value(text: str, scaled: bool) -> float | None:
+def _digits_value(text: str, scaled: bool) -> Decimal | None:
     """Digits with separators in either convention (``8,000``, ``8.000``, ``1.2``, ``400,63``).
 
     A single ``.`` or ``,`` followed by exactly three digits separates thousands, unless a
@@ -377,20 +378,26 @@ def _digits_value(text: str, scaled: bool) -> float | None:
     s = text.replace("\u00a0", "").replace("\u202f", "").replace("'", "")
     marks = [c for c in s if c in ",."]
     if not marks:
-        return float(s)
+        return Decimal(s)
     if len(set(marks)) == 2:
         dec = s[max(s.rfind(","), s.rfind("."))]
         thou = "," if dec == "." else "."
-        return float(s.replace(thou, "").replace(dec, "."))
+        return Decimal(s.replace(thou, "").replace(dec, "."))
     mark = marks[0]
     groups = s.split(mark)
     if len(marks) > 1:
         if all(len(g) == 3 for g in groups[1:]):
-            return float("".join(groups))
+            return Decimal("".join(groups))
         return None
     if len(groups[1]) == 3 and not (scaled and mark == "."):
-        return float("".join(groups))
-    return float(groups[0] + "." + groups[1])
+        return Decimal("".join(groups))
+    return Decimal(groups[0] + "." + groups[1])
+
+
+def _value(num: str, scale: str) -> float | None:
+    """The figure ``num`` times its scale word or suffix, rounded once."""
+    v = _digits_value(num, bool(scale))
+    return None if v is None else float(v * _SCALES.get(scale, 1))
 
 
 _NUM_DIGITS = (
@@ -413,22 +420,16 @@ def parse_number(text: str) -> float:
     ValueError
         If ``text`` is not one number.
     """
-    s = " ".join(text.strip().split())
+    s = re.sub(r"[ \t\r\n]+", " ", text.strip(" \t\r\n"))
     m = re.fullmatch(rf"(?P<num>{_NUM_DIGITS})(?P<scale>{_SCALE_AFTER.pattern})?", s)
     if m:
-        scale_text = (m.group("suffix") or m.group("word") or "").lower()
-        v = _digits_value(m.group("num"), bool(scale_text))
+        v = _value(m.group("num"), (m.group("suffix") or m.group("word") or "").lower())
         if v is not None:
-            return v * (_SCALES[scale_text] if scale_text else 1.0)
-    m = re.fullmatch(rf"(?P<num>{_NUM_DIGITS})\s+(?P<rest>.+)", s)
-    if m:  # "1 and a half million" is not a style anyone writes; "2 hundred" is
-        w = words_value("one " + m.group("rest"))
-        v = _digits_value(m.group("num"), True)
-        if w is not None and v is not None and m.group("rest").lower() in _SCALES:
-            return v * _SCALES[m.group("rest").lower()]
-    w = words_value(s)
-    if w is not None and _WORD_RUN.fullmatch(s):
-        return w
+            return v
+    if _WORD_RUN.fullmatch(s):
+        w = words_value(s)
+        if w is not None:
+            return w
     raise ValueError(f"not a number: {text!r}")
 
 
@@ -461,7 +462,7 @@ def _month_number(text: str) -> int:
     return _MONTHS[text.lower().rstrip(".")]
 
 
-def _header_date(text: str, lines: int = 12) -> tuple[dt.date, int] | None:
+def _header_date(text: str, lines: int = 6) -> tuple[dt.date, int] | None:
     """A full date (day, month and year) in the first non-empty lines, with its line number."""
     seen = 0
     for number, line in enumerate(text.splitlines()[:200], start=1):
@@ -472,7 +473,7 @@ def _header_date(text: str, lines: int = 12) -> tuple[dt.date, int] | None:
             break
         for m in _DATE.finditer(line):
             d = _date_of(m, None)
-            if d is not None and d[1]:
+            if d is not None and d[1] and not m.group("m3"):  # "January 2024" is no date line
                 return d[0], number
     return None
 
@@ -619,12 +620,11 @@ def _figures(sentence: str, published: dt.date | None) -> list[_Figure]:
             continue
         num = m.group("num")
         scale = (m.group("suffix") or m.group("word") or "").lower()
-        value = _digits_value(num, bool(scale))
+        value = _value(num, scale)
         if value is None:
             continue
-        if not scale and "," not in num and "." not in num and re.fullmatch(_YEAR, num):
-            continue  # a year
-        value *= _SCALES.get(scale, 1.0)
+        if not scale and re.fullmatch(_YEAR, num) and _is_year(sentence, a, b):
+            continue
         raw.append(_Figure(a, b, value, scaled=bool(scale)))
     for m in _WORD_RUN.finditer(sentence):
         a, b = m.span()
@@ -687,6 +687,19 @@ def _figures(sentence: str, published: dt.date | None) -> list[_Figure]:
         kept.append(_Figure(m.start(), m.end(), ref.value * factor, factor=factor))
     kept.sort(key=lambda f: f.start)
     return kept
+
+
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:in|since|of|by|from|until|till|to|during|year|the|early|late|mid|through|before|"
+    r"after|summer|winter|spring|autumn|fall|and|or|between)|-)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(sentence: str, a: int, b: int) -> bool:
+    """A bare 19xx/20xx is a year after "in", "since", "the"... or before punctuation."""
+    return bool(_YEAR_BEFORE.search(sentence[:a]) or re.match(r"\s*(?:[,.;:)!?'’\"”-]|$)",
+                                                                sentence[b:]))  # fmt: skip
 
 
 def _scale_of(x: float) -> float:
@@ -866,6 +879,81 @@ _NUM_WORD = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "se
              "24": 1}  # fmt: skip
 
 
+def _renamed(pattern: str, prefix: str) -> str:
+    return pattern.replace("?P<", f"?P<{prefix}")
+
+
+_LOOKBACK_N = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several"
+#: Window phrases, in the order they are tried (name, pattern); see :func:`_read_window`.
+_WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "between",
+            rf"\b(?:between|from)\s+(?P<a>{_renamed(_DATE.pattern, 'a_')})\s+"
+            rf"(?:and|to|until|through)\s+(?:today,?\s+)?"
+            rf"(?P<b>{_renamed(_DATE.pattern, 'b_')}|{_DAY}\b)",
+        ),
+        (
+            "month_range",
+            rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s*(?:-|–|to)\s*(?P<mid>mid-)?"
+            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+        ),
+        (
+            "quarter",
+            rf"\b(?P<o>first|second|third|fourth|last)\s+quarter\s+of\s+"
+            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)",
+        ),
+        (
+            "half",
+            rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?:this|the)\s+year)"
+            rf"|\bfirst\s+(?:six|6)\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|the\s+year)",
+        ),
+        (
+            "first_days",
+            rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
+            rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month",
+        ),
+        (
+            "since_year",
+            rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
+            rf"this\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
+            rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
+            rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far",
+        ),
+        (
+            "since_date",
+            rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
+            rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b",
+        ),
+        (
+            "lookback",
+            rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
+            rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
+            rf"|\bin\s+(?:just\s+)?(?:the\s+)?(?P<n2>\d+|one|two|three|a|a\s+single)\s+"
+            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
+        ),
+        ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
+        (
+            "end_of",
+            rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
+            rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+        ),
+        (
+            "in_month",
+            rf"\b(?:in|during|for|throughout)\s+(?:early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
+        ),
+        ("month_year", rf"\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
+        ("in_year", rf"\b(?:in|during|for|throughout)\s+(?P<y>{_YEAR})\b"),
+        (
+            "rel_year",
+            r"\b(?P<w>this|last|next|the\s+current|the\s+previous|the\s+past)\s+year\b",
+        ),
+    )
+)
+
+
 @dataclass
 class _Window:
     start: dt.date | None = None
@@ -954,37 +1042,9 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     P = published
     if P is not None:
         y = P.year
-        pats = [
-            ("between", rf"\b(?:between|from)\s+(?P<a>{_DATE.pattern.replace('?P<', '?P<a_')})\s+"
-                        rf"(?:and|to|until|through)\s+(?:today,?\s+)?"
-                        rf"(?P<b>{_DATE.pattern.replace('?P<', '?P<b_')}|{_DAY}\b)"),
-            ("month_range", rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s*(?:-|–|to)\s*(?P<mid>mid-)?"
-                            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?"),
-            ("quarter", rf"\b(?P<o>first|second|third|fourth|last)\s+quarter\s+of\s+"
-                        rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)"),
-            ("half", rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)"
-                     rf"|\bfirst\s+(?P<n6>six|6)\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|the\s+year)"),
-            ("first_days", rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
-                           rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month"),
-            ("since_year", rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|this\s+year)"
-                           rf"|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
-                           rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"),
-            ("since_date", rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
-                           rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b"),
-            ("lookback", r"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
-                         r"(?:(?P<n>\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several)\s+)?"
-                         r"(?P<u>days?|weeks?|months?|years?|24\s+hours)"
-                         r"|\bin\s+(?:just\s+)?(?:the\s+)?(?P<n2>\d+|one|two|three|a|a\s+single)\s+(?P<u2>days?|nights?|24\s+hours|hours)"
-                         r"|\b(?P<u3>overnight)\b"),
-            ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
-            ("end_of", rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?"),
-            ("in_month", rf"\b(?:in|during|for|throughout)\s+(?:early\s+|late\s+|mid-)?(?P<m>{_MONTH})(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b"),
-            ("month_year", rf"\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
-            ("in_year", rf"\b(?:in|during|for|throughout)\s+(?P<y>{_YEAR})\b"),
-            ("rel_year", r"\b(?P<w>this|last|next|the\s+current|the\s+previous|the\s+past)\s+year\b"),
-        ]  # fmt: skip
+        pats = _WINDOW_PATTERNS
         for name, pat in pats:
-            m = find(pat)
+            m = _search(pat, sentence, clause, fig, figures, shared=True)
             if m is None:
                 continue
             got = _read_window(name, m, P, y, kind)
