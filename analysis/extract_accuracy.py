@@ -24,7 +24,10 @@ from pathlib import Path
 from trends.extract import extract_text
 from trends.quantities import read_quantities
 
-DATA = Path(__file__).resolve().parents[1] / "tests" / "data" / "extract_sentences.csv"
+DATA = Path(__file__).resolve().parents[1] / "tests" / "data"
+#: The development set (the rules were written against it) and the held-out set (labelled
+#: after the rules were written, and not used to change them).
+SETS = ("extract_sentences.csv", "extract_heldout.csv")
 FIELDS = ("value", "kind", "per", "window", "qualifier", "quantity", "attribution")
 
 
@@ -103,19 +106,29 @@ def score(rows: list[dict]) -> tuple[dict[str, int], list[tuple[str, str, str]],
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--misses", action="store_true", help="list every wrong field")
+    parser.add_argument("files", nargs="*", help=f"labelled CSVs (default: {', '.join(SETS)})")
     args = parser.parse_args(argv)
-    with DATA.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
-    right, misses, extra = score(rows)
-    n = len(rows)
-    print(f"{n} labelled figures in {len({r['sentence'] for r in rows})} sentences ({DATA.name})")
-    print(f"{'field':<12} {'right':>6} {'share':>7}")
-    for name in (*FIELDS, "all"):
-        print(f"{name:<12} {right[name]:>6} {right[name] / n:>7.1%}")
-    print(f"other candidates proposed in these sentences: {extra}")
-    if args.misses:
-        for rid, name, detail in misses:
-            print(f"  {rid} {name}: {detail}")
+    results = []
+    for name in args.files or [str(DATA / s) for s in SETS]:
+        with open(name, encoding="utf-8", newline="") as f:
+            rows = list(csv.DictReader(f))
+        results.append((Path(name).name, rows, *score(rows)))
+    print(f"{'field':<12}" + "".join(f" {n:>24}" for n, *_ in results))
+    for field in (*FIELDS, "all"):
+        cells = [
+            f"{r[field]:>4}/{len(rows):<4} {r[field] / len(rows):>6.1%}"
+            for _, rows, r, _, _ in results
+        ]
+        print(f"{field:<12}" + "".join(f" {c:>24}" for c in cells))
+    for name, rows, _, misses, extra in results:
+        n_sent = len({r["sentence"] for r in rows})
+        print(
+            f"{name}: {len(rows)} labelled figures in {n_sent} sentences; "
+            f"{extra} other candidates proposed in them"
+        )
+        if args.misses:
+            for rid, field, detail in misses:
+                print(f"  {rid} {field}: {detail}")
     return 0
 
 

@@ -375,7 +375,7 @@ def _digits_value(text: str, scaled: bool) -> Decimal | None:
     scale word follows (``1.500 million`` is 1.5 million) and the mark is ``.``; any other
     single mark is a decimal mark; with both marks the last one is the decimal mark.
     """
-    s = text.replace("\u00a0", "").replace("\u202f", "").replace("'", "")
+    s = text.replace("\u00a0", "").replace("\u202f", "").replace("'", "").replace(" ", "")
     marks = [c for c in s if c in ",."]
     if not marks:
         return Decimal(s)
@@ -401,7 +401,7 @@ def _value(num: str, scale: str) -> float | None:
 
 
 _NUM_DIGITS = (
-    r"\d{1,3}(?:(?P<sep>[,.\u00a0\u202f'])\d{3})(?:(?P=sep)\d{3})*(?:[.,]\d+)?"
+    r"\d{1,3}(?:(?P<sep>[,.\u00a0\u202f' ])\d{3}(?!\d))(?:(?P=sep)\d{3}(?!\d))*(?:[.,]\d+)?"
     r"|\d+(?:[.,]\d+)?"
 )
 _SCALE_AFTER = re.compile(
@@ -621,7 +621,7 @@ def _figures(sentence: str, published: dt.date | None) -> list[_Figure]:
         num = m.group("num")
         scale = (m.group("suffix") or m.group("word") or "").lower()
         value = _value(num, scale)
-        if value is None:
+        if not value:  # None, or a zero: claims are of positive counts
             continue
         if not scale and re.fullmatch(_YEAR, num) and _is_year(sentence, a, b):
             continue
@@ -792,6 +792,25 @@ def _nearest(matches, fig: _Figure, others: Sequence[_Figure]):
     return None if best is None else best[1]
 
 
+def _ranked(pattern: re.Pattern, sentence: str, clause, fig, figures, scope: str) -> list:
+    """Matches of ``pattern`` in the clause (``scope="clause"``) or in the rest of the
+    sentence, nearest first; outside the clause, those nearer to another figure are left
+    to it."""
+    a, b = clause
+    found = list(pattern.finditer(sentence))
+    inside = [m for m in found if a <= m.start() and m.end() <= b]
+
+    def dist(m, f):
+        x, y = m.span()
+        return 0 if x < f.end and f.start < y else min(abs(x - f.end), abs(f.start - y))
+
+    if scope == "clause":
+        return sorted(inside, key=lambda m: dist(m, fig))
+    rest = [m for m in found if m not in inside]
+    rest = [m for m in rest if not any(dist(m, o) < dist(m, fig) for o in figures if o is not fig)]
+    return sorted(rest, key=lambda m: dist(m, fig))
+
+
 def _search(pattern: re.Pattern, sentence: str, clause: tuple[int, int], fig, figures,
             *, shared: bool = False, clause_only: bool = False):  # fmt: skip
     """The match of ``pattern`` for a figure: in its clause, else the nearest in the sentence.
@@ -930,7 +949,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             "lookback",
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
             rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
-            rf"|\bin\s+(?:just\s+)?(?:the\s+)?(?P<n2>\d+|one|two|three|a|a\s+single)\s+"
+            rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
             rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
         ),
         ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
@@ -944,8 +963,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:in|during|for|throughout)\s+(?:early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
             rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
         ),
-        ("month_year", rf"\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
-        ("in_year", rf"\b(?:in|during|for|throughout)\s+(?P<y>{_YEAR})\b"),
+        ("month_year", rf"(?<!\d\s)\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
+        (
+            "in_year",
+            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b",
+        ),
         (
             "rel_year",
             r"\b(?P<w>this|last|next|the\s+current|the\s+previous|the\s+past)\s+year\b",
@@ -986,6 +1008,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         m = None
         for pat in (rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
                     rf"^\W*On\s+{date_or_day}(?!\s+alone)",
+                    rf",\s*[Oo]n\s+{date_or_day}",
                     rf"(?<!was\s)(?<!were\s)(?<!been\s)(?<!\bis\s)"
                     rf"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|claimed)"
                     rf"(?:\s+[\w.]+){{0,3}}?\s+(?:on\s+)?{date_or_day}"):  # fmt: skip
@@ -1042,24 +1065,30 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     P = published
     if P is not None:
         y = P.year
-        pats = _WINDOW_PATTERNS
-        for name, pat in pats:
-            m = _search(pat, sentence, clause, fig, figures, shared=True)
-            if m is None:
-                continue
-            got = _read_window(name, m, P, y, kind)
-            if got is None:
-                continue
-            kind_of, a, b, text = got
-            if kind_of == "full" and full is None:
-                full = (a, b, text)
-            elif kind_of == "start" and start is None:
-                start = (a, text)
-            elif kind_of == "end" and end is None:
-                end = (b, text)
-            elif kind_of == "back" and w.back is None:
-                w.back = a  # type: ignore[assignment]
-                w.notes.append(f"{text!r}")
+        # the figure's own clause first, then the rest of the sentence
+        for scope in ("clause", "sentence"):
+            for name, pat in _WINDOW_PATTERNS:
+                for m in _ranked(pat, sentence, clause, fig, figures, scope):
+                    got = _read_window(name, m, P, y, kind)
+                    if got is None:
+                        continue
+                    kind_of, a, b, text = got
+                    if kind_of == "full" and start_anchor is not None and a <= start_anchor <= b:
+                        continue  # "the invasion ... in February 2022" names the anchor
+                    if kind_of == "full" and full is None:
+                        full = (a, b, text)
+                    elif kind_of == "start" and start is None:
+                        start = (a, text)
+                    elif kind_of == "end" and end is None:
+                        end = (b, text)
+                    elif kind_of == "back" and w.back is None:
+                        w.back = a  # type: ignore[assignment]
+                        w.notes.append(f"{text!r}")
+                    break
+    # "In 2024, ... since the start of the year": the year is the one named
+    if start is not None and full is not None and start[1].lower().endswith("the year"):
+        if full[0].month == 1 and full[0].day == 1 and full[0].year != start[0].year:
+            start = (full[0], start[1])
     # a stated start beats an anchor only when it is more specific (a date, "since May")
     if start is not None:
         w.start = start[0]
@@ -1070,14 +1099,11 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         w.explicit = True
     if full is not None:
         a, b, text = full
-        if w.start is not None and a <= w.start <= b:
-            pass  # "the invasion ... in February 2022" describes the anchor, not the window
-        else:
-            if w.start is None:
-                w.start = a
-            w.end = b
-            w.explicit = True
-            w.notes.append(f"window {a}..{b}: {text!r}")
+        if w.start is None:
+            w.start = a
+        w.end = b
+        w.explicit = True
+        w.notes.append(f"window {a}..{b}: {text!r}")
     if end is not None:
         e = end[0]
         if w.start is not None and e > P and e.replace(year=e.year - 1) >= w.start:
@@ -1245,7 +1271,8 @@ _SUBJECT_CUT = re.compile(
 _SOURCE_NOUNS = {"officials", "official", "analysts", "analyst", "experts", "sources", "source",
                  "journalists", "researchers", "investigators", "authorities", "intelligence",
                  "officers", "officer", "observers", "diplomats", "report", "minister",
-                 "ministry", "group", "team", "government", "military", "army"}  # fmt: skip
+                 "ministry", "group", "team", "government", "military", "army",
+                 "force"}  # fmt: skip
 _NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+the\s+|and\s+)?[A-Z][\w.'’&-]*){0,6}"
 
 
@@ -1269,7 +1296,7 @@ def _attribution(sentence: str) -> str:
     for pat in (
         rf"\bquoted\s+(?P<s>{_NAME})\s+as\s+saying",
         rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
-        rf"(?:from|by|of)\s+(?:the\s+)?(?P<s>{_NAME})",
+        rf"(?:from|by|of)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}(?P<s>{_NAME})",
         rf"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:reported|estimated|identified|confirmed|"
         rf"counted|documented|stated|announced)\s+by\s+(?:the\s+)?(?P<s>{_NAME})",
     ):
@@ -1441,8 +1468,6 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         for pat, q in _HEDGE_AFTER.items():
             if re.match(pat, after, re.IGNORECASE):
                 qualifier = q
-    if fig.low is not None and qualifier in ("more_than", "over", "at_least", "up_to"):
-        qualifier = ""  # a hedge on a range ("up to 5,000-7,000") is carried by low/high
 
     # quantity
     quantity, phrase = vocab.find(sentence, clause, fig, figures)
