@@ -963,7 +963,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:in|during|for|throughout)\s+(?:early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
             rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
         ),
-        ("month_year", rf"(?<!\d\s)\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
+        ("month_year", rf"(?<!\d\s)(?<!since\s)(?<!from\s)\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
         (
             "in_year",
             rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b",
