@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import calendar
 import csv
+import functools
 import datetime as dt
 import html
 import html.parser
@@ -520,6 +521,7 @@ _ABBREV = {
     "prof", "gov", "inc", "ltd", "co", "approx", "est", "u.s", "u.k", "e.g", "i.e", "adm",
 }  # fmt: skip
 _END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"”’)\]]*$")
 _LEAD = re.compile(r"[\s*#>•·\-–—]*(?:\d+\.\s+)?")
 
 
@@ -534,7 +536,7 @@ def _sentences(text: str) -> Iterable[tuple[int, int]]:
             start = a
             chunk = text[a:b]
             for m in _END.finditer(chunk):
-                word = re.search(r"([\w.]+)[.!?]+[\"”’)\]]*$", chunk[: m.end()])
+                word = _LAST_WORD.search(chunk, max(0, m.end() - 40), m.end())
                 w = word.group(1).lower().rstrip(".") if word else ""
                 if w in _ABBREV or (len(w) == 1 and w.isalpha()):
                     continue
@@ -595,15 +597,18 @@ _TIMES = re.compile(
 )
 
 
+_NOT_FIGURES = re.compile(
+    r"https?://\S+|\S+\.\w{2,4}/\S*"  # links
+    rf"|(?:{_MONTH})\s+{_DAY}\s*(?:-|–|and|to)\s*{_DAY}\b"  # "August 6 and 14"
+    r"|\b\d{1,2}:\d\d\b"  # times
+    r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b"  # "2022-23"
+)
+
+
 def _blocked_spans(sentence: str, published: dt.date | None) -> list[tuple[int, int]]:
     """Spans that are not figures: dates, times, URLs."""
-    spans = [(m.start(), m.end()) for m in _DATE.finditer(sentence)]
-    spans += [(m.start(), m.end()) for m in re.finditer(r"https?://\S+|\S+\.\w{2,4}/\S*", sentence)]
-    spans += [(m.start(), m.end()) for m in re.finditer(
-        rf"(?:{_MONTH})\s+{_DAY}\s*(?:-|–|and|to)\s*{_DAY}\b|\b\d{{1,2}}:\d\d\b"
-        r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b",
-        sentence)]  # fmt: skip
-    return spans
+    spans = [m.span() for m in _DATE.finditer(sentence)]
+    return spans + [m.span() for m in _NOT_FIGURES.finditer(sentence)]
 
 
 def _in(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
@@ -667,7 +672,7 @@ def _figures(sentence: str, published: dt.date | None) -> list[_Figure]:
     kept = []
     for f in out:
         after = sentence[f.end :]
-        before = sentence[: f.start]
+        before = sentence[max(0, f.start - 30) : f.start]  # the words just before will do
         if _SKIP_AFTER.match(after) or _SKIP_BEFORE.search(before):
             continue
         if re.match(r"\s*(?:st|nd|rd|th)\b", after):
@@ -698,7 +703,7 @@ _YEAR_BEFORE = re.compile(
 
 def _is_year(sentence: str, a: int, b: int) -> bool:
     """A bare 19xx/20xx is a year after "in", "since", "the"... or before punctuation."""
-    return bool(_YEAR_BEFORE.search(sentence[:a]) or re.match(r"\s*(?:[,.;:)!?'’\"”-]|$)",
+    return bool(_YEAR_BEFORE.search(sentence[max(0, a - 30) : a]) or re.match(r"\s*(?:[,.;:)!?'’\"”-]|$)",
                                                                 sentence[b:]))  # fmt: skip
 
 
@@ -792,12 +797,19 @@ def _nearest(matches, fig: _Figure, others: Sequence[_Figure]):
     return None if best is None else best[1]
 
 
+@functools.lru_cache(maxsize=256)
+def _matches(pattern: re.Pattern, sentence: str) -> tuple[re.Match, ...]:
+    """All matches of a pattern in a sentence (each sentence is searched once per pattern,
+    whatever the number of its figures)."""
+    return tuple(pattern.finditer(sentence))
+
+
 def _ranked(pattern: re.Pattern, sentence: str, clause, fig, figures, scope: str) -> list:
     """Matches of ``pattern`` in the clause (``scope="clause"``) or in the rest of the
     sentence, nearest first; outside the clause, those nearer to another figure are left
     to it."""
     a, b = clause
-    found = list(pattern.finditer(sentence))
+    found = _matches(pattern, sentence)
     inside = [m for m in found if a <= m.start() and m.end() <= b]
 
     def dist(m, f):
@@ -820,12 +832,13 @@ def _search(pattern: re.Pattern, sentence: str, clause: tuple[int, int], fig, fi
     clause). In the rest of the sentence a match belongs to the figure nearest to it.
     """
     a, b = clause
-    inside = [m for m in pattern.finditer(sentence) if a <= m.start() and m.end() <= b]
+    found = _matches(pattern, sentence)
+    inside = [m for m in found if a <= m.start() and m.end() <= b]
     mates = [] if shared else [f for f in figures if a <= f.start and f.end <= b]
     m = _nearest(inside, fig, mates)
     if m is not None or clause_only:
         return m
-    return _nearest(list(pattern.finditer(sentence)), fig, figures)
+    return _nearest(found, fig, figures)
 
 
 class _Vocabulary:
@@ -976,6 +989,28 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 )
 
 
+@functools.lru_cache(maxsize=64)
+def _anchor_patterns(anchors: tuple[Anchor, ...]):
+    """(phrase, anchor) pairs longest first, and the "since <anchor>" and bare patterns."""
+    pairs = sorted(((p, a) for a in anchors for p in a.phrases), key=lambda pa: -len(pa[0]))
+    if not pairs:
+        return [], None, None
+    alt = "|".join(re.escape(p) for p, _ in pairs)
+    since = re.compile(
+        rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
+        rf"(?:(?:the|its|russia['’]s|moscow['’]s|this|last\s+\w+['’]s|a)\s+)?"
+        rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})",
+        re.IGNORECASE,
+    )
+    # "a new mobilisation", "another wave of mobilisation" name no past day
+    bare = re.compile(
+        rf"(?<!new\s)(?<!another\s)(?<!second\s)(?<!further\s)(?<!mass\s)(?<!wave\sof\s)"
+        rf"(?<!possible\s)(?<!general\s)(?<![\w-])(?P<a>{alt})(?![\w-])",
+        re.IGNORECASE,
+    )
+    return pairs, since, bare
+
+
 @dataclass
 class _Window:
     start: dt.date | None = None
@@ -999,7 +1034,9 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     low = sentence.lower()
 
     def find(pattern, flags=re.IGNORECASE, clause_only=False):
-        return _search(re.compile(pattern, flags), sentence, clause, fig, figures, shared=True,
+        if isinstance(pattern, str):
+            pattern = re.compile(pattern, flags)
+        return _search(pattern, sentence, clause, fig, figures, shared=True,
                        clause_only=clause_only)  # fmt: skip
 
     # the day the figure was stated: "said on Monday", "On September 3, ...", "as of Jan. 19"
@@ -1036,22 +1073,10 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
 
     start_anchor = None
     # since <anchor> / bare anchor phrase (for totals)
-    anchor_phrases = sorted(((p, a) for a in anchors.values() for p in a.phrases),
-                            key=lambda pa: len(pa[0]), reverse=True)  # fmt: skip
+    anchor_phrases, since_pattern, bare_pattern = _anchor_patterns(tuple(anchors.values()))
     if anchor_phrases:
-        alt = "|".join(re.escape(p) for p, _ in anchor_phrases)
-        since = find(rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
-                     rf"(?:(?:the|its|russia['’]s|moscow['’]s|this|last\s+\w+['’]s|a)\s+)?"
-                     rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})")  # fmt: skip
-        # "a new mobilisation", "another wave of mobilisation" name no past day
-        bare = (
-            None
-            if kind == "rate"
-            else find(
-                rf"(?<!new\s)(?<!another\s)(?<!second\s)(?<!further\s)(?<!mass\s)(?<!wave\sof\s)"
-                rf"(?<!possible\s)(?<!general\s)(?<![\w-])(?P<a>{alt})(?![\w-])"
-            )
-        )
+        since = find(since_pattern)
+        bare = None if kind == "rate" else find(bare_pattern)
         m = since or bare
         if m is not None:
             phrase = m.group("a").lower()
@@ -1434,6 +1459,7 @@ def extract_text(
     out: list[Candidate] = []
     for a, b in _sentences(text):
         sentence = text[a:b]
+        _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not re.search(r"\d|(?i:thousand|million|billion|hundred)", sentence):
             continue
         figures = _figures(sentence, published)
@@ -1458,11 +1484,11 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
     # qualifier
     qualifier = ""
     if fig.factor is None:
-        m = _HEDGE.search(before)
+        m = _HEDGE.search(before[-80:])
         if m is not None:
             qualifier = HEDGE_WORDS[m.group("h").lower()]
             if m.group("h").lower() == "over" and re.search(
-                r"\bover\s+the\s+(?:past|last)\b", before[m.start() :], re.IGNORECASE
+                r"\bover\s+the\s+(?:past|last)\b", before[-80:][m.start() :], re.IGNORECASE
             ):
                 qualifier = ""
         for pat, q in _HEDGE_AFTER.items():
