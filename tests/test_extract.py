@@ -364,7 +364,8 @@ def test_html_text_only(tmp_path):
     page = tmp_path / "a.html"
     page.write_text(
         "<html><head><title>x</title><script>var n = 5000;</script></head><body>"
-        "<p>Russia recruits <b>about 30,000</b> soldiers&nbsp;a month, NATO said.</p></body></html>",
+        "<p>Russia recruits <b>about 30,000</b> soldiers&nbsp;a month, NATO said.</p>"
+        "</body></html>",
         encoding="utf-8",
     )
     doc = read_document(page, published=P)
@@ -397,8 +398,8 @@ def test_bad_inputs_give_clear_messages(tmp_path):
 
 def test_mixed_encodings_are_read_with_a_warning(tmp_path):
     mixed = tmp_path / "mixed.txt"
-    mixed.write_bytes("Nearly 8,000 recruits sign up each week \u2013 ISW.\n".encode()
-                      + "About 300 tanks were lost, caf\xe9 owners said.\n".encode("cp1252"))  # fmt: skip
+    utf8 = "Nearly 8,000 recruits sign up each week \u2013 ISW.\n".encode()
+    mixed.write_bytes(utf8 + "About 300 tanks were lost, caf\xe9 owners said.\n".encode("cp1252"))
     with pytest.warns(ExtractWarning, match="1 of 2 lines are not UTF-8"):
         doc = read_document(mixed, published=P)
     cands = extract_text(doc.text, published=P)

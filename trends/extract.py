@@ -19,8 +19,8 @@ from __future__ import annotations
 
 import calendar
 import csv
-import functools
 import datetime as dt
+import functools
 import html
 import html.parser
 import io
@@ -703,8 +703,8 @@ _YEAR_BEFORE = re.compile(
 
 def _is_year(sentence: str, a: int, b: int) -> bool:
     """A bare 19xx/20xx is a year after "in", "since", "the"... or before punctuation."""
-    return bool(_YEAR_BEFORE.search(sentence[max(0, a - 30) : a]) or re.match(r"\s*(?:[,.;:)!?'’\"”-]|$)",
-                                                                sentence[b:]))  # fmt: skip
+    after = re.match(r"\s*(?:[,.;:)!?'’\"”-]|$)", sentence[b:])
+    return bool(_YEAR_BEFORE.search(sentence[max(0, a - 30) : a]) or after)
 
 
 def _scale_of(x: float) -> float:
@@ -939,7 +939,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "half",
             rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?:this|the)\s+year)"
-            rf"|\bfirst\s+(?:six|6)\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|the\s+year)",
+            rf"|\bfirst\s+(?P<nm>{_LOOKBACK_N})\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|"
+            rf"the\s+year)",
         ),
         (
             "first_days",
@@ -951,7 +952,13 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
             rf"this\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
             rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
-            rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far",
+            rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"
+            rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])",
+        ),
+        (
+            "years_range",
+            rf"\bfrom\s+(?P<y1>{_YEAR})\s+(?:to|until|through)\s+(?:(?P<m2>{_MONTH})\s+)?"
+            rf"(?P<y2>{_YEAR})\b",
         ),
         (
             "since_date",
@@ -973,10 +980,17 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "in_month",
-            rf"\b(?:in|during|for|throughout)\s+(?:early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
+            rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
             rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
         ),
-        ("month_year", rf"(?<!\d\s)(?<!since\s)(?<!from\s)\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"),
+        (
+            "as_of_month",
+            rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+        ),
+        (
+            "month_year",
+            rf"(?<!\d\s)(?<!since\s)(?<!from\s)(?<!of\s)(?<!by\s)\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+        ),
         (
             "in_year",
             rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b",
@@ -1005,7 +1019,8 @@ def _anchor_patterns(anchors: tuple[Anchor, ...]):
     # "a new mobilisation", "another wave of mobilisation" name no past day
     bare = re.compile(
         rf"(?<!new\s)(?<!another\s)(?<!second\s)(?<!further\s)(?<!mass\s)(?<!wave\sof\s)"
-        rf"(?<!possible\s)(?<!general\s)(?<![\w-])(?P<a>{alt})(?![\w-])",
+        rf"(?<!possible\s)(?<!general\s)(?<!day\sof\s)(?<!week\sof\s)(?<!month\sof\s)"
+        rf"(?<!year\sof\s)(?<![\w-])(?P<a>{alt})(?![\w-])",
         re.IGNORECASE,
     )
     return pairs, since, bare
@@ -1219,7 +1234,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         yy = int(g["y"] or g.get("y2") or y)
         if g.get("o") and g["o"].lower() == "second":
             return "full", dt.date(yy, 7, 1), dt.date(yy, 12, 31), text
-        return "full", dt.date(yy, 1, 1), dt.date(yy, 6, 30), text
+        months = min(12, _count(g.get("nm"))) if g.get("nm") else 6
+        return "full", dt.date(yy, 1, 1), _month_end(yy, months), text
     if name == "first_days":
         n = _count(g["n"] or g["n2"])
         if g["m"] and not g["m"].lower().startswith("the"):
@@ -1228,8 +1244,12 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         else:
             mo, yy = P.month, P.year
         return "full", dt.date(yy, mo, 1), dt.date(yy, mo, min(n, 28)), text
+    if name == "years_range":
+        y2 = int(g["y2"])
+        end = _month_end(y2, _month_number(g["m2"])) if g.get("m2") else dt.date(y2, 12, 31)
+        return "full", dt.date(int(g["y1"]), 1, 1), end, text
     if name == "since_year":
-        yy = int(g.get("y") or g.get("y2") or y)
+        yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
         return "start", dt.date(yy, 1, 1), None, text
     if name == "since_date":
         if g.get("date"):
@@ -1255,6 +1275,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if d == P:
             d -= dt.timedelta(days=7) if False else dt.timedelta(days=0)
         return "full", d, d, text
+    if name == "as_of_month":
+        mo, yy = _month_number(g["m"]), int(g["y"])
+        return "end", None, min(_month_end(yy, mo), P), text
     if name == "end_of":
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
@@ -1262,6 +1285,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name in ("in_month", "month_year"):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
+        if (g.get("part") or "").lower() == "mid-":  # "in mid-February": by the 15th
+            return "end", None, dt.date(yy, mo, 15), text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
         yy = int(g["y"])
@@ -1524,7 +1549,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
     if ref is not None:
         kind, per = ref.kind, ref.per
     else:
-        rate = _search(_RATE, sentence, clause, fig, figures)
+        rate = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
         if rate is not None:
             kind = "rate"
             per = _PER[(rate.group("p") or rate.group("a")).lower()]
