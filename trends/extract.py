@@ -1141,9 +1141,11 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         a, b, text = full
         if w.start is None:
             w.start = a
+            w.notes.append(f"window {a}..{b}: {text!r}")
+        else:
+            w.notes.append(f"to {b}: {text!r}")
         w.end = b
         w.explicit = True
-        w.notes.append(f"window {a}..{b}: {text!r}")
     if end is not None:
         e = end[0]
         if w.start is not None and e > P and e.replace(year=e.year - 1) >= w.start:
@@ -1571,6 +1573,8 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         end = dt.date.fromisoformat(ref.end) if ref.end else end
     elif kind == "rate" and not w.explicit:
         start = None
+        if end is not None:
+            notes.append(f"a {per}'s rate as of {end} (no window in the text)")
     elif kind == "stock":
         start = None
     elif kind in ("total", "target") and start is None:
