@@ -605,7 +605,7 @@ _NOT_FIGURES = re.compile(
 )
 
 
-def _blocked_spans(sentence: str, published: dt.date | None) -> list[tuple[int, int]]:
+def _blocked_spans(sentence: str) -> list[tuple[int, int]]:
     """Spans that are not figures: dates, times, URLs."""
     spans = [m.span() for m in _DATE.finditer(sentence)]
     return spans + [m.span() for m in _NOT_FIGURES.finditer(sentence)]
@@ -615,9 +615,9 @@ def _in(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
     return any(s <= a and b <= e for s, e in spans)
 
 
-def _figures(sentence: str, published: dt.date | None) -> list[_Figure]:
+def _figures(sentence: str) -> list[_Figure]:
     """The figures of one sentence, in order; ranges merged, non-figures dropped."""
-    blocked = _blocked_spans(sentence, published)
+    blocked = _blocked_spans(sentence)
     raw: list[_Figure] = []
     for m in _NUMBER.finditer(sentence):
         a, b = m.start(), m.end()
@@ -907,8 +907,8 @@ def _has_any(text: str, words: Iterable[str]) -> bool:
 
 _ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4}
 _NUM_WORD = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1, "several": 0,
-             "24": 1}  # fmt: skip
+             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1,
+             "several": 0}  # fmt: skip
 
 
 def _renamed(pattern: str, prefix: str) -> str:
@@ -1046,7 +1046,6 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             anchors: Mapping[str, Anchor]) -> _Window:  # fmt: skip
     """Read the window phrases around a figure."""
     w = _Window()
-    low = sentence.lower()
 
     def find(pattern, flags=re.IGNORECASE, clause_only=False):
         if isinstance(pattern, str):
@@ -1112,7 +1111,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                     got = _read_window(name, m, P, y, kind)
                     if got is None:
                         continue
-                    kind_of, a, b, text = got
+                    kind_of, a, b, text, *back = got
                     if kind_of == "full" and start_anchor is not None and a <= start_anchor <= b:
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
@@ -1122,7 +1121,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                     elif kind_of == "end" and end is None:
                         end = (b, text)
                     elif kind_of == "back" and w.back is None:
-                        w.back = a  # type: ignore[assignment]
+                        w.back = back[0]
                         w.notes.append(f"{text!r}")
                     break
     # "In 2024, ... since the start of the year": the year is the one named
@@ -1165,14 +1164,13 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         w.start = w.end = w.said  # "On Aug. 26, Russia launched ...": that day's count
         w.explicit = True
     if w.back is not None and w.end is not None:
-        unit, n = w.back  # type: ignore[misc]
+        unit, n = w.back
         w.start = _back(w.end, unit, n)
         w.explicit = True
     if P is not None and w.end is not None and w.end > P and kind != "target":
         w.end = P  # a count cannot run past the day it was reported
         if w.start is not None and w.start > w.end:
             w.start = None
-    _ = low
     return w
 
 
@@ -1263,19 +1261,17 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         return "start", dt.date(_recent_month(mo, P), mo, 1), None, text
     if name == "lookback":
         if g.get("u3"):
-            return "back", ("day", 1), None, text
+            return "back", None, None, text, ("day", 1)
         unit = (g.get("u") or g.get("u2") or "").lower()
         n = _count(g.get("n") or g.get("n2"))
         if "hour" in unit or unit.startswith("night"):
-            unit, n = "day", 1 if "24" in unit or unit.startswith("night") else 1
+            unit, n = "day", 1
         unit = unit.rstrip("s")
         if unit not in ("day", "week", "month", "year"):
             return None
-        return "back", (unit, n), None, text
+        return "back", None, None, text, (unit, n)
     if name == "weekday_alone":
         d = _weekday_before(g["wd"], P)
-        if d == P:
-            d -= dt.timedelta(days=7) if False else dt.timedelta(days=0)
         return "full", d, d, text
     if name == "as_of_month":
         mo, yy = _month_number(g["m"]), int(g["y"])
@@ -1489,7 +1485,7 @@ def extract_text(
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not re.search(r"\d|(?i:thousand|million|billion|hundred)", sentence):
             continue
-        figures = _figures(sentence, published)
+        figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
