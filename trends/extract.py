@@ -326,6 +326,11 @@ _SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "mln": 10**6, 
 _FRACTIONS = {"half": 0.5, "quarter": 0.25}
 _WORD = "|".join(sorted([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen",
                          "half", "quarter", "a", "an", "and"], key=len, reverse=True))  # fmt: skip
+_NUMBER_WORD = re.compile(
+    rf"\b(?:{'|'.join([*_UNITS, *_TENS, 'hundred', 'thousand', 'million', 'billion', 'dozen'])})\b",
+    re.IGNORECASE,
+)
+_ANY_NUMBER = re.compile(r"\d|\b(?i:thousand|million|billion|hundred)")
 _WORD_RUN = re.compile(rf"\b(?:{_WORD})(?:[\s-]+(?:{_WORD}))*\b", re.IGNORECASE)
 
 
@@ -521,6 +526,7 @@ _ABBREV = {
     "prof", "gov", "inc", "ltd", "co", "approx", "est", "u.s", "u.k", "e.g", "i.e", "adm",
 }  # fmt: skip
 _END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_LETTER = re.compile(r"[A-Za-z]")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"”’)\]]*$")
 _LEAD = re.compile(r"[\s*#>•·\-–—]*(?:\d+\.\s+)?")
 
@@ -550,7 +556,7 @@ def _trimmed(text: str, a: int, b: int) -> Iterable[tuple[int, int]]:
     a = lead.end() if lead else a
     while b > a and text[b - 1].isspace():
         b -= 1
-    if b > a and re.search(r"[A-Za-z]", text[a:b]):
+    if b > a and _LETTER.search(text, a, b):
         yield a, b
 
 
@@ -631,7 +637,8 @@ def _figures(sentence: str) -> list[_Figure]:
         if not scale and re.fullmatch(_YEAR, num) and _is_year(sentence, a, b):
             continue
         raw.append(_Figure(a, b, value, scaled=bool(scale)))
-    for m in _WORD_RUN.finditer(sentence):
+    runs = _WORD_RUN.finditer(sentence) if _NUMBER_WORD.search(sentence) else ()
+    for m in runs:
         a, b = m.span()
         lead = re.match(r"(?:and\s+)+", m.group(), re.IGNORECASE)
         if lead:
@@ -890,6 +897,12 @@ class _Vocabulary:
             if strong and weak is None:
                 weak = strong[0][1].name, strong[0][0].group()
         return weak or ("", "")
+
+
+@functools.lru_cache(maxsize=16)
+def _vocabulary(entries: tuple[tuple[str, Quantity], ...]) -> _Vocabulary:
+    """The phrase lookup for a vocabulary, built once per vocabulary."""
+    return _Vocabulary(dict(entries))
 
 
 def _phrase_distance(m: re.Match, fig: _Figure) -> int:
@@ -1476,14 +1489,14 @@ def extract_text(
     list of Candidate
         In the order the figures appear.
     """
-    vocab = _Vocabulary(read_quantities() if quantities is None else quantities)
+    vocab = _vocabulary(tuple((read_quantities() if quantities is None else quantities).items()))
     anchors = ANCHORS if anchors is None else anchors
     prefix = id_prefix or _slug(document)
     out: list[Candidate] = []
     for a, b in _sentences(text):
         sentence = text[a:b]
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
-        if not re.search(r"\d|(?i:thousand|million|billion|hundred)", sentence):
+        if not _ANY_NUMBER.search(sentence):
             continue
         figures = _figures(sentence)
         found: list[Candidate] = []
