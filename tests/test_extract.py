@@ -469,3 +469,33 @@ def test_vocabulary_keys_are_checked():
         parse_quantities('[x]\nsince = "yesterday"\n')
     with pytest.raises(ValueError, match=r"\[x\] weak must be true or false"):
         parse_quantities('[x]\nweak = "yes"\n')
+
+
+def test_cli_on_the_seeds(tmp_path, monkeypatch, capsys):
+    monkeypatch.chdir(REPO)
+    out = tmp_path / "c.csv"
+    dates = [f"--published={doc}={day}" for doc, day in SEED_DATES.items()]
+    assert main(["extract", *SEEDS, *dates, "-o", str(out)]) == 0
+    assert "15 candidates from 5 documents (6 marked as repeats" in capsys.readouterr().err
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 15 and {r["status"] for r in rows} == {"candidate"}
+    assert all(r["quote"] in (REPO / r["document"]).read_text(encoding="utf-8") for r in rows)
+    assert main(["validate", str(out)]) == 0
+
+
+def test_cli_vocabulary_and_anchor_files(tmp_path, capsys):
+    doc = tmp_path / "a.txt"
+    doc.write_text("About 3,000 bridges were built since the dam breach.\n", encoding="utf-8")
+    vocab, anchors, out = tmp_path / "q.toml", tmp_path / "a.toml", tmp_path / "c.csv"
+    vocab.write_text('[bridges]\nphrases = ["bridges"]\n', encoding="utf-8")
+    anchors.write_text('[dam]\ndate = "2023-06-06"\nphrases = ["dam breach"]\n', encoding="utf-8")
+    args = ["extract", str(doc), "--published", "2024-01-10", "-o", str(out)]
+    assert main([*args, "--quantities", str(vocab), "--anchors", str(anchors)]) == 0
+    (row,) = csv.DictReader(out.open(encoding="utf-8"))
+    assert (row["quantity"], row["start"], row["end"]) == ("bridges", "2023-06-06", "2024-01-10")
+    anchors.write_text('[dam]\nphrases = ["dam breach"]\n', encoding="utf-8")
+    assert main([*args, "--anchors", str(anchors)]) == 1
+    assert "[dam] needs date" in capsys.readouterr().err
+    vocab.write_text("[bridges\n", encoding="utf-8")
+    assert main([*args, "--quantities", str(vocab)]) == 1
+    assert "not valid TOML" in capsys.readouterr().err
