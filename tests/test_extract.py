@@ -334,7 +334,7 @@ fragments = st.lists(
 )
 
 
-@given(fragments, st.sampled_from([" ", "\n", ". ", " | "]))
+@given(fragments, st.sampled_from([" ", "\n", ". ", " | ", "\r", "\r\n", "\u2028"]))
 def test_quotes_are_substrings_and_text_is_unchanged(parts, sep):
     text = sep.join(parts)
     copy = str(text)
@@ -342,6 +342,7 @@ def test_quotes_are_substrings_and_text_is_unchanged(parts, sep):
     assert text == copy
     for c in cands:
         assert text[c.span[0] : c.span[1]] == c.quote and c.quote in text
+        assert len(c.quote.splitlines()) == 1  # one line, as the claims format wants
         assert c.value > 0 and 0 <= c.confidence <= 1
 
 
@@ -499,3 +500,28 @@ def test_cli_vocabulary_and_anchor_files(tmp_path, capsys):
     vocab.write_text("[bridges\n", encoding="utf-8")
     assert main([*args, "--quantities", str(vocab)]) == 1
     assert "not valid TOML" in capsys.readouterr().err
+
+
+@given(fragments, st.sampled_from([" ", "\n", ". ", "\r"]), st.none() | st.just(P))
+def test_every_candidates_file_validates(parts, sep, published):
+    import tempfile
+
+    cands = extract_text(sep.join(parts), published=published)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "c.csv"
+        write_candidates(cands, path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            assert read_claims(path) == []  # every row a candidate: checked, none used
+        # accept every complete row: each must then pass the full v1 checks
+        rows = list(csv.DictReader(path.open(encoding="utf-8")))
+        for r in rows:
+            complete = r["quantity"] and r["end"] and (r["start"] or r["kind"] in ("rate", "stock"))
+            r["status"] = "accepted" if complete else "rejected"
+        with path.open("w", encoding="utf-8", newline="") as f:
+            w = csv.DictWriter(f, fieldnames=[*rows[0]] if rows else ["id"])
+            w.writeheader()
+            w.writerows(rows)
+        if rows:
+            accepted = [r["id"] for r in rows if r["status"] == "accepted"]
+            assert [c.id for c in read_claims(path)] == accepted

@@ -527,13 +527,15 @@ _ABBREV = {
 }  # fmt: skip
 _END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _LETTER = re.compile(r"[A-Za-z]")
+# every character str.splitlines breaks at: a quote never spans two lines
+_LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
 _LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"”’)\]]*$")
 _LEAD = re.compile(r"[\s*#>•·\-–—]*(?:\d+\.\s+)?")
 
 
 def _sentences(text: str) -> Iterable[tuple[int, int]]:
     """Spans (start, end) of the sentences of ``text``; lines and table cells split too."""
-    for line in re.finditer(r"[^\n]+", text):
+    for line in _LINE.finditer(text):
         parts = [(line.start(), line.end())]
         if line.group().lstrip().startswith("|"):
             parts = [(line.start() + c.start(), line.start() + c.end())
