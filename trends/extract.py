@@ -1415,7 +1415,8 @@ class Candidate:
     """A proposed claim: the v1 columns, a confidence and a review status.
 
     Dates are ISO strings or ""; ``value``, ``low`` and ``high`` are floats (or None).
-    ``span`` is the quote's ``(start, end)`` offset in the document's text.
+    ``span`` is the quote's ``(start, end)`` offset in the document's text;
+    ``window_in_text`` says whether the text gave the window (else it is a default).
     """
 
     id: str
@@ -1438,6 +1439,7 @@ class Candidate:
     confidence: float = 0.0
     status: str = "candidate"
     span: tuple[int, int] = (0, 0)
+    window_in_text: bool = False
 
     def row(self) -> dict[str, str]:
         """The candidate as CSV cells (v1 columns, then confidence and status)."""
@@ -1626,6 +1628,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         notes="; ".join(notes),
         confidence=round(max(0.05, min(1.0, confidence)), 2),
         span=span,
+        window_in_text=w.explicit or w.said is not None,
     )
 
 
@@ -1681,8 +1684,7 @@ def _mark_repeats(cands: list[Candidate]) -> list[Candidate]:
         for j in roots:
             r = out[j]
             if r.document == c.document and (r.value, r.kind, r.per) == (c.value, c.kind, c.per):
-                first = out[[k for k in roots if out[k].id == (r.derived_from or r.id)][0]]
-                out[i] = _as_repeat(c, first if first.document == c.document else r)
+                out[i] = _as_repeat(c, r)
                 break
     return out
 
@@ -1696,8 +1698,7 @@ def _as_repeat(c: Candidate, r: Candidate) -> Candidate:
         changes["confidence"] = round(min(0.9, c.confidence + 0.3), 2)
         notes = [n for n in notes if not n.startswith("no known noun")]
         notes.append(f"quantity taken from {r.id}")
-    own = [n for n in c.notes.split("; ") if n.startswith(("window", "from", "to ", "'"))]
-    if not own and (c.start, c.end) != (r.start, r.end):
+    if not c.window_in_text and (c.start, c.end) != (r.start, r.end):
         changes["start"], changes["end"] = r.start, r.end
         notes = [n.replace("no start in the text: fill start", "").strip() for n in notes]
         notes.append(f"window taken from {r.id}")
