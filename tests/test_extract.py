@@ -525,3 +525,16 @@ def test_every_candidates_file_validates(parts, sep, published):
         if rows:
             accepted = [r["id"] for r in rows if r["status"] == "accepted"]
             assert [c.id for c in read_claims(path)] == accepted
+
+
+def test_html_publication_date_from_metadata(tmp_path):
+    page = tmp_path / "a.htm"
+    page.write_text(
+        '<html><head><meta property="article:published_time" content="2024-10-30T11:03:00Z">'
+        "</head><body><p>NATO estimates that Russia recruits about 30,000 new soldiers "
+        "monthly.</p></body></html>",
+        encoding="utf-8",
+    )
+    with pytest.warns(ExtractWarning, match="2024-10-30 read from HTML metadata"):
+        (c,) = extract([page])
+    assert (c.end, c.published, c.per) == ("2024-10-30", "2024-10-30", "month")

@@ -170,7 +170,8 @@ class Document:
     published : datetime.date or None
         Publication date, if known.
     published_from : str
-        Where it came from: ``option``, ``header line N`` or ``""``.
+        Where it came from: ``option``, ``HTML metadata``, ``an HTML <time> tag``,
+        ``header line N`` or ``""``.
     """
 
     name: str
@@ -253,8 +254,10 @@ def read_document(
         The file. ``.html``/``.htm`` files (or text starting with an HTML tag) are read as
         HTML and only their visible text is kept.
     published : datetime.date, optional
-        The publication date; otherwise a date in the first lines is used (with a
-        warning naming the line), else None (with a warning).
+        The publication date; otherwise, for HTML, the page's metadata
+        (``article:published_time``, ``datePublished``, ``<time datetime>``), else a full
+        date in the first lines (each with a warning saying where), else None (with a
+        warning).
     max_bytes : int
         Longer files are refused.
 
@@ -285,14 +288,45 @@ def read_document(
         )
     text = _decode(data, name)
     head = text.lstrip()[:200].lower()
+    meta = None
     if p.suffix.lower() in (".html", ".htm") or head.startswith(("<!doctype html", "<html")):
+        meta = _html_date(text)
         text = html_text(text)
-    return _dated(Document(name=name, text=text), published)
+    return _dated(Document(name=name, text=text), published, meta)
 
 
-def _dated(doc: Document, published: dt.date | None) -> Document:
+_HTML_DATE = re.compile(
+    r"""(?:article:published_time|datePublished|pubdate|publish[-_]date|dc\.date)["']?"""
+    r"""[^>]{0,40}?(?:content\s*=\s*|:\s*)["'](?P<d>\d{4}-\d\d-\d\d)"""
+    r"""|<time\b[^>]*\bdatetime\s*=\s*["'](?P<t>\d{4}-\d\d-\d\d)""",
+    re.IGNORECASE,
+)
+
+
+def _html_date(markup: str) -> tuple[dt.date, str] | None:
+    """A publication date in an HTML page's metadata (``article:published_time``,
+    ``datePublished``, ``<time datetime>``), with the name of the tag it came from."""
+    m = _HTML_DATE.search(markup[:200_000])
+    if m is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(m.group("d") or m.group("t"))
+    except ValueError:
+        return None
+    return day, "HTML metadata" if m.group("d") else "an HTML <time> tag"
+
+
+def _dated(doc: Document, published: dt.date | None, meta=None) -> Document:
     if published is not None:
         return replace(doc, published=published, published_from="option")
+    if meta is not None:
+        day, where = meta
+        warnings.warn(
+            f"{doc.name}: publication date {day} read from {where}; pass --published to override",
+            ExtractWarning,
+            stacklevel=3,
+        )
+        return replace(doc, published=day, published_from=where)
     found = _header_date(doc.text)
     if found is None:
         warnings.warn(
