@@ -21,7 +21,7 @@ from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import ClaimsFormatError, FieldError, TrendsWarning
+from .errors import ClaimsFormatError, FieldError, ReviewWarning
 from .files import atomic_write_text
 from .units import PERIODS, QUALIFIERS, period_window, window_days
 
@@ -74,10 +74,6 @@ _QUANTITY = re.compile(r"^[a-z][a-z0-9_]*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _NUMBER = re.compile(r"^\+?(\d{1,3}(,\d{3})+|\d+)?(\.\d+)?([kKmM]|bn)?$")
 _SUFFIX = {"k": 1e3, "K": 1e3, "m": 1e6, "M": 1e6, "bn": 1e9}
-
-
-class ReviewWarning(TrendsWarning):
-    """A claims file holds rows still marked ``candidate``: they are not used."""
 
 
 @dataclass(frozen=True)
