@@ -300,6 +300,8 @@ def _fillable(e: FieldError) -> bool:
         or (e.column == "end" and e.message.startswith("empty"))
         or (e.column == "start" and "needs a start" in e.message)
     )
+
+
 def _negative(text: str) -> bool:
     """True for a negative number as written: ``-40000``, ``-4,000``, ``-2k``."""
     t = text.strip()
