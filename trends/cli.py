@@ -736,7 +736,7 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--every", type=int, default=2, metavar="MONTHS", help="months between as-of dates (2)"
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the reports and draws (0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the reports and draws (0)")
     p.add_argument("--jobs", type=int, default=1, help="local worker processes (1)")
     p.add_argument(
         "--scheduler",
