@@ -282,7 +282,9 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    claims = _claims(args.file)
+    # No claims is no format error (a file of candidates not yet reviewed, say): the
+    # summary says "0 claims"; the commands that need claims refuse such a file.
+    claims = read_claims(args.file)
     n_quantities = len({c.quantity for c in claims})
     print(
         f"{args.file}: {_plural(len(claims), 'claim')} "
