@@ -13,16 +13,17 @@ import csv
 import datetime as dt
 import io
 import math
+import numbers
 import os
 import re
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import InitVar, dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import ClaimsFormatError, FieldError
+from .errors import ClaimsFormatError, DataError, FieldError
 from .files import atomic_write_text
-from .units import PERIODS, QUALIFIERS, period_window, window_days
+from .units import PERIODS, QUALIFIERS, as_date, period_window, window_days
 
 __all__ = [
     "Claim",
@@ -31,6 +32,8 @@ __all__ = [
     "KINDS",
     "read_claims",
     "parse_claims",
+    "check_claims",
+    "check_unique_ids",
     "write_claims",
     "parse_value",
     "independent",
@@ -98,8 +101,14 @@ class Claim:
         When the figure became public; None means ``end``.
     derived_from : str or None
         Id of the claim this one repeats.
-    row : int or None
-        Row in the file it was read from (header = row 1).
+    row : int, hashable or None
+        Row in the file it was read from (header = row 1), or the DataFrame index label.
+
+    A claim built in code is checked at once, with the messages a file's row would get
+    (:class:`~trends.ClaimsFormatError`): ``Claim(kind="rat", ...)`` or a value of -5 is
+    an error, not a surprise inside a fit. Dates may be any date-like (``"2025-01-31"``,
+    ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64``) and numbers may be written
+    as in a file (``"8,000"``, ``"8k"``); they are stored as ``date`` and ``float``.
     """
 
     id: str
@@ -119,7 +128,22 @@ class Claim:
     document: str = ""
     quote: str = ""
     notes: str = ""
-    row: int | None = None
+    row: Hashable | None = None
+    _checked: InitVar[bool] = False  # set by the file reader, which has checked the row
+
+    def __post_init__(self, _checked: bool) -> None:
+        if _checked:
+            return
+        cells = {name: _as_text(getattr(self, name)) for name in COLUMNS}
+        parsed, errors = _parse_row(cells, self.row)
+        if errors:
+            raise ClaimsFormatError(f"Claim {cells['id']!r}", errors, what="the claim")
+        assert parsed is not None
+        for name in COLUMNS:  # the stored types: dates as date, text stripped
+            value = getattr(self, name)
+            if name in ("value", "low", "high") and _is_number(value):
+                continue  # keep every bit of a number given as a number
+            object.__setattr__(self, name, getattr(parsed, name))
 
     @property
     def window(self) -> tuple[dt.date, dt.date]:
@@ -173,6 +197,8 @@ def parse_claims(
     source: str = "<claims>",
     first_row: int = 2,
     header: Sequence[str] | None = None,
+    rows: Sequence[Hashable] | None = None,
+    links: bool = True,
 ) -> list[Claim]:
     """Validate rows of strings (column -> text) and build claims.
 
@@ -187,6 +213,12 @@ def parse_claims(
         Row number of the first record (2 when the header is row 1).
     header : sequence of str, optional
         The file's header, checked for unknown, missing and repeated columns.
+    rows : sequence, optional
+        The label of each record in messages (a DataFrame's index), instead of
+        ``first_row``, ``first_row + 1``, ...
+    links : bool
+        Check ``derived_from`` (off when several batches are checked together by
+        :func:`check_claims`).
 
     Returns
     -------
@@ -207,7 +239,7 @@ def parse_claims(
     claims: list[Claim] = []
     first_seen: dict[str, int] = {}
     for offset, rec in enumerate(records):
-        row = first_row + offset
+        row = rows[offset] if rows is not None else first_row + offset
         claim, row_errors = _parse_row(rec, row)
         errors += row_errors
         if claim is None:
@@ -224,9 +256,14 @@ def parse_claims(
             continue
         first_seen[claim.id] = row
         claims.append(claim)
-    errors += _check_derived(claims)
+    if links:
+        errors += _check_derived(claims)
     if errors:
-        errors.sort(key=lambda e: e.row if e.row is not None else 0)
+        if rows is None:
+            errors.sort(key=lambda e: e.row if e.row is not None else 0)
+        else:  # labels need not be comparable: sort by position
+            at = {label: i for i, label in enumerate(rows)}
+            errors.sort(key=lambda e: at.get(e.row, -1))
         raise ClaimsFormatError(source, errors)
     return claims
 
@@ -250,7 +287,9 @@ def _check_header(header: Sequence[str]) -> list[FieldError]:
     return errors
 
 
-def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, list[FieldError]]:
+def _parse_row(
+    rec: Mapping[str, str | None], row: Hashable
+) -> tuple[Claim | None, list[FieldError]]:
     errors: list[FieldError] = []
 
     def err(column: str | None, message: str, hint: str = "") -> None:
@@ -355,18 +394,35 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         quote=text.get("quote", ""),
         notes=text.get("notes", ""),
         row=row,
+        _checked=True,
     )
     return claim, []
 
 
-def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
+def _check_derived(
+    claims: Sequence[Claim], where: Mapping[int, str] | None = None
+) -> list[FieldError]:
+    """``derived_from`` naming no claim, the claim itself, or forming a cycle.
+
+    ``where`` maps ``id(claim)`` to the name of its source, for messages about claims
+    from several sources.
+    """
+    where = where or {}
     by_id = {c.id: c for c in claims}
     errors = []
     for c in claims:
         if c.derived_from is None:
             continue
         if c.derived_from == c.id:
-            errors.append(FieldError(c.row, "derived_from", "a claim cannot repeat itself", ""))
+            errors.append(
+                FieldError(
+                    c.row,
+                    "derived_from",
+                    "a claim cannot repeat itself",
+                    "",
+                    source=where.get(id(c)),
+                )
+            )
         elif c.derived_from not in by_id:
             errors.append(
                 FieldError(
@@ -374,6 +430,7 @@ def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
                     "derived_from",
                     f"names {c.derived_from!r}, which is not an id in the file",
                     "name the id of the claim this one repeats, or leave it empty",
+                    source=where.get(id(c)),
                 )
             )
     for c in claims:
@@ -392,6 +449,7 @@ def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
                             "derived_from",
                             f"derived_from forms a cycle: {chain}",
                             "one claim of the chain must be the original",
+                            source=where.get(id(c)),
                         )
                     )
                 break
@@ -399,24 +457,38 @@ def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
     return errors
 
 
-def read_claims(path: str | os.PathLike) -> list[Claim]:
-    """Read and validate a claims file.
+def read_claims(source) -> list[Claim]:
+    """Read and validate claims from a file, a DataFrame, or several sources together.
 
     Parameters
     ----------
-    path : path-like
-        UTF-8 CSV with a header row (format v1).
+    source : path-like, pandas.DataFrame, or a list of them
+        A claims file (UTF-8 CSV with a header row, format v1); a DataFrame with the
+        format's columns, cells of any type pandas gives (strings, ints, floats, NaN,
+        None, Timestamps, dates), checked exactly as a file's text would be, rows
+        named by the DataFrame's index; or a list of paths, DataFrames and lists of
+        claims already read, checked together: ids unique across them all, and
+        ``derived_from`` may name a claim of another batch.
 
     Returns
     -------
     list of Claim
-        In file order; repeats included (see :func:`independent`).
+        In order; repeats included (see :func:`independent`).
 
     Raises
     ------
     ClaimsFormatError
-        Every problem in the file at once, each with row, column and a hint.
+        Every problem at once, each with its source, row, column and a hint.
     """
+    if hasattr(source, "columns") and hasattr(source, "itertuples"):
+        return _read_frame(source)
+    if not isinstance(source, str | os.PathLike):
+        return _read_batches(list(source))
+    return _read_file(source)
+
+
+def _read_file(path: str | os.PathLike, links: bool = True) -> list[Claim]:
+    """A claims file, checked (``links``: its ``derived_from`` too)."""
     path = Path(path)
     try:
         text = path.read_text(encoding="utf-8-sig")
@@ -438,7 +510,170 @@ def read_claims(path: str | os.PathLike) -> list[Claim]:
         )
     header = [h.strip() for h in header]
     reader.fieldnames = header
-    return parse_claims(reader, source=str(path), header=header)
+    return parse_claims(reader, source=str(path), header=header, links=links)
+
+
+_FRAME = "<DataFrame>"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _as_text(value: object) -> str:
+    """A cell of any type pandas or code gives, as the text a claims file would hold.
+
+    Missing values (None, NaN, NaT, pandas.NA) are empty; whole numbers lose their
+    ``.0``; a date or a timestamp at midnight is ``YYYY-MM-DD`` (a time of day is kept,
+    so the date check reports it); anything else is ``str(value)``.
+    """
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if math.isnan(x):
+            return ""
+        return _cell(x) if math.isfinite(x) else str(x)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time():
+            return value.date().isoformat()
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "dtype") and str(getattr(value, "dtype", "")).startswith("datetime64"):
+        if value != value:  # numpy NaT
+            return ""
+        day = as_date(value)
+        whole = value.astype("datetime64[D]") == value
+        return day.isoformat() if whole else str(value)
+    return str(value)
+
+
+def _read_frame(frame, source: str = _FRAME, links: bool = True) -> list[Claim]:
+    """Claims from a DataFrame, checked as a file (rows named by the index)."""
+    header = [str(c).strip() for c in frame.columns]
+    # A DataFrame has no header row: its column problems name no row.
+    errors = [FieldError(None, e.column, e.message, e.hint) for e in _check_header(header)]
+    if any(e.column in REQUIRED and "missing" in e.message for e in errors):
+        raise ClaimsFormatError(source, errors, what="the claims")
+    keep = [i for i, h in enumerate(header) if h in COLUMNS]
+    records = [
+        {header[i]: _as_text(cells[i]) for i in keep}
+        for cells in frame.itertuples(index=False, name=None)
+    ]
+    try:
+        claims = parse_claims(records, source=source, rows=list(frame.index), links=links)
+    except ClaimsFormatError as e:
+        raise ClaimsFormatError(source, errors + e.errors, what="the claims") from None
+    if errors:
+        raise ClaimsFormatError(source, errors, what="the claims")
+    return claims
+
+
+def _read_batches(sources: list) -> list[Claim]:
+    """Several sources checked together (see :func:`read_claims`)."""
+    if sources and all(isinstance(c, Claim) for c in sources):
+        sources = [sources]  # one list of claims
+    claims: list[Claim] = []
+    where: dict[int, str] = {}  # id(claim) -> its source, for messages
+    errors: list[FieldError] = []
+    for n, src in enumerate(sources, 1):
+        several = len(sources) > 1
+        try:
+            if isinstance(src, str | os.PathLike):
+                name, batch = str(src), _read_file(src, links=False)
+            elif hasattr(src, "columns") and hasattr(src, "itertuples"):
+                name = f"{_FRAME}#{n}" if several else _FRAME
+                batch = _read_frame(src, name, links=False)
+            else:
+                name, batch = (f"<claims>#{n}" if several else "<claims>"), list(src)
+                if not all(isinstance(c, Claim) for c in batch):
+                    raise TypeError(
+                        "read_claims takes a path, a DataFrame, or a list of paths, "
+                        f"DataFrames and lists of Claim; item {n} is {type(src).__name__}"
+                    )
+        except ClaimsFormatError as e:
+            errors += [_with_source(x, x.source or e.path) for x in e.errors]
+            continue
+        where.update((id(c), name) for c in batch)
+        claims += batch
+    if not errors:  # links need every batch read
+        errors = _link_errors(claims, where)
+    if errors:
+        names = list(dict.fromkeys(e.source for e in errors if e.source))
+        raise ClaimsFormatError(", ".join(names) or "<claims>", errors, what="the claims")
+    return claims
+
+
+def _with_source(e: FieldError, source: str | None) -> FieldError:
+    return FieldError(e.row, e.column, e.message, e.hint, source=source)
+
+
+def _link_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """Ids used twice, and ``derived_from`` naming no claim or forming a cycle."""
+    errors = []
+    first: dict[str, Claim] = {}
+    for c in claims:
+        f = first.setdefault(c.id, c)
+        if f is c:
+            continue
+        at = [f"row {f.row}"] if f.row is not None else []
+        at += [where[id(f)]] if id(f) in where else []
+        errors.append(
+            FieldError(
+                c.row,
+                "id",
+                f"duplicate id {c.id!r}" + (f" (first on {' of '.join(at)})" if at else ""),
+                "give every claim its own id",
+                source=where.get(id(c)),
+            )
+        )
+    return errors + _check_derived(list(first.values()), where)
+
+
+def check_claims(claims: Iterable[Claim], *, source: str = "<claims>") -> list[Claim]:
+    """Check claims from several places together: unique ids, ``derived_from`` links.
+
+    Each claim is checked on its own when built; this checks what only the whole set
+    can say.
+
+    Returns
+    -------
+    list of Claim
+        The claims, unchanged.
+
+    Raises
+    ------
+    ClaimsFormatError
+        An id used twice, a ``derived_from`` naming no claim, a cycle of repeats.
+    """
+    claims = list(claims)
+    errors = _link_errors(claims, {})
+    if errors:
+        raise ClaimsFormatError(source, errors, what="the claims")
+    return claims
+
+
+def check_unique_ids(claims: Iterable[Claim]) -> None:
+    """Raise :class:`~trends.DataError` when two claims share an id (it would count twice)."""
+    seen: set[str] = set()
+    twice = []
+    for c in claims:
+        if c.id in seen:
+            twice.append(c.id)
+        seen.add(c.id)
+    if twice:
+        shown = ", ".join(repr(i) for i in dict.fromkeys(twice))
+        raise DataError(
+            f"claim ids used more than once: {shown}; each claim needs its own id "
+            "(a repeat of a figure is its own row with derived_from; see read_claims)"
+        )
 
 
 def _cell(value: object) -> str:

@@ -5,6 +5,13 @@ Each subcommand is a ``_cmd_<name>(args) -> int`` function registered in
 command, write ``_add_<name>(subparsers)`` (its arguments, ``func=_cmd_<name>``) and
 ``_cmd_<name>``, and call ``_add_<name>`` from :func:`build_parser`.
 
+Imports are lazy: this module loads only the standard library and
+:mod:`trends.errors`, and each ``_cmd_<name>`` imports the library modules it uses
+inside its body (``from .model import fit``), so ``trends --help`` and argument
+errors answer in a few tens of milliseconds (``analysis/import_time.py``); keep new
+commands that way, and give ``choices=`` lists as literals (:data:`_MODELS` is checked
+against :data:`trends.model.MODELS` by the tests).
+
 Exit codes: 0 success, 1 an error in the data or files (a :class:`~trends.TrendsError`,
 printed as one message without a traceback), 2 a usage error. Warnings the library
 issues about the data (:class:`~trends.TrendsWarning`) are printed to stderr, one
@@ -25,10 +32,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .claims import as_of, independent, read_claims, write_claims
 from .errors import TrendsError, TrendsWarning
-from .files import atomic_write_text
-from .observe import normalise, read_series, series_to_claims
 
 __all__ = ["main", "build_parser"]
 
@@ -150,6 +154,8 @@ def _check_not_input(output: str, *inputs: str) -> None:
 
 def _write_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically; a clean error when it cannot be written."""
+    from .files import atomic_write_text
+
     try:
         atomic_write_text(path, text)
     except OSError as e:
@@ -203,6 +209,8 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .claims import independent, read_claims
+
     claims = read_claims(args.file)
     n_quantities = len({c.quantity for c in claims})
     print(
@@ -255,6 +263,9 @@ def _add_normalise(sub) -> None:
 
 
 def _cmd_normalise(args: argparse.Namespace) -> int:
+    from .claims import as_of, read_claims
+    from .observe import normalise
+
     claims = read_claims(args.file)
     table = normalise(claims, as_of_date=args.as_of)
     if args.output:
@@ -308,6 +319,9 @@ def _add_import_series(sub) -> None:
 
 
 def _cmd_import_series(args: argparse.Namespace) -> int:
+    from .claims import write_claims
+    from .observe import read_series, series_to_claims
+
     series, origin = read_series(args.file, field=args.field)
     origin = args.start or origin
     quantity = args.quantity or str(series.name)
@@ -344,16 +358,18 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------
 
 _DATA = Path("data")
+#: The model names of :data:`trends.model.MODELS`, written out so that building the
+#: parser does not load the model (numpy, scipy); a test keeps the two equal.
+_MODELS = ("local_level", "local_linear_trend", "constant")
 
 
 def _model_arg(p) -> None:
-    from .model import MODELS
-
-    p.add_argument("--model", choices=MODELS, default="local_level", help="trend variant")
+    p.add_argument("--model", choices=_MODELS, default="local_level", help="trend variant")
     p.add_argument("--seed", type=int, default=0, help="seed of the posterior draws (0)")
 
 
 def _fit(args, until: dt.date | None = None, start: dt.date | None = None):
+    from .claims import read_claims
     from .model import fit
 
     claims = read_claims(args.claims)
@@ -387,12 +403,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         _check_not_input(args.output, args.claims)
     f = _fit(args, until=args.until)
     print(f.summary())
-    last = args.until or f.end
+    last = pd.Timestamp(args.until or f.end)
     rate = f.rate().loc[:last].add_prefix("rate_")
     cum = f.cumulative().loc[:last].add_prefix("cumulative_")
     table = pd.concat([rate, cum], axis=1)
-    table.index = [d.isoformat() for d in table.index]
-    table.index.name = "date"
+    table.index = table.index.strftime("%Y-%m-%d").rename("date")
     if args.output:
         _write_text(args.output, table.to_csv(float_format="%.6g"))
         print(f"wrote {args.output} ({_plural(len(table), 'day')})", file=sys.stderr)
@@ -481,6 +496,7 @@ def _add_project(sub) -> None:
 
 def _cmd_project(args: argparse.Namespace) -> int:
     from .assumptions import read_assumptions
+    from .claims import read_claims
     from .projection import project
 
     if args.output:
@@ -524,6 +540,7 @@ def _add_plot(sub) -> None:
 
 def _cmd_plot(args: argparse.Namespace) -> int:
     from . import plot
+    from .claims import independent, read_claims
 
     suffix = Path(args.output).suffix.lower()
     if suffix not in (".png", ".pdf", ".svg"):

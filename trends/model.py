@@ -44,12 +44,13 @@ import scipy.sparse as sp
 from scipy.optimize import minimize
 from scipy.special import gammaln, ndtri
 
-from .claims import Claim, as_of, independent
+from .claims import Claim, as_of, check_unique_ids, independent
 from .errors import ConflictWarning, DataError, SparseDataWarning
 from .linalg import _band_matvec, _band_rmatvec, _BandFactor, _gram_upper, _Sym
 from .observe import Observation, observations
 from .rng import as_generator
 from .units import as_date as _as_date
+from .units import date_index
 
 __all__ = [
     "fit",
@@ -252,9 +253,9 @@ def fit(
     quantity : str
     model : str or RateModel
         A model name (see :data:`MODELS`) or settings.
-    as_of_date : datetime.date, optional
+    as_of_date : date-like, optional
         Use only claims published on or before it.
-    start, until : datetime.date, optional
+    start, until : date-like, optional
         Widen the day grid back to ``start`` and forward to ``until`` (a forecast).
         The grid also covers the windows of the quantity's targets.
     rng : None, int or numpy.random.Generator
@@ -269,6 +270,11 @@ def fit(
     DataError
         When no rate or total claim about ``quantity`` is public by ``as_of_date``.
     """
+    claims = list(claims)
+    check_unique_ids(claims)
+    as_of_date, start, until = (
+        None if d is None else _as_date(d) for d in (as_of_date, start, until)
+    )
     spec = model if isinstance(model, RateModel) else RateModel(kind=model)
     obs, aside = observations(claims, quantity, as_of_date=as_of_date, hedges=hedges)
     if not obs:
@@ -878,12 +884,15 @@ class RateFit:
         Returns
         -------
         pandas.DataFrame
-            Index ``date``; columns ``mean, q05, q25, q50, q75, q95`` (count per ``per``).
+            Index ``date`` (a ``DatetimeIndex``: ``.loc["2025"]`` is the year);
+            columns ``mean, q05, q25, q50, q75, q95`` (count per ``per``).
         """
         import pandas as pd
 
-        from .units import MEAN_PERIOD_DAYS
+        from .units import MEAN_PERIOD_DAYS, PERIODS
 
+        if per not in MEAN_PERIOD_DAYS:
+            raise DataError(f"unknown period {per!r}; use one of {', '.join(PERIODS)}")
         if dates is None:
             dates, draws = self.dates, self._daily  # every day: no copy
         else:
@@ -893,7 +902,7 @@ class RateFit:
         table = {"mean": draws.mean(axis=0) * scale}
         for q, row in zip(QUANTILES, _quantiles(draws, QUANTILES) * scale, strict=True):
             table[qcol(q)] = row
-        return pd.DataFrame(table, index=pd.Index(dates, name="date"))
+        return pd.DataFrame(table, index=date_index(dates))
 
     def cumulative(self, start: dt.date | None = None, dates=None):
         """Cumulative total from ``start`` (default: the grid's first day) to each date.
@@ -901,7 +910,7 @@ class RateFit:
         Returns
         -------
         pandas.DataFrame
-            Index ``date``; columns ``mean, q05 ... q95`` (count).
+            Index ``date`` (a ``DatetimeIndex``); columns ``mean, q05 ... q95`` (count).
         """
         import pandas as pd
 
@@ -913,7 +922,7 @@ class RateFit:
         table = {"mean": draws.mean(axis=0)}
         for q, row in zip(QUANTILES, _quantiles(draws, QUANTILES), strict=True):
             table[qcol(q)] = row
-        return pd.DataFrame(table, index=pd.Index(dates, name="date"))
+        return pd.DataFrame(table, index=date_index(dates))
 
     def total(self, start, end) -> Estimate:
         """The total over ``start..end`` (inclusive).

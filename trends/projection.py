@@ -23,6 +23,7 @@ from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .stockflow import FLOWS, STOCKS, VARIABLES, _cum, _Engine
 from .units import as_date as _as_date
+from .units import date_index
 
 __all__ = ["project", "target_attainment", "Projection", "CrossingDate", "ProjectionSummary"]
 
@@ -466,7 +467,8 @@ class Projection:
         Returns
         -------
         pandas.DataFrame
-            Index ``date``; columns ``mean, q05, q25, q50, q75, q95`` (the scheme of
+            Index ``date`` (a ``DatetimeIndex``: ``.loc["2026"]`` is the year); columns
+            ``mean, q05, q25, q50, q75, q95`` (the scheme of
             :meth:`trends.model.RateFit.rate`).
         """
         import pandas as pd
@@ -479,10 +481,10 @@ class Projection:
             qs = _quantiles(a, QUANTILES, axis=1)
             for q, row in zip(QUANTILES, qs, strict=True):
                 table[qcol(q)] = row
-            self._tables[key] = pd.DataFrame(table, index=pd.Index(self.dates, name="date"))
+            self._tables[key] = pd.DataFrame(table, index=date_index(self.dates))
         df = self._tables[key]
         if dates is not None:
-            df = df.loc[[_as_date(d) for d in dates]]
+            df = df.loc[date_index([self.dates[self._day(d)] for d in dates])]
         return df.copy()
 
     def table(
