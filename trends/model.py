@@ -49,6 +49,7 @@ from .errors import ConflictWarning, DataError, SparseDataWarning
 from .linalg import _band_matvec, _band_rmatvec, _BandFactor, _gram_upper, _Sym
 from .observe import Observation, observations
 from .rng import as_generator
+from .tables import Exportable, to_html
 from .units import as_date as _as_date
 from .units import date_index
 
@@ -809,6 +810,28 @@ class Estimate:
             f" (90% interval {lo:,.0f} to {hi:,.0f}; mean {self.mean:,.0f})"
         )
 
+    def to_dict(self) -> dict:
+        """``quantity, start, end`` (dates), ``mean`` and ``q05 ... q95`` (counts)."""
+        out = {"quantity": self.quantity, "start": self.start, "end": self.end}
+        out["mean"] = self.mean
+        out.update((qcol(q), v) for q, v in self.quantiles.items())
+        return out
+
+    def to_frame(self):
+        """One row: ``quantity``, ``start`` and ``end`` (datetime64), ``mean, q05 ... q95``.
+
+        ``pandas.concat([e.to_frame() for e in estimates])`` makes a table of windows.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame([self.to_dict()])
+        frame["start"] = pd.to_datetime(frame["start"])
+        frame["end"] = pd.to_datetime(frame["end"])
+        return frame
+
+    def _repr_html_(self) -> str:
+        return to_html(self.to_frame())
+
 
 @dataclass(frozen=True)
 class RateFit:
@@ -1055,8 +1078,16 @@ class RateFit:
         return table[["log_evidence", "delta", "weight", "sigma", "tau"]]
 
     def summary(self, compare: bool = True) -> FitSummary:
-        """A readable account of the fit (``str()``, ``_repr_html_``, ``.table``)."""
+        """A readable account of the fit: ``str()`` / ``as_text()``, ``as_markdown()``,
+        ``as_latex()`` (a tabular of the claims), ``as_html()``, ``.table``.
+
+        ``compare=True`` also fits the other models on the same claims for the model
+        comparison (a second or two).
+        """
         return FitSummary(self, self.compare() if compare else None)
+
+    def _repr_html_(self) -> str:
+        return self.summary(compare=False).as_html()
 
     def _warn(self) -> None:
         n = len(self.observations)
@@ -1097,8 +1128,10 @@ class RateFit:
 
 
 @dataclass(frozen=True)
-class FitSummary:
-    """The summary of a :class:`RateFit`: text via ``str``, HTML, and tables."""
+class FitSummary(Exportable):
+    """The summary of a :class:`RateFit`: ``str()`` / ``as_text()``, ``as_markdown()``,
+    ``as_latex()``, ``as_html()``; ``.table`` is the per-claim table
+    (:meth:`RateFit.residuals`), ``.models`` the model comparison (or None)."""
 
     fit: RateFit
     models: object = None  # pandas.DataFrame or None
@@ -1108,14 +1141,25 @@ class FitSummary:
         """Per-claim residual table (:meth:`RateFit.residuals`)."""
         return self.fit.residuals()
 
-    def __str__(self) -> str:
+    def _header(self) -> list[str]:
         f = self.fit
-        lines = [
+        return [
             f"trends fit: {f.quantity}, model {f.model.kind}",
             f"days {f.origin} .. {f.end} ({f.n_days}); claims fitted: {len(f.observations)}",
             f"smoothness sigma = {f.sigma:.3g}  discrepancy tau = {f.tau:.3g}  "
             f"log evidence = {f.log_evidence:.2f}",
         ]
+
+    def _display(self):
+        cols = ["id", "start", "end", "claimed", "fitted", "z", "conflict"]
+        count = "{:,.0f}".format
+        formats = {"claimed": count, "fitted": count, "z": "{:+.1f}".format,
+                   "conflict": lambda c: "conflict" if c else ""}  # fmt: skip
+        return self.table[cols], formats
+
+    def __str__(self) -> str:
+        f = self.fit
+        lines = self._header()
         for reason, ids in f.set_aside.items():
             lines.append(f"not fitted ({reason}): {', '.join(ids)}")
         if self.models is not None:
@@ -1144,11 +1188,6 @@ class FitSummary:
         if len(res) > 25:
             lines.append(f"  ... {len(res) - 25} more claims (the 25 largest |z| shown)")
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<pre>{html.escape(str(self))}</pre>"
 
 
 def _cumulative(daily: np.ndarray) -> np.ndarray:

@@ -22,6 +22,7 @@ from .errors import AssumptionsError, DataError
 from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .stockflow import FLOWS, STOCKS, VARIABLES, _cum, _Engine
+from .tables import Exportable
 from .units import as_date as _as_date
 from .units import date_index
 
@@ -591,13 +592,19 @@ class Projection:
         return self._ends[scenario][variable].copy()
 
     def summary(self) -> ProjectionSummary:
-        """A readable account: stocks at ``until`` per scenario, targets, assumptions."""
+        """A readable account: stocks at ``until`` per scenario, targets, assumptions;
+        ``str()`` / ``as_text()``, ``as_markdown()``, ``as_latex()``, ``as_html()``,
+        ``.table``."""
         return ProjectionSummary(self)
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
 
 @dataclass(frozen=True)
-class ProjectionSummary:
-    """The summary of a :class:`Projection`: text via ``str``, HTML, and ``.table``."""
+class ProjectionSummary(Exportable):
+    """The summary of a :class:`Projection`: ``str()`` / ``as_text()``, ``as_markdown()``,
+    ``as_latex()`` (a tabular of the stocks at ``until``), ``as_html()``; ``.table``."""
 
     projection: Projection
 
@@ -625,14 +632,30 @@ class ProjectionSummary:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def __str__(self) -> str:
+    def _header(self) -> list[str]:
         p = self.projection
         a = p.assumptions
-        lines = [
+        return [
             f"trends projection: {p.start} .. {p.until} ({p.n_days} days), "
             f"{p.draws:,} draws, seed {p.seed}",
             f"flows: {a.recruits} (inflow), {a.casualties} (killed, wounded, missing, captured);"
             f" assumptions from {a.path}",
+        ]
+
+    def _display(self):
+        tab = self.table
+        out = tab[["scenario", "variable", "q50", "q05", "q95"]].copy()
+        base = tab["scenario"] == "baseline"
+        out["change_q50"] = tab["change_q50"].where(~base)
+        formats = {q: _count for q in ("q50", "q05", "q95")}
+        formats["change_q50"] = lambda v: "" if v != v else _signed(v)  # NaN: baseline
+        return out, formats
+
+    def __str__(self) -> str:
+        p = self.projection
+        a = p.assumptions
+        lines = [
+            *self._header(),
             "",
             f"at {p.until} (median, 90% interval; scenarios also as change vs baseline, "
             "same draws):",
@@ -680,11 +703,6 @@ class ProjectionSummary:
                     + " / ".join(f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}" for v in q)
                 )
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<pre>{html.escape(str(self))}</pre>"
 
 
 def _count(v: float) -> str:
