@@ -784,6 +784,6 @@ def test_summary_names_every_claim(capsys):
         ["week_mar", "week_jun", "april", "month_aug", "since_jan", "one_day"]
     )
     html = s._repr_html_()
-    assert html.startswith("<pre>") and "goal_2024" in html
+    assert html.startswith("<div>") and "goal_2024" in html and "<table>" in html
     # summary() returns, never prints
     assert capsys.readouterr().out == ""

@@ -1148,6 +1148,7 @@ class FitSummary(Exportable):
             f"days {f.origin} .. {f.end} ({f.n_days}); claims fitted: {len(f.observations)}",
             f"smoothness sigma = {f.sigma:.3g}  discrepancy tau = {f.tau:.3g}  "
             f"log evidence = {f.log_evidence:.2f}",
+            *(f"not fitted ({reason}): {', '.join(ids)}" for reason, ids in f.set_aside.items()),
         ]
 
     def _display(self):
@@ -1160,8 +1161,6 @@ class FitSummary(Exportable):
     def __str__(self) -> str:
         f = self.fit
         lines = self._header()
-        for reason, ids in f.set_aside.items():
-            lines.append(f"not fitted ({reason}): {', '.join(ids)}")
         if self.models is not None:
             lines.append("")
             lines.append("model comparison (log evidence; weight = posterior probability):")
