@@ -634,7 +634,7 @@ def _link_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[Fiel
                 source=where.get(id(c)),
             )
         )
-    return errors + _check_derived(list(first.values()), where)
+    return errors + _check_derived(claims, where)
 
 
 def check_claims(claims: Iterable[Claim], *, source: str = "<claims>") -> list[Claim]:

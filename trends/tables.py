@@ -32,6 +32,8 @@ _LATEX_SPECIAL = {
     "}": r"\}",
     "~": r"\textasciitilde{}",
     "^": r"\textasciicircum{}",
+    "\n": " ",  # a line break inside a cell would end the row's paragraph
+    "\r": " ",
 }
 
 
