@@ -55,13 +55,12 @@ def test_import_trends_and_the_parser_load_no_heavy_library():
 
 def test_every_public_name_resolves():
     for name in trends.__all__:
-        if name == "backtest" and not (REPO / "trends" / "backtest.py").exists():
-            continue  # arrives with its own branch; the lazy import is tested below
         assert getattr(trends, name) is not None, name
         assert name in dir(trends)
     assert trends.read_claims is read_claims
     assert trends.Claim is Claim
     assert trends.plot.plot_fit  # a submodule, without "import trends.plot"
+    assert trends.backtest.backtest
     with pytest.raises(AttributeError, match="no attribute 'frobnicate'"):
         trends.frobnicate  # noqa: B018
 
@@ -73,8 +72,11 @@ def test_a_listed_submodule_that_is_missing_is_an_attribute_error(monkeypatch):
     assert not hasattr(trends, "no_such_module")
 
 
-def test_the_cli_model_choices_are_the_models():
+def test_the_cli_choices_are_the_librarys():
+    from trends import backtest
+
     assert cli._MODELS == MODELS
+    assert (cli._BASELINES, cli._METHODS) == (backtest.BASELINES, backtest.METHODS)
 
 
 def test_py_typed_ships():

@@ -9,8 +9,8 @@ Imports are lazy: this module loads only the standard library and
 :mod:`trends.errors`, and each ``_cmd_<name>`` imports the library modules it uses
 inside its body (``from .model import fit``), so ``trends --help`` and argument
 errors answer in a few tens of milliseconds (``analysis/import_time.py``); keep new
-commands that way, and give ``choices=`` lists as literals (:data:`_MODELS` is checked
-against :data:`trends.model.MODELS` by the tests).
+commands that way, and write ``choices=`` and default lists as literals (:data:`_MODELS`
+and :data:`_METHODS` are checked against the library's by the tests).
 
 Exit codes: 0 success, 1 an error in the data or files (a :class:`~trends.TrendsError`,
 printed as one message without a traceback), 2 a usage error. Warnings the library
@@ -635,9 +635,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------
 
 
-def _add_backtest(sub) -> None:
-    from .backtest import BASELINES, METHODS
+#: :data:`trends.backtest.BASELINES` and :data:`~trends.backtest.METHODS`, written out
+#: so that building the parser does not load the backtest; a test keeps them equal.
+_BASELINES = ("naive", "ucm", "tempdisagg")
+_METHODS = ("trends", *_BASELINES)
 
+
+def _add_backtest(sub) -> None:
     p = sub.add_parser(
         "backtest",
         help="score trends and baselines on news-like reports drawn from a known series",
@@ -663,9 +667,9 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--methods",
         nargs="+",
-        default=list(METHODS),
+        default=list(_METHODS),
         metavar="METHOD",
-        help=f"trends, trends:<model>, {', '.join(BASELINES)} (all four)",
+        help=f"trends, trends:<model>, {', '.join(_BASELINES)} (all four)",
     )
     p.add_argument(
         "--timings",
