@@ -14,7 +14,8 @@ The analyst's entry points, all at the top level::
 
 Names are imported on first use (PEP 562), so ``import trends`` loads neither pandas,
 scipy nor matplotlib and takes a few milliseconds (``analysis/import_time.py``);
-``trends.plot`` and ``trends.backtest`` are submodules loaded the same way.
+``trends.plot``, ``trends.backtest`` and ``trends.tables`` (LaTeX, Markdown and HTML
+tables) are submodules loaded the same way.
 """
 
 import os as _os
@@ -60,7 +61,7 @@ _LAZY = {
     "Projection": "projection",
 }
 # Submodules reached as attributes (``trends.plot.plot_fit``) without an import line.
-_SUBMODULES = ("plot", "backtest")
+_SUBMODULES = ("plot", "backtest", "tables")
 
 __all__ = [
     "read_claims",
@@ -83,6 +84,7 @@ __all__ = [
     "Projection",
     "plot",
     "backtest",
+    "tables",
     "TrendsError",
     "ClaimsFormatError",
     "AssumptionsError",

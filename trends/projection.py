@@ -649,7 +649,8 @@ class ProjectionSummary(Exportable):
         out["change_q50"] = tab["change_q50"].where(~base)
         formats = {q: _count for q in ("q50", "q05", "q95")}
         formats["change_q50"] = lambda v: "" if v != v else _signed(v)  # NaN: baseline
-        return out, formats
+        names = {"q50": "median", "q05": "5%", "q95": "95%", "change_q50": "change (median)"}
+        return out.rename(columns=names), {names.get(k, k): f for k, f in formats.items()}
 
     def __str__(self) -> str:
         p = self.projection
