@@ -29,6 +29,8 @@ import pandas as pd  # noqa: E402
 import trends  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "data"
+if DATA.is_relative_to(Path.cwd()):
+    DATA = DATA.relative_to(Path.cwd())  # shorter paths in the summary
 
 
 def main(out: Path, draws: int = 4000) -> dict:
