@@ -508,3 +508,37 @@ def test_latex_cells_are_escaped(text):
 def test_markdown_escapes_pipes_and_aligns_numbers():
     md = to_markdown(pd.DataFrame({"name": ["a|b"], "n": [1234.0]}))
     assert md.splitlines() == ["| name | n |", "|---|---:|", "| a\\|b | 1,234 |"]
+
+
+# ---- 8. layout: data flows one way -------------------------------------------------------
+
+#: Modules by layer, lowest first: a module may import its own layer and those below.
+LAYERS = [
+    {"errors", "files", "rng", "units", "linalg", "tables", "styles"},
+    {"claims", "quantities"},
+    {"observe", "assumptions"},
+    {"model", "stockflow"},
+    {"projection", "backtest"},
+    {"plot"},
+    {"report", "api"},
+    {"cli", "__main__"},
+]
+
+
+def test_no_module_imports_a_higher_layer():
+    import ast
+
+    layer = {m: i for i, mods in enumerate(LAYERS) for m in mods}
+    wrong = []
+    for path in sorted((REPO / "trends").glob("*.py")):
+        name = path.stem
+        if name not in layer:
+            continue  # the package's __init__ (lazy) and modules not placed yet
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.level == 1:
+                targets = [node.module] if node.module else [a.name for a in node.names]
+                for t in targets:
+                    t = t.split(".")[0]
+                    if t in layer and layer[t] > layer[name]:
+                        wrong.append(f"{name} imports {t}")
+    assert wrong == []
