@@ -249,6 +249,13 @@ def test_tables_are_indexed_by_day(quick_fit):
         assert list(table.columns) == ["mean", "q05", "q25", "q50", "q75", "q95"]
         assert len(table.loc["2025"]) == 365 and len(table.loc["2024-02"]) == 29
         assert len(table.resample("MS").mean()) == 24
+    # tidy tables carry datetime columns
+    for table in (
+        quick_fit.residuals(),
+        trends.normalise(weekly_claims(), as_of_date="2025-01-01"),
+    ):
+        assert table["start"].dtype.kind == table["end"].dtype.kind == "M"
+        assert (table["end"] >= table["start"]).all()
     picked = quick_fit.rate(dates=["2024-03-01", np.datetime64("2025-03-01")])
     assert list(picked.index.strftime("%Y-%m-%d")) == ["2024-03-01", "2025-03-01"]
 
@@ -470,7 +477,8 @@ def test_fit_summary_and_estimate_export(quick_fit):
     res = s.table
     latex = s.as_latex()
     for _, r in res.iterrows():
-        assert f"{r['id']} & {r['start']} & {r['end']} & {r['claimed']:,.0f} & " in latex
+        row = f"{r['id']} & {r['start']:%Y-%m-%d} & {r['end']:%Y-%m-%d} & {r['claimed']:,.0f} & "
+        assert row in latex
     md = s.as_markdown()
     assert md.count("\n| w") == len(res)
     assert "<table>" in quick_fit._repr_html_()

@@ -738,10 +738,12 @@ def independent(claims: Iterable[Claim]) -> list[Claim]:
     return [c for c in claims if c.id in keep]
 
 
-def as_of(claims: Iterable[Claim], date: dt.date | None) -> list[Claim]:
-    """The claims public on ``date`` (``published``, else ``end``, on or before it)."""
+def as_of(claims: Iterable[Claim], date) -> list[Claim]:
+    """The claims public on ``date`` (``published``, else ``end``, on or before it);
+    ``date`` is any date-like, or None for every claim."""
     if date is None:
         return list(claims)
+    date = as_date(date)
     return [c for c in claims if c.published_on <= date]
 
 

@@ -1010,8 +1010,8 @@ class RateFit:
         table = pd.DataFrame(
             {
                 "id": [o.claim_id for o in obs],
-                "start": [o.start for o in obs],
-                "end": [o.end for o in obs],
+                "start": pd.to_datetime([o.start for o in obs]),
+                "end": pd.to_datetime([o.end for o in obs]),
                 "days": [o.days for o in obs],
                 "claimed": [o.total_mid for o in obs],
                 "claimed_low": [o.total_low for o in obs],
@@ -1181,7 +1181,8 @@ class FitSummary(Exportable):
         for _, r in show.iterrows():
             flag = "  CONFLICT" if r["conflict"] else ""
             lines.append(
-                f"  {r['id']:<28} {r['start']}..{r['end']} claimed {r['claimed']:>12,.0f} "
+                f"  {r['id']:<28} {r['start']:%Y-%m-%d}..{r['end']:%Y-%m-%d} "
+                f"claimed {r['claimed']:>12,.0f} "
                 f"fitted {r['fitted']:>12,.0f}  z {r['z']:+5.1f}{flag}"
             )
         if len(res) > 25:

@@ -162,7 +162,7 @@ def normalise(
     Parameters
     ----------
     claims : sequence of Claim
-    as_of_date : datetime.date, optional
+    as_of_date : date-like, optional
         Keep only claims published on or before it.
     hedges : mapping, optional
         Hedge table.
@@ -170,7 +170,7 @@ def normalise(
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, quantity, kind, start, end, days, total_low, total_mid,
+        Columns ``id, quantity, kind, start, end`` (datetime64), ``days, total_low, total_mid,
         total_high, rate_low, rate_mid, rate_high, qualifier, repeats, source,
         attributed_to``; rates are counts per day, ``repeats`` lists the ids of the
         claims that repeat this one (counted once).
@@ -208,7 +208,10 @@ def normalise(
         "total_high", "rate_low", "rate_mid", "rate_high", "qualifier", "repeats",
         "source", "attributed_to",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    for col in ("start", "end"):  # datetime64 columns: filter and plot by date
+        table[col] = pd.to_datetime(table[col])
+    return table
 
 
 def read_series(path: str | os.PathLike, field: str | None = None):

@@ -619,7 +619,8 @@ class ProjectionSummary(Exportable):
         for s in p.scenarios:
             for v in ("reserve", "front", "recovering", "attrition", "net_force_change"):
                 a = p._ends[s][v]
-                row = {"scenario": s, "variable": v, "date": p.until, "mean": float(a.mean())}
+                row = {"scenario": s, "variable": v, "date": pd.Timestamp(p.until)}
+                row["mean"] = float(a.mean())
                 row.update(
                     {
                         qcol(q): float(x)
