@@ -21,6 +21,7 @@ from trends.assumptions import parse_assumptions
 from trends.claims import Claim, read_claims, write_claims
 from trends.errors import AssumptionsError, ClaimsFormatError, DataError
 from trends.model import MODELS, RateModel
+from trends.observe import series_to_claims
 from trends.tables import to_latex, to_markdown
 
 D = dt.date
@@ -168,8 +169,10 @@ def test_several_sources_are_checked_together(tmp_path):
     with pytest.raises(ClaimsFormatError) as info:
         read_claims([path, clash])
     text = str(info.value)
-    assert "<DataFrame>#2: row 1, column 'id': duplicate id 'isw_ytd_2025'" in text
-    assert f"first on row 3 of {path}" in text
+    assert (
+        f"<DataFrame>#2: row 1, column 'id': duplicate id 'isw_ytd_2025': row 3 of {path} and "
+        "row 1 of <DataFrame>#2" in text
+    )
     assert "'nowhere', which is not an id" in text
 
 
@@ -186,7 +189,7 @@ def test_a_bad_batch_is_reported_with_its_source(tmp_path):
 
 def test_duplicate_ids_are_an_error_in_a_fit():
     claims = weekly_claims()
-    with pytest.raises(DataError, match="'w0'"):
+    with pytest.raises(ClaimsFormatError, match="duplicate id 'w0'"):
         trends.fit([*claims, claims[0]], "x")
 
 
@@ -550,3 +553,13 @@ def test_no_module_imports_a_higher_layer():
                     if t in layer and layer[t] > layer[name]:
                         wrong.append(f"{name} imports {t}")
     assert wrong == []
+
+
+def test_a_series_with_a_datetime_index_imports_as_with_dates():
+    days = [D(2025, 1, 1) + dt.timedelta(days=i) for i in range(5)]
+    values = [10.0, 12.0, 12.0, 20.0, 21.0]
+    plain = series_to_claims(pd.Series(values, index=days), "x", origin=days[0])
+    stamped = series_to_claims(
+        pd.Series(values, index=pd.DatetimeIndex(days)), "x", origin=pd.Timestamp(days[0])
+    )
+    assert stamped == plain and sum(c.value for c in plain) == 21.0

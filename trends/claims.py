@@ -21,7 +21,7 @@ from dataclasses import InitVar, dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import ClaimsFormatError, DataError, FieldError
+from .errors import ClaimsFormatError, FieldError
 from .files import atomic_write_text
 from .units import PERIODS, QUALIFIERS, as_date, period_window, window_days
 
@@ -615,26 +615,37 @@ def _with_source(e: FieldError, source: str | None) -> FieldError:
     return FieldError(e.row, e.column, e.message, e.hint, source=source)
 
 
-def _link_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
-    """Ids used twice, and ``derived_from`` naming no claim or forming a cycle."""
+def _duplicate_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """One error for each claim whose id an earlier claim has (``where`` as in
+    :func:`_check_derived`)."""
+
+    def at(c: Claim) -> str:
+        place = [f"row {c.row}"] if c.row is not None else []
+        place += [where[id(c)]] if id(c) in where else []
+        return " of ".join(place) or "a claim built in code"
+
     errors = []
     first: dict[str, Claim] = {}
     for c in claims:
-        f = first.setdefault(c.id, c)
-        if f is c:
-            continue
-        at = [f"row {f.row}"] if f.row is not None else []
-        at += [where[id(f)]] if id(f) in where else []
-        errors.append(
-            FieldError(
-                c.row,
-                "id",
-                f"duplicate id {c.id!r}" + (f" (first on {' of '.join(at)})" if at else ""),
-                "give every claim its own id",
-                source=where.get(id(c)),
+        f = first.get(c.id)
+        if f is None:
+            first[c.id] = c
+        else:  # the same claim twice counts twice too
+            errors.append(
+                FieldError(
+                    c.row,
+                    "id",
+                    f"duplicate id {c.id!r}: {at(f)} and {at(c)}",
+                    "give every claim its own id",
+                    source=where.get(id(c)),
+                )
             )
-        )
-    return errors + _check_derived(claims, where)
+    return errors
+
+
+def _link_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """Ids used twice, and ``derived_from`` naming no claim or forming a cycle."""
+    return _duplicate_errors(claims, where) + _check_derived(claims, where)
 
 
 def check_claims(claims: Iterable[Claim], *, source: str = "<claims>") -> list[Claim]:
@@ -661,19 +672,11 @@ def check_claims(claims: Iterable[Claim], *, source: str = "<claims>") -> list[C
 
 
 def check_unique_ids(claims: Iterable[Claim]) -> None:
-    """Raise :class:`~trends.DataError` when two claims share an id (it would count twice)."""
-    seen: set[str] = set()
-    twice = []
-    for c in claims:
-        if c.id in seen:
-            twice.append(c.id)
-        seen.add(c.id)
-    if twice:
-        shown = ", ".join(repr(i) for i in dict.fromkeys(twice))
-        raise DataError(
-            f"claim ids used more than once: {shown}; each claim needs its own id "
-            "(a repeat of a figure is its own row with derived_from; see read_claims)"
-        )
+    """Raise :class:`~trends.ClaimsFormatError` when two claims share an id (a fit would
+    count the figure twice)."""
+    errors = _duplicate_errors(list(claims), {})
+    if errors:
+        raise ClaimsFormatError("<claims>", errors, what="the claims")
 
 
 def _cell(value: object) -> str:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from .claims import Claim, as_of, independent, roots
 from .errors import DataError
-from .units import Hedge, hedge_range, rate_to_total
+from .units import Hedge, as_date, hedge_range, rate_to_total
 
 __all__ = [
     "Z90",
@@ -324,10 +324,11 @@ def series_to_claims(
     Parameters
     ----------
     series : pandas.Series
-        Cumulative counts indexed by increasing ``datetime.date``.
+        Cumulative counts indexed by increasing dates (``datetime.date``, or a
+        ``DatetimeIndex``).
     quantity : str
         Quantity name for the claims.
-    origin : datetime.date, optional
+    origin : date-like, optional
         First day counted by the series.
 
     Returns
@@ -341,10 +342,11 @@ def series_to_claims(
         If the series decreases (it is not cumulative).
     """
     prefix = id_prefix or quantity
-    dates = list(series.index)
+    dates = [as_date(d) for d in series.index]  # dates, Timestamps, datetime64
     values = [float(v) for v in series.to_numpy()]
     claims: list[Claim] = []
     if origin is not None:
+        origin = as_date(origin)
         prev_date, prev_value = origin - dt.timedelta(days=1), 0.0
         todo = range(len(dates))
     else:
