@@ -3,6 +3,7 @@ checked when built, tables indexed by date, summaries that export themselves."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import subprocess
 import sys
@@ -14,11 +15,12 @@ import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from test_claims import _claims as claim_strategy
 
 import trends
 from trends import cli
 from trends.assumptions import parse_assumptions
-from trends.claims import Claim, read_claims, write_claims
+from trends.claims import Claim, claims_frame, read_claims, write_claims
 from trends.errors import AssumptionsError, ClaimsFormatError, DataError
 from trends.model import MODELS, RateModel
 from trends.observe import series_to_claims
@@ -563,3 +565,22 @@ def test_a_series_with_a_datetime_index_imports_as_with_dates():
         pd.Series(values, index=pd.DatetimeIndex(days)), "x", origin=pd.Timestamp(days[0])
     )
     assert stamped == plain and sum(c.value for c in plain) == 21.0
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.integers(1, 5).flatmap(lambda n: st.tuples(*(claim_strategy(f"c{i}") for i in range(n)))),
+    st.booleans(),
+)
+def test_claims_round_trip_through_a_dataframe_property(claims, stamps):
+    """Claims -> a DataFrame of their fields (dates as date objects or as datetime64
+    columns with NaT, numbers as floats, None as NaN) -> the same claims."""
+    frame = claims_frame(claims).drop(columns="row")
+    if stamps:
+        for col in ("start", "end", "published"):
+            frame[col] = pd.to_datetime(frame[col])
+    for col in ("low", "high"):
+        frame[col] = frame[col].astype(float)
+    got = read_claims(frame)
+    assert [c.row for c in got] == list(range(len(claims)))
+    assert [dataclasses.replace(c, row=None) for c in got] == list(claims)

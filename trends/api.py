@@ -73,9 +73,10 @@ def fit(
     Raises
     ------
     DataError
-        No rate or total claim about ``quantity`` by ``as_of``; an id used twice.
+        No rate or total claim about ``quantity`` by ``as_of``.
     ClaimsFormatError
-        ``claims`` given as a file or DataFrame that breaks the claims format.
+        ``claims`` given as a file or DataFrame that breaks the claims format, or two
+        claims with one id.
     """
     from .model import fit as _fit
 
