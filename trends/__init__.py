@@ -9,7 +9,7 @@ The analyst's entry points, all at the top level::
     fit.rate(per="month").loc["2025"]                    # DatetimeIndex named date
     fit.total("2025-01-01", "2025-12-31").p_at_least(400_000)
     proj = trends.project(claims, trends.read_assumptions("data/assumptions.toml"),
-                          "2026-12-31", scenarios=["recruitment_falls"])
+                          "2026-12-31", scenarios=["recruitment_slows"])
     print(proj.summary().as_markdown())
 
 Names are imported on first use (PEP 562), so ``import trends`` loads neither pandas,
