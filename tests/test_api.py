@@ -466,6 +466,7 @@ def test_projection_summary_exports():
     p = trends.project([], parse_assumptions(TOML), "2025-06-30", draws=200, fits=stubs())
     s = p.summary()
     assert s.as_text() == str(s)
+    assert s.table["date"].dtype.kind == "M" and (s.table["date"] == "2025-06-30").all()
     latex = s.as_latex()
     assert latex.startswith("\\begin{tabular}{llrrrr}") and latex.endswith("\\end{tabular}\n")
     rows = [r for r in latex.splitlines() if r.endswith("\\\\")]
