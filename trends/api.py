@@ -9,16 +9,31 @@ claims as a list, a path or a DataFrame, any date-like (``"YYYY-MM-DD"``, ``date
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Union
 
 from .claims import Claim, check_unique_ids, read_claims
 from .units import as_date
 
-__all__ = ["fit", "project"]
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+
+    from .assumptions import Assumptions, Scenario
+    from .model import RateFit, RateModel
+    from .projection import Projection
+
+__all__ = ["fit", "project", "DateLike", "ClaimsLike"]
+
+#: What a date argument may be.
+DateLike = Union[str, dt.date, "pd.Timestamp", "np.datetime64"]
+#: What a claims argument may be: claims, a claims file, a DataFrame, or a list of them.
+ClaimsLike = Union[Sequence[Claim], str, os.PathLike, "pd.DataFrame", Sequence[object]]
 
 
-def _claims(claims) -> list[Claim]:
+def _claims(claims: ClaimsLike) -> list[Claim]:
     """A list of claims from a list, a path, a DataFrame or several of them."""
     if isinstance(claims, str | os.PathLike) or hasattr(claims, "columns"):
         return read_claims(claims)
@@ -29,21 +44,21 @@ def _claims(claims) -> list[Claim]:
     return claims
 
 
-def _day(d):
+def _day(d: DateLike | None) -> dt.date | None:
     return None if d is None else as_date(d)
 
 
 def fit(
-    claims,
+    claims: ClaimsLike,
     quantity: str,
     *,
-    model="local_level",
-    as_of=None,
-    start=None,
-    until=None,
-    seed=0,
-    hedges=None,
-):
+    model: str | RateModel = "local_level",
+    as_of: DateLike | None = None,
+    start: DateLike | None = None,
+    until: DateLike | None = None,
+    seed: int | np.random.Generator | None = 0,
+    hedges: Mapping | None = None,
+) -> RateFit:
     """Fit the daily rate of ``quantity`` from claims.
 
     Parameters
@@ -93,15 +108,15 @@ def fit(
 
 
 def project(
-    claims,
-    assumptions,
-    until,
+    claims: ClaimsLike,
+    assumptions: Assumptions | str | os.PathLike,
+    until: DateLike,
     *,
-    scenarios: Sequence | str = (),
+    scenarios: Sequence[str | Scenario] | str = (),
     draws: int = 10_000,
-    seed=0,
-    fits=None,
-):
+    seed: int | np.random.Generator | None = 0,
+    fits: Mapping[str, RateFit] | None = None,
+) -> Projection:
     """Project reserve, front, recovering wounded and attrition, with scenarios.
 
     Parameters
