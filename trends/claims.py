@@ -20,10 +20,14 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import InitVar, dataclass, fields
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ClaimsFormatError, FieldError
 from .files import atomic_write_text
 from .units import PERIODS, QUALIFIERS, as_date, period_window, window_days
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Claim",
@@ -457,7 +461,7 @@ def _check_derived(
     return errors
 
 
-def read_claims(source) -> list[Claim]:
+def read_claims(source: str | os.PathLike | pd.DataFrame | Sequence) -> list[Claim]:
     """Read and validate claims from a file, a DataFrame, or several sources together.
 
     Parameters
