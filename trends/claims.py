@@ -566,9 +566,8 @@ def _read_frame(frame, source: str = _FRAME, links: bool = True) -> list[Claim]:
     errors = [FieldError(None, e.column, e.message, e.hint) for e in _check_header(header)]
     if any(e.column in REQUIRED and "missing" in e.message for e in errors):
         raise ClaimsFormatError(source, errors, what="the claims")
-    keep = [i for i, h in enumerate(header) if h in COLUMNS]
     records = [
-        {header[i]: _as_text(cells[i]) for i in keep}
+        dict(zip(header, map(_as_text, cells), strict=True))
         for cells in frame.itertuples(index=False, name=None)
     ]
     try:
