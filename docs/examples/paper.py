@@ -98,6 +98,8 @@ def main(out: Path, draws: int = 4000) -> dict:
     # 5. A two-panel figure on the axes of our own figure.
     fig, (left, right) = plt.subplots(1, 2, figsize=(7.0, 2.6), layout="constrained")
     trends.plot.plot_fit(fits["recruits"], claims, per="month", ax=left)
+    if left.get_legend() is not None:  # one entry per source (dozens): the caption says it
+        left.get_legend().remove()
     trends.plot.plot_projection(proj, "reserve", ax=right)
     left.set_title("Recruits a month", loc="left")
     right.set_title("Reserve", loc="left")
