@@ -528,9 +528,9 @@ def test_markdown_escapes_pipes_and_aligns_numbers():
 
 #: Modules by layer, lowest first: a module may import its own layer and those below.
 LAYERS = [
-    {"errors", "files", "rng", "units", "linalg", "tables", "styles"},
+    {"errors", "files", "limits", "rng", "units", "linalg", "tables", "styles"},
     {"claims", "quantities"},
-    {"observe", "assumptions"},
+    {"observe", "assumptions", "extract"},
     {"model", "stockflow"},
     {"projection", "backtest"},
     {"plot"},

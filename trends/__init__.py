@@ -32,6 +32,8 @@ from .errors import (
     ClaimsFormatError,
     ConflictWarning,
     DataError,
+    ReviewWarning,
+    SeriesWarning,
     SparseDataWarning,
     TrendsError,
     TrendsWarning,
@@ -59,6 +61,7 @@ _LAZY = {
     "RateFit": "model",
     "Estimate": "model",
     "Projection": "projection",
+    "ExtractWarning": "extract",
 }
 # Submodules reached as attributes (``trends.plot.plot_fit``) without an import line.
 _SUBMODULES = ("plot", "backtest", "tables")
@@ -92,6 +95,9 @@ __all__ = [
     "TrendsWarning",
     "ConflictWarning",
     "SparseDataWarning",
+    "ReviewWarning",
+    "SeriesWarning",
+    "ExtractWarning",
 ]
 
 
