@@ -341,7 +341,8 @@ def read_assumptions(path: str | os.PathLike) -> Assumptions:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise AssumptionsError(f"{path}: cannot read the assumptions file ({e})") from None
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise AssumptionsError(f"{path}: cannot read the assumptions file ({why})") from None
     return parse_assumptions(text, source=str(path))
 
 

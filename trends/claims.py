@@ -459,7 +459,9 @@ def _parse_row(
 
     if None in rec:  # csv.DictReader files surplus cells under the key None
         err(None, "more cells than header columns", "quote cells that contain commas")
-    text = {k: (v or "").strip() for k, v in rec.items() if k is not None}
+    # A byte-order mark inside a cell is debris of joined files, and matplotlib's PDF
+    # writer fails on it in a label: dropped.
+    text = {k: (v or "").replace("\ufeff", "").strip() for k, v in rec.items() if k is not None}
     if any(v is None for k, v in rec.items() if k is not None and k in REQUIRED):
         err(None, "fewer cells than header columns", "check the row for a missing comma")
 

@@ -83,9 +83,10 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except TrendsError as e:
         print(f"error: {e}", file=sys.stderr)
     except OSError as e:
-        from .files import describe_os_error
+        from .files import WriteError, describe_os_error
 
-        print(f"error: {describe_os_error(e, 'cannot read or write')}", file=sys.stderr)
+        action = "cannot write" if isinstance(e, WriteError) else "cannot read or write"
+        print(f"error: {describe_os_error(e, action)}", file=sys.stderr)
     except MemoryError:
         print(
             "error: out of memory; narrow the window (--from/--to, --until, the claims' "
@@ -760,7 +761,7 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--every", type=int, default=2, metavar="MONTHS", help="months between as-of dates (2)"
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the reports and draws (0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the reports and draws (0)")
     p.add_argument("--jobs", type=int, default=1, help="local worker processes (1)")
     p.add_argument(
         "--scheduler",
