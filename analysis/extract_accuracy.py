@@ -49,6 +49,17 @@ def _num(text: str) -> float | None:
     return float(text) if text else None
 
 
+def _extract(row: dict, published, vocab) -> list:
+    """The candidates of the row's sentence, read after its ``context`` (the sentences
+    before it on the page, where the file gives them) as the extractor reads a page."""
+    context = (row.get("context") or "").strip()
+    if not context:
+        return extract_text(row["sentence"], published=published, quantities=vocab)
+    text = context + "\n" + row["sentence"]
+    cands = extract_text(text, published=published, quantities=vocab)
+    return [c for c in cands if c.span[0] > len(context)]
+
+
 def score(rows: list[dict]) -> tuple[dict[str, int], list[tuple[str, str, str]], int]:
     """Counts of right fields, the misses (id, field, detail) and the extra candidates."""
     vocab = read_quantities()
@@ -60,7 +71,7 @@ def score(rows: list[dict]) -> tuple[dict[str, int], list[tuple[str, str, str]],
         published = dt.date.fromisoformat(row["published"]) if row["published"] else None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            cands = extract_text(row["sentence"], published=published, quantities=vocab)
+            cands = _extract(row, published, vocab)
         labelled_here = [r for r in rows if r["sentence"] == row["sentence"]]
         if row["sentence"] not in done_sentences:
             done_sentences.add(row["sentence"])

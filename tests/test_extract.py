@@ -82,7 +82,10 @@ def _match(claim, cands):
 
 
 def test_seeds_propose_every_claim(seed_candidates):
-    claims = read_claims(REPO / "data" / "claims.csv")
+    # the claims read from the seed documents (data/claims.csv also holds claims typed
+    # from web pages, whose documents are not in the repository)
+    claims = [c for c in read_claims(REPO / "data" / "claims.csv") if c.document in SEEDS]
+    assert len(claims) == 15
     matched = {}
     for claim in claims:
         found = _match(claim, seed_candidates)

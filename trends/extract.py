@@ -1349,36 +1349,83 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
 
 # --- attribution -------------------------------------------------------------------
 
+#: Verbs that credit their subject with what follows ("NATO estimates", "Medvedev said").
 _SAY = re.compile(
-    r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)\b(?:said|says|"
-    r"stated|states|told|reported|reports|estimates|estimated|announced|announces|claims|"
-    r"claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|assessed|"
-    r"assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|suggests|"
-    r"assured|admitted|verified|identified|documented|counted|puts|put\s+the|show|"
-    r"shows|put\s+at)\b"
+    r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)(?<!\ban\s)"
+    r"(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)\b(?:said|says|"
+    r"(?:say|estimate|believe|report|claim|calculate)(?=\s+(?:that\b|about\b|around\b|some\b|"
+    r"up\s+to\b|more\b|nearly\b|\d))|"
+    r"stated|states|told|reported|reports|estimates|estimated|announced|announces|"
+    r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
+    r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
+    r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
+    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at)\b"
+    r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
             "there", "which", "who", "data", "figures", "the data", "the figures"}  # fmt: skip
+#: Subjects that point back to a source named earlier: "he said", "the publication
+#: added", "the Tuesday report" (resolved to the last source the document named).
+_ANAPHOR = re.compile(
+    r"^(?:he|she|it|they|we|the\s+(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|"
+    r"sunday|same|latest|new|recent)\s+)?(?:group|publication|outlet|post|report|minister|"
+    r"ministry|agency|newspaper|paper|magazine|broadcaster|channel|site|website|project|"
+    r"official|statement|analysts|researchers|journalists|authors|study|department|"
+    r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson))$",
+    re.IGNORECASE,
+)
 _SUBJECT_CUT = re.compile(
     r".*(?:[,;:()“”\"]|\s[-–—]\s|\b(?:that|while|but|because|after|when|as|which|who|whom)\s)",
     re.IGNORECASE,
 )
-
-
 _SOURCE_NOUNS = {"officials", "official", "analysts", "analyst", "experts", "sources", "source",
                  "journalists", "researchers", "investigators", "authorities", "intelligence",
                  "officers", "officer", "observers", "diplomats", "report", "minister",
                  "ministry", "group", "team", "government", "military", "army",
                  "force"}  # fmt: skip
 _NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+the\s+|and\s+)?[A-Z][\w.'’&-]*){0,6}"
+#: Words of a title rather than a name ("former Minister of Foreign Affairs").
+_TITLE_WORDS = re.compile(
+    r"\b(?:former|deputy|head|chief|chairman|chairwoman|minister|spokesman|spokesperson|"
+    r"director|member|commander|president|adviser|advisor|mp|secretary|analyst|expert|"
+    r"officer|general|of|the|and)\b",
+    re.IGNORECASE,
+)
+#: Adverbs set off by commas inside a subject ("The Insider, however, found").
+_ASIDE = re.compile(
+    r",\s*(?:however|though|in\s+turn|meanwhile|moreover|also|too|for\s+its\s+part|"
+    r"for\s+example|in\s+particular|in\s+addition),\s*",
+    re.IGNORECASE,
+)
+#: "by X" that names who saw or quoted a source, not the source ("NATO estimates seen by CNN").
+_RELAY = re.compile(r"\s+(?:seen|obtained|reviewed|cited|quoted|published)\s+by\b.*$")
 
 
-def _attribution(sentence: str) -> str:
-    """The body or person the sentence credits, or ""."""
-    found: list[tuple[int, str]] = []
-    m = re.search(r"\baccording\s+to\s+(?:the\s+)?(?P<s>[^,.;:()“”\"]+)", sentence, re.I)
-    if m is not None:
-        s = m.group("s").strip()
+@dataclass(frozen=True)
+class _Source:
+    """A source the sentence credits: where it stands, its name, whether it points back."""
+
+    at: int
+    name: str
+    anaphor: bool = False
+    by: bool = False  # "according to X", "reported by X": may credit one clause only
+
+
+def _sources(sentence: str) -> list[_Source]:
+    """Every source the sentence credits, in order of position."""
+    # blank out asides ("The Insider, however, found") keeping every offset in place
+    s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+    found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s)) if f.name]
+    return sorted(found, key=lambda f: f.at)
+
+
+def _according_to(sentence: str) -> list[_Source]:
+    """ "according to X" (the "by X" inside it: "a joint investigation by BBC Russia")."""
+    out = []
+    pattern = (r"\b(?P<v>according\s+to)\s+(?:the\s+)?"
+               r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
+    for m in re.finditer(pattern, sentence, re.I):
+        s = _RELAY.sub("", m.group("s").strip())
         by = re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s) or re.search(
             rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s
         )
@@ -1387,41 +1434,69 @@ def _attribution(sentence: str) -> str:
         s = re.sub(r"['’]s\s+(?:statement|data|estimates?|report|figures|assessment)\s*$", "", s)
         head = re.match(r"(?:\w+\s+)*?(?P<h>data|figures|records|statistics|estimates?|reports?|"
                         r"calculations|analysis)\b", s, re.I)  # fmt: skip
-        if by is not None or head is None or re.search(r"\b[A-Z]", s):
-            if _plausible(s):
-                found.append((m.start(), _clean_subject(s)))
+        if _ANAPHOR.match("the " + s.strip()) or _ANAPHOR.match(s.strip()):
+            out.append(_Source(m.start(), s.strip(), True, True))
+        elif (by is not None or head is None or re.search(r"\b[A-Z]", s)) and _plausible(s):
+            out.append(_Source(m.start(), _clean_subject(s), by=True))
+    return out
+
+
+def _by_phrases(sentence: str) -> list[_Source]:
+    """ "quoted X as saying", "estimates from X", "was reported by X", "losses reported by X"."""
+    out = []
     for pat in (
         rf"\bquoted\s+(?P<s>{_NAME})\s+as\s+saying",
         rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
-        rf"(?:from|by|of)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}(?P<s>{_NAME})",
-        rf"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:reported|estimated|identified|confirmed|"
-        rf"counted|documented|stated|announced)\s+by\s+(?:the\s+)?(?P<s>{_NAME})",
+        rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
+        rf"(?:,?\s+and\s+{_NAME})?)",
+        rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
+        rf"confirmed|counted|documented|stated|announced|recorded)\s+by\s+(?:the\s+)?"
+        rf"(?P<s>{_NAME})",
     ):
-        m = re.search(pat, sentence)
-        if m is not None and _plausible(m.group("s")):
-            found.append((m.start(), _clean_subject(m.group("s"))))
+        for m in re.finditer(pat, sentence):
+            if _plausible(m.group("s")):
+                out.append(_Source(m.start(), _clean_subject(m.group("s")), by=True))
+    return out
+
+
+def _say_subjects(sentence: str) -> list[_Source]:
+    """The subject of the first say-verb that has one ("X said", "X, deputy ..., said")."""
     for m in _SAY.finditer(sentence):
         head = sentence[: m.start()].rstrip()
         head = re.sub(r"(?:\s+(?:also|has|have|had|now|earlier|previously|recently|later|"
-                      r"officially|publicly|then|reportedly))+$", "", head)  # fmt: skip
-        if head.endswith(","):  # "Dmitry Medvedev, deputy chairman of ..., said"
+                      r"officially|publicly|then|reportedly|further|separately|"
+                      r"currently))+$", "", head)  # fmt: skip
+        if re.search(r",\s*who$", head):  # "... serviceman Igor Lutsenko, who indicated that"
+            name = re.search(rf"(?:^|\s)({_NAME}),\s*who$", head)
+            subject = name.group(1) if name else ""
+        elif head.endswith(","):  # "Dmitry Medvedev, deputy chairman of ..., said"
             parts = re.split(r",\s+", head.rstrip(","))
-            subject = _SUBJECT_CUT.sub("", parts[-2] if len(parts) >= 2 else parts[0])
+            subject = _name_of(parts[-2:] if len(parts) >= 2 else parts)
         else:
             subject = _SUBJECT_CUT.sub("", head)
         subject = subject.strip(" \"“”'’")
+        if _ANAPHOR.match(subject):
+            return [_Source(m.start() - len(subject), subject, True)]
         if _plausible(subject) and not re.search(r"\d", subject) and _named(subject):
-            found.append((m.start() - len(subject), _clean_subject(subject)))
-            break
-    found = [f for f in found if f[1]]
-    return min(found)[1] if found else ""
+            return [_Source(m.start() - len(subject), _clean_subject(subject))]
+    return []
+
+
+def _name_of(parts: Sequence[str]) -> str:
+    """Of an apposition ("Medvedev, deputy chairman of ..."; "former Minister ..., Bimala
+    Rai Paudyal"), the part that is a name rather than a title."""
+    cut = [_SUBJECT_CUT.sub("", p) for p in parts if not re.match(r"(?:who|which)\s", p)]
+    names = [p for p in cut if p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)]
+    return names[-1] if names else cut[0]
 
 
 def _named(subject: str) -> bool:
-    """A subject that names someone: a capitalised name, or "the officials" and the like."""
+    """A subject that names someone: a capitalised name, a web address ("ukrinform.net"),
+    or "the officials" and the like."""
     s = re.sub(r"^(?:the|a|an)\s+", "", subject.strip(), flags=re.I)
     last = s.split()[-1].lower() if s.split() else ""
-    return bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+    return (bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+            or bool(re.fullmatch(r"[a-z][\w-]*\.(?:net|com|org|ua|ru|info|news)", s)))  # fmt: skip
 
 
 def _plausible(s: str) -> bool:
@@ -1430,6 +1505,8 @@ def _plausible(s: str) -> bool:
         return False
     if words[0].lower() in ("the", "a", "an"):
         words = words[1:]
+    if s.strip().lower() in _MONTHS or s.strip().lower() in _WEEKDAYS:
+        return False
     return bool(words) and words[0].lower() not in _PRONOUN and bool(re.search("[A-Za-z]", s))
 
 
@@ -1437,6 +1514,39 @@ def _clean_subject(s: str) -> str:
     s = s.strip().strip("\"“”'’").strip()
     s = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", s)
     return s.strip(" ,.")
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]", sentence)]
+
+
+def _attribution(sentence: str, clause: tuple[int, int], earlier: str) -> str:
+    """The source the sentence credits for the figure in ``clause``, or "".
+
+    A source named in the figure's own clause ("45,680 losses reported by Ukraine's General
+    Staff") wins over the sentence's; a source inside a direct quotation yields to its
+    speaker outside it; a pronoun or "the publication" is the last source named earlier
+    in the document (``earlier``; empty when none).
+    """
+    found = _sources(sentence)
+    if not found:
+        return ""
+    quotes = _quoted_spans(sentence)
+    outside = [f for f in found if not any(a <= f.at < b for a, b in quotes)]
+    if outside and len(outside) < len(found):
+        found = outside
+    a, b = clause
+    own = [f for f in found if a <= f.at < b and f.by]
+    pick = own[0] if own else found[0]
+    if pick.anaphor:  # "the analysts" with nothing named before stays as written
+        return earlier or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
+    return pick.name
+
+
+def _last_named(sentence: str, earlier: str) -> str:
+    """The source a reader would take "he" or "the group" in a later sentence to mean."""
+    named = [f for f in _sources(sentence) if not f.anaphor]
+    return named[-1].name if named else earlier
 
 
 # ---------------------------------------------------------------------------------
@@ -1531,24 +1641,28 @@ def extract_text(
     anchors = ANCHORS if anchors is None else anchors
     prefix = id_prefix or _slug(document)
     out: list[Candidate] = []
+    earlier = ""  # the last source named so far: what "he said" in a later sentence means
     for a, b in _sentences(text):
         sentence = text[a:b]
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not _ANY_NUMBER.search(sentence):
+            earlier = _last_named(sentence, earlier)
             continue
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
-                           document, (a, b), f"{prefix}-{len(out) + len(found) + 1}")  # fmt: skip
+                           document, (a, b), f"{prefix}-{len(out) + len(found) + 1}",
+                           earlier)  # fmt: skip
             if c is not None:
                 found.append(c)
         out += found
+        earlier = _last_named(sentence, earlier)
     return out
 
 
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid) -> Candidate | None:  # fmt: skip
+               cid, earlier="") -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
@@ -1643,7 +1757,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence)
+    attributed = _attribution(sentence, clause, earlier)
     return Candidate(
         id=cid,
         quantity=quantity,
