@@ -925,7 +925,9 @@ class _Vocabulary:
                 near = _nearest(pool, fig, figures)
                 pool = [near] if near is not None else []
                 context = low
-            ranked = sorted(pool, key=lambda m: _phrase_distance(m, fig))
+            ranked = sorted(
+                pool, key=lambda m: (not _predicate(low, m, fig), _phrase_distance(m, fig))
+            )
             strong = [(m, q) for m in ranked if (q := self.resolve(m.group(), context))]
             firm = [(m, q) for m, q in strong if not q.weak]
             if firm:
@@ -941,11 +943,20 @@ def _vocabulary(entries: tuple[tuple[str, Quantity], ...]) -> _Vocabulary:
     return _Vocabulary(dict(entries))
 
 
+_AUXILIARY = re.compile(r"\b(?:have|has|had|were|was|been|are|is|being)\s+(?:[a-z]+ly\s+)?$")
+
+
+def _predicate(low: str, m: re.Match, fig: _Figure) -> bool:
+    """A verb phrase after the figure ("500 prisoners recruited into Wagner units have
+    died"): what happened to the counted people names them before a modifier does."""
+    return m.start() >= fig.end and bool(_AUXILIARY.search(low[max(0, m.start() - 30) : m.start()]))
+
+
 def _phrase_distance(m: re.Match, fig: _Figure) -> int:
     # the noun after a figure names it more often than one before ("8,000 recruits")
     if m.start() >= fig.end:
         return m.start() - fig.end
-    return (fig.start - m.end()) + 15
+    return (fig.start - m.end()) + 40
 
 
 def _has_any(text: str, words: Iterable[str]) -> bool:
@@ -1042,7 +1053,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "in_year",
-            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b",
+            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b"
+            rf"|\b(?P<y2>{_YEAR}),\s+when\b",  # "a decline from 2024, when Medvedev said ..."
         ),
         (
             "rel_year",
@@ -1108,6 +1120,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         m = None
         for pat in (rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
                     rf"^\W*On\s+{date_or_day}(?!\s+alone)",
+                    # "In addition, on November 28, a new daily record of 2,030 ..."
+                    rf"^\W*[A-Z]\w*(?:\s+\w+){{0,2}},\s*on\s+{date_or_day}(?!\s+alone),",
                     rf",\s*[Oo]n\s+{date_or_day}",
                     rf"(?<!was\s)(?<!were\s)(?<!been\s)(?<!\bis\s)"
                     rf"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|claimed)"
@@ -1135,6 +1149,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                 w.notes.append(f"stated on {w.said} ({m.group().strip()!r})")
 
     start_anchor = None
+    anchor_in_clause = False
     # since <anchor> / bare anchor phrase (for totals)
     anchor_phrases, since_pattern, bare_pattern = _anchor_patterns(tuple(anchors.values()))
     if anchor_phrases:
@@ -1142,12 +1157,14 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         bare = None if kind == "rate" else find(bare_pattern)
         m = since or bare
         if m is not None:
+            anchor_in_clause = clause[0] <= m.start() and m.end() <= clause[1]
             phrase = m.group("a").lower()
             anchor = next(a for p, a in anchor_phrases if p == phrase)
             start_anchor = anchor.date
             w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
 
     full: tuple[dt.date, dt.date, str] | None = None
+    full_in_clause = False
     start: tuple[dt.date, str] | None = None
     end: tuple[dt.date, str] | None = None
     P = published
@@ -1165,6 +1182,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
                         full = (a, b, text)
+                        full_in_clause = scope == "clause"
                     elif kind_of == "start" and start is None:
                         start = (a, text)
                     elif kind_of == "end" and end is None:
@@ -1177,6 +1195,11 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if start is not None and full is not None and start[1].lower().endswith("the year"):
         if full[0].month == 1 and full[0].day == 1 and full[0].year != start[0].year:
             start = (full[0], start[1])
+    # "in the first seven months of 2025, a number that exceeds ... since the conflict
+    # began": an anchor in another clause does not start a window stated in the figure's
+    if start_anchor is not None and full_in_clause and not anchor_in_clause:
+        start_anchor = None
+        w.notes = [n for n in w.notes if not n.startswith("from ")]
     # a stated start beats an anchor only when it is more specific (a date, "since May")
     if start is not None:
         w.start = start[0]
@@ -1336,7 +1359,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "end", None, dt.date(yy, mo, 15), text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
-        yy = int(g["y"])
+        yy = int(g["y"] or g["y2"])
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
     if name == "rel_year":
         word = g["w"].lower()
@@ -1712,7 +1735,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
     if ref is not None:
         kind, per = ref.kind, ref.per
     else:
-        rate = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
+        rate = _rate_word(sentence, clause, fig, figures)
         if rate is not None:
             kind = "rate"
             per = _PER[(rate.group("p") or rate.group("a")).lower()]
@@ -1727,6 +1750,10 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
 
     # window
     w = _window(sentence, clause, fig, figures, kind, published, anchors)
+    if kind == "rate" and per == "day" and w.on_day and w.said is not None and not w.explicit:
+        # "On November 28, a new daily record of 2,030": that day's count, not a rate
+        kind, per = "total", ""
+        w = _window(sentence, clause, fig, figures, kind, published, anchors)
     start, end = w.start, w.end
     notes += w.notes
     if ref is not None:
@@ -1742,6 +1769,10 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         if q_entry is not None and q_entry.since is not None and kind == "total":
             start = q_entry.since
             notes.append(f"no window in the text: counted from {start} as {quantity} are")
+            confidence -= 0.1
+        elif kind == "total" and "war" in anchors and _cumulative(sentence, clause, fig):
+            start = anchors["war"].date
+            notes.append(f"no window in the text: 'has/have ...' counts from the war ({start})")
             confidence -= 0.1
         else:
             notes.append("no start in the text: fill start")
@@ -1778,6 +1809,57 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         span=span,
         window_in_text=w.explicit or w.said is not None,
     )
+
+
+#: A present perfect ("has recruited", "have been forcibly mobilized"): a running count.
+_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:already\s+|so\s+far\s+|now\s+|reportedly\s+)?(?:been\s+)?"
+    r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ft|ost|ght)\b",
+    re.IGNORECASE,
+)
+
+
+def _cumulative(sentence: str, clause, fig) -> bool:
+    """A figure told as a running count in the present perfect in its own clause, with no
+    window: counted since the war began ("Russia has recruited over 18,000 foreigners")."""
+    a, b = clause
+    return bool(_PERFECT.search(sentence[a:b]))
+
+
+#: A period said as an adverb of its own clause: "Every day, Russia loses ...".
+_RATE_ADVERB = re.compile(
+    r"\b(?:every|each|per)\s+(?P<p>day|week|month|night)\b"
+    r"|\b(?P<a>daily|weekly|monthly|nightly)(?=\s*(?:[,;.]|$))",
+    re.IGNORECASE,
+)
+
+
+def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
+    """The period word of a figure's rate, or None.
+
+    In the figure's clause, a period word after the figure with no other figure between
+    belongs to it ("1,262 killed and wounded in May daily and 1,163 more in June");
+    else the nearest one not nearer to another figure of the clause. A period said as an
+    adverb in a clause with no figure of its own ("Every day, Russia loses 1,000 soldiers")
+    belongs to the figure nearest to it.
+    """
+    a, b = clause
+    inside = [m for m in _matches(_RATE, sentence) if a <= m.start() and m.end() <= b]
+    after = [m for m in inside if m.start() >= fig.end
+             and not any(fig.end <= f.start < m.start() for f in figures)]  # fmt: skip
+    if after:
+        return min(after, key=lambda m: m.start())
+    m = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
+    if m is not None:
+        return m
+    lone = []
+    for m in _matches(_RATE_ADVERB, sentence):
+        if _in([(a, b)], m.start(), m.end()):
+            continue
+        x, y = _clause(sentence, _Figure(m.start(), m.end(), 0.0), figures)
+        if not any(x <= f.start and f.end <= y for f in figures):
+            lone.append(m)
+    return _nearest(lone, fig, figures)
 
 
 def _target_near(sentence: str, clause, fig) -> bool:
