@@ -1566,10 +1566,52 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: str) -> str:
     return pick.name
 
 
+#: A run of capitalised words ("Defence Minister Sergei Shoigu").
+_CAPS = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+\b")
+#: Capitalised words that are not part of a person's name.
+_NOT_NAME = {"the", "a", "in", "on", "at", "as", "but", "and", "president", "minister",
+             "defence", "defense", "deputy", "foreign", "prime", "general", "gen", "colonel",
+             "commander", "chief", "head", "spokesman", "spokeswoman", "secretary", "chairman",
+             "former", "mr", "mrs", "ms", "dr", "russian", "ukrainian", "russia", "ukraine",
+             "british", "american", "german", "french", "ministry", "staff", "armed", "forces",
+             "army", "military", "intelligence", "kremlin", "moscow", "kyiv", "according",
+             "since", "after", "before", "during", "meanwhile", "however", "also", "this",
+             "that", "last", "next", "he", "she", "it", "they", "we"}  # fmt: skip
+
+
+def _person(sentence: str) -> str:
+    """The last person's name in a sentence ("Sergei Shoigu" of "Defence Minister Sergei
+    Shoigu visited ..."), or ""."""
+    found = ""
+    for m in _CAPS.finditer(sentence):
+        words = m.group().split()
+        while words and words[0].lower().strip("’'") in _NOT_NAME:
+            words = words[1:]
+        if len(words) >= 2 and not any(w.lower() in _MONTHS or w.lower() in _WEEKDAYS
+                                       or w.lower() in _NOT_NAME for w in words):  # fmt: skip
+            found = " ".join(words)
+    return found
+
+
 def _last_named(sentence: str, earlier: str) -> str:
-    """The source a reader would take "he" or "the group" in a later sentence to mean."""
+    """The source a reader would take "he" or "the group" in a later sentence to mean:
+    the last source the sentence credits, else the last person it names, else ``earlier``."""
     named = [f for f in _sources(sentence) if not f.anaphor]
-    return named[-1].name if named else earlier
+    if named:
+        return named[-1].name
+    return _person(sentence) or _subject_name(sentence) or earlier
+
+
+def _subject_name(sentence: str) -> str:
+    """A name that opens the sentence as its subject ("Oryx, a Dutch open-source project,
+    has ..."), or ""."""
+    m = re.match(rf"^\W*(?:The\s+)?(?P<n>{_NAME})(?=,|\s+[a-z])", sentence)
+    if m is None:
+        return ""
+    first = m.group("n").split()[0].lower().strip("’'")
+    if first in _NOT_NAME or first in _MONTHS or first in _WEEKDAYS or not _plausible(m.group("n")):
+        return ""
+    return _clean_subject(m.group("n"))
 
 
 # ---------------------------------------------------------------------------------
@@ -1724,6 +1766,13 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                     break
         notes.append(f"DERIVED: {fig.factor:g} times {ref.value:,.0f} ({ref.id})")
         confidence -= 0.15
+    if not quantity and ref is None and previous and _elliptical(sentence, clause, fig):
+        # "892,000 personnel, including 1,240 in the past day": the count named before
+        last = [c for c in previous if c.span == span and c.quantity]
+        if last:
+            quantity = last[-1].quantity
+            notes.append(f"no noun of its own: counts what {last[-1].id} counts")
+            confidence -= 0.1
     q_entry = vocab.by_name.get(quantity)
     if not quantity:
         confidence -= 0.45
@@ -1860,6 +1909,20 @@ def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
         if not any(x <= f.start and f.end <= y for f in figures):
             lone.append(m)
     return _nearest(lone, fig, figures)
+
+
+#: What may follow a figure that names no noun of its own: "1,163 more in June",
+#: "693 in 2023", "1,240 over the past day", or nothing.
+_NO_NOUN = re.compile(
+    r"\s*(?:more\b|others?\b|additional\b)?\s*(?:$|[.,;:)]|(?:in|over|during|on|since|"
+    r"this|last|per|each|every|for|from|within|by|and|than|to|compared|while)\b)",
+    re.IGNORECASE,
+)
+
+
+def _elliptical(sentence: str, clause, fig) -> bool:
+    """A figure followed by no noun in its clause: it counts what the figure before did."""
+    return bool(_NO_NOUN.match(sentence[fig.end : clause[1]]))
 
 
 def _target_near(sentence: str, clause, fig) -> bool:
