@@ -27,7 +27,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -1434,12 +1434,13 @@ class _Source:
     by: bool = False  # "according to X", "reported by X": may credit one clause only
 
 
-def _sources(sentence: str) -> list[_Source]:
+@functools.lru_cache(maxsize=64)
+def _sources(sentence: str) -> tuple[_Source, ...]:
     """Every source the sentence credits, in order of position."""
     # blank out asides ("The Insider, however, found") keeping every offset in place
     s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
     found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s)) if f.name]
-    return sorted(found, key=lambda f: f.at)
+    return tuple(sorted(found, key=lambda f: f.at))
 
 
 def _according_to(sentence: str) -> list[_Source]:
@@ -1543,13 +1544,13 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]", sentence)]
 
 
-def _attribution(sentence: str, clause: tuple[int, int], earlier: str) -> str:
+def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], str]) -> str:
     """The source the sentence credits for the figure in ``clause``, or "".
 
     A source named in the figure's own clause ("45,680 losses reported by Ukraine's General
     Staff") wins over the sentence's; a source inside a direct quotation yields to its
     speaker outside it; a pronoun or "the publication" is the last source named earlier
-    in the document (``earlier``; empty when none).
+    in the document (``earlier()``; empty when none).
     """
     found = _sources(sentence)
     if not found:
@@ -1562,7 +1563,7 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: str) -> str:
     own = [f for f in found if a <= f.at < b and f.by]
     pick = own[0] if own else found[0]
     if pick.anaphor:  # "the analysts" with nothing named before stays as written
-        return earlier or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
+        return earlier() or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
     return pick.name
 
 
@@ -1593,13 +1594,13 @@ def _person(sentence: str) -> str:
     return found
 
 
-def _last_named(sentence: str, earlier: str) -> str:
-    """The source a reader would take "he" or "the group" in a later sentence to mean:
-    the last source the sentence credits, else the last person it names, else ``earlier``."""
+def _last_named(sentence: str) -> str:
+    """The last source the sentence credits, else the last person it names, else the name
+    that opens it, else ""."""
     named = [f for f in _sources(sentence) if not f.anaphor]
     if named:
         return named[-1].name
-    return _person(sentence) or _subject_name(sentence) or earlier
+    return _person(sentence) or _subject_name(sentence)
 
 
 def _subject_name(sentence: str) -> str:
@@ -1706,13 +1707,14 @@ def extract_text(
     anchors = ANCHORS if anchors is None else anchors
     prefix = id_prefix or _slug(document)
     out: list[Candidate] = []
-    earlier = ""  # the last source named so far: what "he said" in a later sentence means
+    before: list[tuple[int, int]] = []  # earlier sentences, for "he said" (read on demand)
     for a, b in _sentences(text):
         sentence = text[a:b]
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not _ANY_NUMBER.search(sentence):
-            earlier = _last_named(sentence, earlier)
+            before.append((a, b))
             continue
+        earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
@@ -1722,12 +1724,26 @@ def extract_text(
             if c is not None:
                 found.append(c)
         out += found
-        earlier = _last_named(sentence, earlier)
+        before.append((a, b))
     return out
 
 
+#: How many sentences back a pronoun's antecedent is looked for.
+_LOOK_BACK = 8
+
+
+def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The source a reader would take "he" or "the group" to mean: the last source, person
+    or subject named in the sentences ``spans`` (latest first), or ""."""
+    for a, b in reversed(spans):
+        name = _last_named(text[a:b])
+        if name:
+            return name
+    return ""
+
+
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid, earlier="") -> Candidate | None:  # fmt: skip
+               cid, earlier=lambda: "") -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
