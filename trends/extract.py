@@ -630,7 +630,7 @@ _SKIP_BEFORE = re.compile(
     r"|\bage|\baged|\bnumber\s+one|\bTu|\bSu|\bMiG|\bT)\s*$",
     re.IGNORECASE,
 )
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$")
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$")
 _TIMES = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twice)"
     r"(?:\s+and\s+a\s+half)?\s*(?:times\s+(?:more|as\s+many|as\s+much|higher|greater|the)\b"
@@ -706,6 +706,9 @@ def _figures(sentence: str) -> list[_Figure]:
                 low, high = f.value, g.value
                 if g.scaled and not f.scaled and low * _scale_of(high) <= high:
                     low *= _scale_of(high)  # "between 7 and 15 thousand"
+                elif (between.strip() == "or" and not f.scaled and low < 1000
+                      and high % 1000 == 0 and low * 1000 < high):  # fmt: skip
+                    low *= 1000  # "70 or 80,000": the first figure shares the thousands
                 if low < high:
                     out.append(_Figure(f.start, g.end, (low + high) / 2, low, high))
                     i += 2
@@ -763,7 +766,7 @@ def _scale_of(x: float) -> float:
 # ---------------------------------------------------------------------------------
 
 _BOUNDARY = re.compile(
-    r"[,;:()\[\]]|\s[–—-]\s|—|\s(?:while|whereas|but|and\s+that|compared\s+(?:to|with)|"
+    r"[,;:()\[\]]|\s(?:[–—-]|--)\s|—|\s(?:while|whereas|but|and\s+that|compared\s+(?:to|with)|"
     r"which|who)\s",
     re.IGNORECASE,
 )
@@ -1023,7 +1026,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "since_date",
             rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
-            rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b",
+            rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b"
+            rf"|\bsince\s+(?:early\s+|late\s+)?(?:on\s+)?(?P<wd>{_WEEKDAY})\b",
         ),
         (
             "lookback",
@@ -1037,6 +1041,12 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             "end_of",
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
             rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+        ),
+        (
+            "stated_in_month",
+            rf"\b(?:said|says|stated|reported|announced|issued|released|published|claimed|"
+            rf"(?:issued|released|published|given)\s+by\s+(?:\S+\s+){{1,4}}?)\s*in\s+"
+            rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
         ),
         (
             "in_month",
@@ -1055,6 +1065,10 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             "in_year",
             rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b"
             rf"|\b(?P<y2>{_YEAR}),\s+when\b",  # "a decline from 2024, when Medvedev said ..."
+        ),
+        (
+            "rel_month",
+            r"\b(?P<w>last|this|the\s+previous)\s+month\b",
         ),
         (
             "rel_year",
@@ -1118,14 +1132,15 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if published is not None:
         date_or_day = rf"(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_DATE.pattern}))"
         m = None
-        for pat in (rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
+        for pat in (rf"\b(?i:by)\s+(?:(?P<wd>(?!))|(?P<date>{_DATE.pattern}))",  # "by May 27, 2023"
+                    rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
                     rf"^\W*On\s+{date_or_day}(?!\s+alone)",
                     # "In addition, on November 28, a new daily record of 2,030 ..."
                     rf"^\W*[A-Z]\w*(?:\s+\w+){{0,2}},\s*on\s+{date_or_day}(?!\s+alone),",
                     rf",\s*[Oo]n\s+{date_or_day}",
                     rf"(?<!was\s)(?<!were\s)(?<!been\s)(?<!\bis\s)"
                     rf"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|claimed)"
-                    rf"(?:\s+[\w.]+){{0,3}}?\s+(?:on\s+)?{date_or_day}"):  # fmt: skip
+                    rf"(?:\s+[\w.]+){{0,6}}?\s+(?:on\s+)?{date_or_day}"):  # fmt: skip
             m = find(pat, 0)
             if m is not None:
                 break
@@ -1324,6 +1339,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
         return "start", dt.date(yy, 1, 1), None, text
     if name == "since_date":
+        if g.get("wd"):  # "since early on Sunday"
+            return "start", _weekday_before(g["wd"], P), None, text
         if g.get("date"):
             d = _date_of(_DATE.match(g["date"]), P)
             if d is None:
@@ -1361,8 +1378,29 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "in_year":
         yy = int(g["y"] or g["y2"])
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
+    if name == "stated_in_month":  # "issued by X in September": stated then, not a window
+        mo = _month_number(g["m"])
+        yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
+        return "end", None, min(_month_end(yy, mo), P), text
+    if name == "rel_month":
+        before = m.string[: m.start()]
+        if re.search(
+            r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|for)\s+"
+            r"(?:the\s+)?$",
+            before,
+            re.I,
+        ) or re.match(r"\W*$", before):
+            return None  # "said last month", "Last month, ...": the day it was said
+        if g["w"].lower() == "this":
+            return "full", P.replace(day=1), P, text
+        prev = P.replace(day=1) - dt.timedelta(days=1)
+        return "full", prev.replace(day=1), prev, text
     if name == "rel_year":
         word = g["w"].lower()
+        if re.search(
+            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$", m.string[: m.start()], re.I
+        ):
+            return None  # "in the past year", "over the last year": a lookback, not a calendar year
         yy = y + {"last": -1, "the previous": -1, "the past": -1, "next": 1}.get(word, 0)
         if yy == y and kind != "target":
             return "full", dt.date(yy, 1, 1), P, text
