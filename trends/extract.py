@@ -866,7 +866,19 @@ def _ranked(pattern: re.Pattern, sentence: str, clause, fig, figures, scope: str
         return sorted(inside, key=lambda m: dist(m, fig))
     rest = [m for m in found if m not in inside]
     rest = [m for m in rest if not any(dist(m, o) < dist(m, fig) for o in figures if o is not fig)]
+    lead = _SUBORDINATE.match(sentence)
+    if lead is not None and fig.start >= lead.end():
+        # "While the war has become more static over the past year ..., X a day": the
+        # window of a leading subordinate clause is not the main clause's
+        rest = [m for m in rest if m.start() >= lead.end()]
     return sorted(rest, key=lambda m: dist(m, fig))
+
+
+#: A leading subordinate clause, up to its comma.
+_SUBORDINATE = re.compile(
+    r"\W*(?:while|although|though|whereas|because|even\s+though|as\s+long\s+as)\b[^,;]*[,;]",
+    re.IGNORECASE,
+)
 
 
 def _search(pattern: re.Pattern, sentence: str, clause: tuple[int, int], fig, figures,
@@ -978,6 +990,13 @@ def _renamed(pattern: str, prefix: str) -> str:
     return pattern.replace("?P<", f"?P<{prefix}")
 
 
+#: "said in September", "issued by Russia's Ministry of Defense in September": a stated day.
+_STATED_IN_MONTH_PATTERN = (
+    rf"\b(?:said|says|stated|reported|announced|issued|released|published|claimed|"
+    rf"(?:issued|released|published|given)\s+by\s+(?:\S+\s+){{1,4}}?)\s*in\s+"
+    rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b"
+)
+_STATED_IN_MONTH = re.compile(_STATED_IN_MONTH_PATTERN, re.IGNORECASE)
 _LOOKBACK_N = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several"
 #: Window phrases, in the order they are tried (name, pattern); see :func:`_read_window`.
 _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
@@ -1042,12 +1061,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
             rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
         ),
-        (
-            "stated_in_month",
-            rf"\b(?:said|says|stated|reported|announced|issued|released|published|claimed|"
-            rf"(?:issued|released|published|given)\s+by\s+(?:\S+\s+){{1,4}}?)\s*in\s+"
-            rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b",
-        ),
+        ("stated_in_month", _STATED_IN_MONTH_PATTERN),
         (
             "in_month",
             rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
@@ -1369,6 +1383,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
         return "end", None, _month_end(yy, mo), text
+    if name == "in_month" and any(s.end() == m.end() for s in _STATED_IN_MONTH.finditer(m.string)):
+        return None  # "issued ... in September": read as the day it was stated
     if name in ("in_month", "month_year"):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
@@ -1428,8 +1444,8 @@ _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these"
 #: Subjects that point back to a source named earlier: "he said", "the publication
 #: added", "the Tuesday report" (resolved to the last source the document named).
 _ANAPHOR = re.compile(
-    r"^(?:he|she|it|they|we|the\s+(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|"
-    r"sunday|same|latest|new|recent)\s+)?(?:group|publication|outlet|post|report|minister|"
+    r"^(?:he|she|it|they|we|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\s+)?(?:group|publication|outlet|post|report|minister|"
     r"ministry|agency|newspaper|paper|magazine|broadcaster|channel|site|website|project|"
     r"official|statement|analysts|researchers|journalists|authors|study|department|"
     r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson))$",
@@ -1470,6 +1486,7 @@ class _Source:
     name: str
     anaphor: bool = False
     by: bool = False  # "according to X", "reported by X": may credit one clause only
+    figures: bool = False  # "according to X figures": names whose figures they are
 
 
 @functools.lru_cache(maxsize=64)
@@ -1477,7 +1494,8 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
     """Every source the sentence credits, in order of position."""
     # blank out asides ("The Insider, however, found") keeping every offset in place
     s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
-    found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s)) if f.name]
+    found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
+                         *_participle_subjects(s)) if f.name]  # fmt: skip
     return tuple(sorted(found, key=lambda f: f.at))
 
 
@@ -1499,7 +1517,8 @@ def _according_to(sentence: str) -> list[_Source]:
         if _ANAPHOR.match("the " + s.strip()) or _ANAPHOR.match(s.strip()):
             out.append(_Source(m.start(), s.strip(), True, True))
         elif (by is not None or head is None or re.search(r"\b[A-Z]", s)) and _plausible(s):
-            out.append(_Source(m.start(), _clean_subject(s), by=True))
+            owned = head is not None and by is None and bool(re.search(r"\b[A-Z]", s))
+            out.append(_Source(m.start(), _clean_subject(s), by=True, figures=owned))
     return out
 
 
@@ -1512,13 +1531,32 @@ def _by_phrases(sentence: str) -> list[_Source]:
         rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
         rf"(?:,?\s+and\s+{_NAME})?)",
         rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
-        rf"confirmed|counted|documented|stated|announced|recorded)\s+by\s+(?:the\s+)?"
+        rf"confirmed|counted|documented|stated|announced|recorded|issued|released|published|"
+        rf"provided|compiled)\s+by\s+(?:the\s+)?"
         rf"(?P<s>{_NAME})",
     ):
         for m in re.finditer(pat, sentence):
+            if re.search(r"['’]s$", m.group("s")):
+                continue  # "the estimate of Russia’s losses": whose losses, not whose estimate
             if _plausible(m.group("s")):
                 out.append(_Source(m.start(), _clean_subject(m.group("s")), by=True))
     return out
+
+
+def _participle_subjects(sentence: str) -> list[_Source]:
+    """ "with the UK claiming ...", "with Kyiv saying ..."."""
+    pattern = (rf"\bwith\s+(?:the\s+)?(?P<s>{_NAME})\s+(?:claiming|saying|estimating|"
+               rf"reporting|warning|putting)\b")  # fmt: skip
+    return [_Source(m.start("s"), _clean_subject(m.group("s")))
+            for m in re.finditer(pattern, sentence) if _plausible(m.group("s"))]  # fmt: skip
+
+
+def _opening_subject(sentence: str) -> str:
+    """The name a sentence opens with as the subject of a verb ("The Defense Ministry has
+    not provided ..."), or ""."""
+    m = re.match(rf"^\W*(?:The\s+)?(?P<n>{_NAME})\s+(?:has|have|had|is|was|were|did|does|"
+                 rf"said|says)\b", sentence)  # fmt: skip
+    return _clean_subject(m.group("n")) if m is not None and _plausible(m.group("n")) else ""
 
 
 def _say_subjects(sentence: str) -> list[_Source]:
@@ -1528,6 +1566,7 @@ def _say_subjects(sentence: str) -> list[_Source]:
         head = re.sub(r"(?:\s+(?:also|has|have|had|now|earlier|previously|recently|later|"
                       r"officially|publicly|then|reportedly|further|separately|"
                       r"currently))+$", "", head)  # fmt: skip
+        head = re.sub(r"\s*\([A-Z]{2,}\)$", "", head)  # "the ... Studies (IISS) says"
         if re.search(r",\s*who$", head):  # "... serviceman Igor Lutsenko, who indicated that"
             name = re.search(rf"(?:^|\s)({_NAME}),\s*who$", head)
             subject = name.group(1) if name else ""
@@ -1536,8 +1575,16 @@ def _say_subjects(sentence: str) -> list[_Source]:
             subject = _name_of(parts[-2:] if len(parts) >= 2 else parts)
         else:
             subject = _SUBJECT_CUT.sub("", head)
+            if len(subject.split()) > 6:  # "Based on its ... casualties the United Kingdom"
+                tail = re.search(rf"(?:^|\s)(?:the\s+)?({_NAME})$", subject)
+                subject = tail.group(1) if tail else subject
         subject = subject.strip(" \"“”'’")
         if _ANAPHOR.match(subject):
+            # "The Defense Ministry has not ... when they claimed": the pronoun's name is
+            # the subject the sentence opened with
+            own = _opening_subject(sentence[: m.start() - len(subject)])
+            if own and subject.lower() in _PRONOUN and not re.match(r"\W*[“\"]", sentence):
+                return [_Source(0, own)]
             return [_Source(m.start() - len(subject), subject, True)]
         if _plausible(subject) and not re.search(r"\d", subject) and _named(subject):
             return [_Source(m.start() - len(subject), _clean_subject(subject))]
@@ -1582,24 +1629,28 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]", sentence)]
 
 
-def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], str]) -> str:
+def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], str],
+                 inherited: Callable[[], str] = lambda: "") -> str:  # fmt: skip
     """The source the sentence credits for the figure in ``clause``, or "".
 
     A source named in the figure's own clause ("45,680 losses reported by Ukraine's General
     Staff") wins over the sentence's; a source inside a direct quotation yields to its
     speaker outside it; a pronoun or "the publication" is the last source named earlier
-    in the document (``earlier()``; empty when none).
+    in the document (``earlier()``; empty when none). "According to X figures" names whose
+    figures they are, whoever speaks. A sentence that credits no one keeps the source the
+    sentence before it credited (``inherited()``).
     """
     found = _sources(sentence)
     if not found:
-        return ""
+        return inherited()
     quotes = _quoted_spans(sentence)
     outside = [f for f in found if not any(a <= f.at < b for a, b in quotes)]
     if outside and len(outside) < len(found):
         found = outside
     a, b = clause
     own = [f for f in found if a <= f.at < b and f.by]
-    pick = own[0] if own else found[0]
+    owner = [f for f in found if f.figures]
+    pick = owner[0] if owner else own[0] if own else found[0]
     if pick.anaphor:  # "the analysts" with nothing named before stays as written
         return earlier() or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
     return pick.name
@@ -1635,7 +1686,10 @@ def _person(sentence: str) -> str:
 def _last_named(sentence: str) -> str:
     """The last source the sentence credits, else the last person it names, else the name
     that opens it, else ""."""
-    named = [f for f in _sources(sentence) if not f.anaphor]
+    found = _sources(sentence)
+    if any(f.anaphor for f in found):
+        return ""  # "He added that ... the NIS": the antecedent is further back
+    named = [f for f in found if not f.anaphor]
     if named:
         return named[-1].name
     return _person(sentence) or _subject_name(sentence)
@@ -1753,12 +1807,13 @@ def extract_text(
             before.append((a, b))
             continue
         earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
+        inherited = functools.partial(_credited, text, tuple(before[-1:]))
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
                            document, (a, b), f"{prefix}-{len(out) + len(found) + 1}",
-                           earlier)  # fmt: skip
+                           earlier, inherited)  # fmt: skip
             if c is not None:
                 found.append(c)
         out += found
@@ -1768,6 +1823,19 @@ def extract_text(
 
 #: How many sentences back a pronoun's antecedent is looked for.
 _LOOK_BACK = 8
+
+
+def _credited(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The source the last of the sentences ``spans`` credits by name ("According to
+    British intelligence, ..."), or ""."""
+    if not spans:
+        return ""
+    a, b = spans[-1]
+    sentence = text[a:b]
+    found = _sources(sentence)
+    if not found or any(f.anaphor for f in found):
+        return ""
+    return _attribution(sentence, (0, len(sentence)), lambda: "")
 
 
 def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
@@ -1781,7 +1849,7 @@ def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
 
 
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid, earlier=lambda: "") -> Candidate | None:  # fmt: skip
+               cid, earlier=lambda: "", inherited=lambda: "") -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
@@ -1891,7 +1959,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence, clause, earlier)
+    attributed = _attribution(sentence, clause, earlier, inherited)
     return Candidate(
         id=cid,
         quantity=quantity,
