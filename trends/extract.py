@@ -863,7 +863,9 @@ def _ranked(pattern: re.Pattern, sentence: str, clause, fig, figures, scope: str
         return 0 if x < f.end and f.start < y else min(abs(x - f.end), abs(f.start - y))
 
     if scope == "clause":
-        return sorted(inside, key=lambda m: dist(m, fig))
+        # a phrase after the figure names its window more often than one before it ("1,262
+        # in May and 1,163 more in June")
+        return sorted(inside, key=lambda m: dist(m, fig) + (10 if m.end() <= fig.start else 0))
     rest = [m for m in found if m not in inside]
     rest = [m for m in rest if not any(dist(m, o) < dist(m, fig) for o in figures if o is not fig)]
     lead = _SUBORDINATE.match(sentence)
