@@ -627,7 +627,7 @@ _SKIP_AFTER = re.compile(
 )
 _SKIP_BEFORE = re.compile(
     r"(?:[$€£₽]|\bUSD|\bUS\$|\bday|\bArticle|\bResolution|\bSection|\bNo\.|\bpage|\bchapter"
-    r"|\bage|\baged|\bnumber\s+one|\bTu|\bSu|\bMiG|\bT)\s*$",
+    r"|\bage|\baged|\bages?\s+of|\baged\s+(?:between|from)|\bnumber\s+one|\bTu|\bSu|\bMiG|\bT)\s*$",
     re.IGNORECASE,
 )
 _RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$")
