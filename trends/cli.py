@@ -253,8 +253,11 @@ def _has_rows(path: str) -> bool:
 
     with open(path, encoding="utf-8-sig", newline="", errors="replace") as f:
         rows = (r for r in csv.reader(f) if any(cell.strip() for cell in r))
-        next(rows, None)
-        return next(rows, None) is not None
+        try:
+            next(rows, None)
+            return next(rows, None) is not None
+        except csv.Error:  # a malformed row is still a row (read_claims has judged the file)
+            return True
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -308,7 +311,9 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
     # a file whose rows are all in review (candidates, rejected) is valid: it has no claims
     # to use yet, which read_claims has warned about; a file with no rows at all is an error
-    claims = read_claims(args.file) if _has_rows(args.file) else _claims(args.file)
+    claims = read_claims(args.file)
+    if not claims and not _has_rows(args.file):
+        claims = _claims(args.file)  # the error for a file with no rows
     n_quantities = len({c.quantity for c in claims})
     print(
         f"{args.file}: {_plural(len(claims), 'claim')} "
