@@ -16,7 +16,7 @@ import math
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -504,10 +504,25 @@ def independent(claims: Iterable[Claim]) -> list[Claim]:
 
 
 def as_of(claims: Iterable[Claim], date: dt.date | None) -> list[Claim]:
-    """The claims public on ``date`` (``published``, else ``end``, on or before it)."""
+    """The claims public on ``date`` (``published``, else ``end``, on or before it).
+
+    Repeat chains are resolved on the whole list first: a kept repeat whose parent is
+    not public yet is linked to its root in the whole list (a new record; the input is
+    not changed), so :func:`independent` still sees one group. Without this, with
+    A <- B <- C and B published after C, A and C would count as two figures.
+    """
+    claims = list(claims)
     if date is None:
-        return list(claims)
-    return [c for c in claims if c.published_on <= date]
+        return claims
+    kept = [c for c in claims if c.published_on <= date]
+    present = {c.id for c in kept}
+    root = roots(claims)
+    return [
+        c
+        if c.derived_from is None or c.derived_from in present
+        else replace(c, derived_from=root[c.id])
+        for c in kept
+    ]
 
 
 def for_quantity(claims: Iterable[Claim], quantity: str) -> list[Claim]:
