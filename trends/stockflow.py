@@ -224,7 +224,7 @@ class _Engine:
                     out["front"] = days * self.g - deficit
             yield t0, t1, out
 
-    def ends(self, step: int = 4 * _STEP) -> dict[str, np.ndarray]:
+    def ends(self, step: int = _STEP) -> dict[str, np.ndarray]:
         """Per draw, without keeping paths: the stocks on the last day, flows summed
         since the start, the first day the reserve is exhausted (``exhausted_day``; T if
         never) and the first day of its highest level (``peak_day``; -1 when nothing
