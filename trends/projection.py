@@ -147,6 +147,10 @@ def project(
         )
 
     u = streams[4].random((len(ASSUMPTIONS), draws))  # common random numbers
+    # Draws are exchangeable (paths and uniforms independent), so order them by the
+    # uniform behind the return delay: D is then sorted in every scenario (quantile
+    # functions are monotone) and each chunk's lagged casualties are a few slices.
+    u[ASSUMPTIONS.index("return_delay_days")].sort()
     params = {}
     for s in names:
         vals = {a: assumptions.distribution(a, s).ppf(u[j]) for j, a in enumerate(ASSUMPTIONS)}

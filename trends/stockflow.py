@@ -142,6 +142,8 @@ class _Engine:
         # of days -D..-1 in recovery
         self.q0 = self._before(self.re, self.mr, self.L)
         self.w0 = self.one_k * self._before(self.ce, self.mc, self.D)
+        self._trained = self._lagger(self.re, self.mr, self.L)  # r_{t-L}
+        self._wounded = self._lagger(self.ce, self.mc, self.D)  # c_{t-D}
 
     def _before(self, a, mult, lag) -> np.ndarray:
         """Per draw, the sum of its last ``lag`` rows before the start."""
@@ -159,13 +161,38 @@ class _Engine:
             x *= mult[self.lead + t0 : self.lead + t1, None]
         return x
 
-    def _lag(self, a, mult, lag, t0: int, t1: int) -> np.ndarray:
-        """``a_{t - lag}`` for days ``t0..t1-1``, each draw with its own ``lag``."""
-        idx = (self.lead + np.arange(t0, t1))[:, None] - lag[None, :]
-        x = a[idx, self._cols[None, :]].astype(np.float64)
-        if mult is not None:
-            x *= mult[idx]
-        return x
+    def _lagger(self, a, mult, lag):
+        """A function ``(t0, t1) -> a_{t - lag}`` for days ``t0..t1-1`` (float64), each
+        draw with its own ``lag``: slices per run of equal lags when the draws are
+        sorted by lag (as :func:`trends.projection.project` sorts them by ``D``), else
+        a gather from the flat array."""
+        n, lead = self.n, self.lead
+        if np.all(lag[1:] >= lag[:-1]):
+            values, first = np.unique(lag, return_index=True)
+            bounds = [*first.tolist(), n]
+            runs = list(zip(values.tolist(), bounds[:-1], bounds[1:], strict=True))
+
+            def take(t0: int, t1: int) -> np.ndarray:
+                out = np.empty((t1 - t0, n))
+                for d, i, j in runs:
+                    s = lead - d + t0
+                    out[:, i:j] = a[s : s + t1 - t0, i:j]
+                    if mult is not None:
+                        out[:, i:j] *= mult[s : s + t1 - t0, None]
+                return out
+
+            return take
+        flat = a.reshape(-1)
+        base = (lead - lag) * n + self._cols  # flat index of a_{-lag} per draw
+
+        def gather(t0: int, t1: int) -> np.ndarray:
+            days = np.arange(t0, t1)
+            out = np.take(flat, base[None, :] + (days * n)[:, None]).astype(np.float64)
+            if mult is not None:
+                out *= mult[(lead - lag)[None, :] + days[:, None]]
+            return out
+
+        return gather
 
     def chunks(self, want: set, step: int = _STEP):
         """Yield ``(t0, t1, {variable: (t1 - t0, draws) float64})`` over the days.
@@ -183,8 +210,8 @@ class _Engine:
             if not want - {"recruits", "casualties"}:
                 yield t0, t1, out
                 continue
-            trained = self._lag(self.re, self.mr, self.L, t0, t1)
-            lag = self._lag(self.ce, self.mc, self.D, t0, t1)
+            trained = self._trained(t0, t1)
+            lag = self._wounded(t0, t1)
             returns = lag * self.ret
             irr = c * self.k
             irr += lag * self.inv
