@@ -730,6 +730,27 @@ def test_shipped_data_end_to_end(claims, shipped):
     assert set(FLOWS) | set(STOCKS) == set(p.variables)
 
 
+def test_cli_prints_p_exhausted_by_dates(repo_root, capsys):
+    from trends.cli import main
+
+    argv = ["project", str(repo_root / "data" / "claims.csv"), "--assumptions",
+            str(repo_root / "data" / "assumptions.toml"), "--until", "2026-12-31",
+            "--draws", "200", "--scenario", "losses_rise"]  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main([*argv, "--exhausted-by", "2025-06-30", "--exhausted-by", "2026-12-31"]) == 0
+    out = capsys.readouterr().out
+    assert "P(reserve exhausted by 2026-12-31) = 0." in out  # the summary's own line
+    rows = re.findall(r"^  (\w+): 2025-06-30: (\d\.\d\d), 2026-12-31: (\d\.\d\d)$", out, re.M)
+    assert [r[0] for r in rows] == ["baseline", "losses_rise"]
+    for _, early, late in rows:
+        assert float(early) <= float(late)  # exhaustion by a date only accumulates
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert main([*argv, "--exhausted-by", "2024-06-30"]) == 1
+    assert "outside the projection" in capsys.readouterr().err
+
+
 def test_changes_that_round_to_zero_print_without_a_minus():
     from trends.projection import _count, _signed
 
