@@ -10,7 +10,8 @@ Usage::
 
 Prints per scenario the operational and strategic reserve, the front's strength change
 and deficit, and cumulative attrition at the end of 2025, 2026 and 2027 (median, 90%
-interval); P(reserve exhausted by each of those dates); when the reserve peaks; and the
+interval); P(reserve exhausted by each of those dates) and P(front short on them); when
+the reserve peaks; and the
 first-order sensitivity of the stocks on 2027-12-31. Writes to analysis/output/:
 reserve_fan.png, reserve_deficit_fan.png, reserve_attrition_fan.png,
 reserve_scenarios.png, sensitivity.png, their *_series.png variants and
@@ -58,6 +59,8 @@ def report(proj, label: str) -> None:
                 print(f"  {d}  {v:<18} {q(proj, v, d, name)}")
         ps = ", ".join(f"{d}: {proj.p_exhausted(d, name):.2f}" for d in DATES)
         print(f"  P(reserve exhausted by) {ps}")
+        ps = ", ".join(f"{d}: {proj.p_above('deficit', 1.0, d, name):.2f}" for d in DATES)
+        print(f"  P(front short, deficit >= 1, on) {ps}")
         pk = proj.reserve_peak(name)
         print(
             f"  reserve peaks on {pk.dates[0.5]} (median; 90% {pk.dates[0.05]} to "
