@@ -36,7 +36,7 @@ def test_report_holds_every_section(report):
         assert cid in text
     # the new stocks and the sensitivity, with P(exhausted) and the peak date
     assert "### Reserve, front and deficit" in text
-    assert re.search(r"\| baseline \| 0\.\d\d \| 20\d\d-\d\d-\d\d \(", text)
+    assert re.search(r"\| baseline \| (0\.\d\d|1\.00) \| 20\d\d-\d\d-\d\d \(", text)
     assert "### What drives the width of each number" in text
     assert re.search(r"\| wounded_return_share \| \d\.\d\d \|", text)
     # the 2023 target is compared against, with a probability
