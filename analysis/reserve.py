@@ -14,8 +14,8 @@ interval); P(reserve exhausted by each of those dates) and P(front short on them
 the reserve peaks; and the
 first-order sensitivity of the stocks on 2027-12-31. Writes to analysis/output/:
 reserve_fan.png, reserve_deficit_fan.png, reserve_attrition_fan.png,
-reserve_scenarios.png, sensitivity.png, their *_series.png variants and
-sensitivity.csv / sensitivity_series.csv.
+reserve_scenarios.png, sensitivity.png, their *_series.png variants,
+sensitivity_2025_series.png (the stocks on 2025-12-31) and the sensitivity tables as CSV.
 """
 
 from __future__ import annotations
@@ -75,7 +75,10 @@ def sens(proj, suffix: str) -> None:
     t = sensitivity(proj)
     t.to_csv(OUT / f"sensitivity{suffix}.csv", index=False)
     wide = t.pivot_table(index="input", columns="variable", values="index", sort=False)
-    print(f"first-order indices (ranks) of the stocks on {UNTIL}, baseline, {proj.draws:,} draws:")
+    print(
+        f"first-order indices (ranks) of the stocks on {proj.until}, baseline, "
+        f"{proj.draws:,} draws:"
+    )
     print(wide.round(2).to_string())
     print()
     fig, ax = plot.figure("double", 3.6)
@@ -152,9 +155,13 @@ def main(argv=None) -> None:
         )
         report(real, "B. recruits from the claims, casualties from the UA General Staff series")
         sens(real, "_series")
+        # the same to the end of 2025, where both flows are known from claims: what is
+        # left is the assumptions' share
+        near = project(claims, A, DATES[0], draws=args.draws, seed=0, fits=real.fits)
+        sens(near, "_2025_series")
 
         files = figures(seed, "") + figures(real, "_series")
-        files += ["sensitivity.png", "sensitivity_series.png"]
+        files += ["sensitivity.png", "sensitivity_series.png", "sensitivity_2025_series.png"]
         print("figures in analysis/output/: " + ", ".join(files))
     seen = set()
     for w in caught:
