@@ -214,6 +214,31 @@ def test_fixed_assumptions_equal_the_deterministic_arithmetic():
     assert peak.levels[0.5] == pytest.approx(max(R.max(), R0))
 
 
+def test_peak_and_exhaustion_in_the_two_plain_cases():
+    """Recruits far above losses: the reserve rises every day, so it peaks on `until`
+    and never runs out. Losses far above recruits: it never tops R0 and runs out on
+    the first day the front's need passes R0 plus the inflow."""
+    a = parse_assumptions(FIXED)
+    until = START + dt.timedelta(days=39)
+    origin = START - dt.timedelta(days=3)
+    rich = {"recruits": StubFit(np.full((1, 43), 5000.0), origin),
+            "casualties": StubFit(np.full((1, 43), 100.0), origin)}  # fmt: skip
+    p = project([], a, until, draws=5, seed=0, fits=rich, dtype=np.float64)
+    peak = p.reserve_peak()
+    assert peak.dates[0.05] == peak.dates[0.95] == until
+    assert peak.p_at_horizon == 1.0 and peak.p_at_start == 0.0
+    assert p.p_exhausted() == 0.0
+    poor = {"recruits": StubFit(np.full((1, 43), 100.0), origin),
+            "casualties": StubFit(np.full((1, 43), 5000.0), origin)}  # fmt: skip
+    p = project([], a, until, draws=5, seed=0, fits=poor, dtype=np.float64)
+    peak = p.reserve_peak()
+    assert peak.p_at_start == 1.0 and peak.dates[0.5] == START - dt.timedelta(days=1)
+    assert peak.levels[0.5] == 1000.0  # R0
+    # day 0: inflow 0.9 x 100 trained + 0.6 x 0.7 x 5000 returns = 2,190; need 5,000 +
+    # 30 outflows + 100 growth: 1,000 + 2,190 < 5,130, so the reserve is out on day 0
+    assert p.p_exhausted(START) == 1.0
+
+
 def test_scenario_multiplier_applies_from_its_date():
     a = parse_assumptions(FIXED)
     fits = stub_fits(2, 30, 3)
