@@ -197,29 +197,31 @@ class _Engine:
     def chunks(self, want: set, step: int = _STEP):
         """Yield ``(t0, t1, {variable: (t1 - t0, draws) float64})`` over the days.
 
-        Flows are always in the dict; stocks only when asked for in ``want``.
+        The dict holds every variable in ``want`` (and the flows computed on the way).
         """
         n = self.n
         N, G, Q = self.R0.copy(), np.zeros(n), self.q0.copy()
         W, A = self.w0.copy(), np.zeros(n)
+        position = {"reserve", "deficit", "front"}
+        need_trained = bool(want & ({"trained", "training", "strategic_reserve"} | position))
+        lagged = {"returns", "irrecoverable", "net_force_change", "attrition", "recovering"}
+        need_lag = bool(want & (lagged | position))
         for t0 in range(0, self.T, step):
             t1 = min(t0 + step, self.T)
             r = self._rows(self.re, self.mr, t0, t1)
             c = self._rows(self.ce, self.mc, t0, t1)
             out = {"recruits": r, "casualties": c}
-            if not want - {"recruits", "casualties"}:
-                yield t0, t1, out
-                continue
-            trained = self._trained(t0, t1)
-            lag = self._wounded(t0, t1)
-            returns = lag * self.ret
-            irr = c * self.k
-            irr += lag * self.inv
-            out["trained"] = trained
-            out["returns"] = returns
-            out["irrecoverable"] = irr
-            out["other_outflows"] = np.broadcast_to(self.o, (t1 - t0, n)).copy()
-            out["net_force_change"] = r - irr - self.o
+            if "other_outflows" in want:
+                out["other_outflows"] = np.broadcast_to(self.o, (t1 - t0, n)).copy()
+            if need_trained:
+                trained = out["trained"] = self._trained(t0, t1)
+            if need_lag:
+                lag = self._wounded(t0, t1)
+                returns = out["returns"] = lag * self.ret
+                irr = c * self.k
+                irr += lag * self.inv
+                out["irrecoverable"] = irr
+                out["net_force_change"] = r - irr - self.o
             if "attrition" in want:
                 a = irr + self.o
                 _cum(a, A)
@@ -237,7 +239,7 @@ class _Engine:
                 s = trained * self.h
                 _cum(s, G)
                 out["strategic_reserve"] = s
-            if want & {"reserve", "deficit", "front"}:
+            if want & position:
                 x = trained * self.keep
                 x += returns
                 x -= c
