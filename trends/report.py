@@ -234,7 +234,8 @@ def write_report(
             save(fig, "scenarios_reserve", f"reserve on {until} by scenario (50% bar, 90% line)",
                  "projections")  # fmt: skip
             md.append("![scenarios](figures/scenarios_reserve.png)\n")
-            md += _stock_sections(proj, tmp / "tables", save)
+            for stem, caption in _stock_sections(proj, tmp, md):
+                figures.append((stem, caption, "projections"))
 
         # -- warnings and reproducibility ------------------------------------------------------
         md.append("## Warnings\n")
@@ -271,9 +272,11 @@ def _pretty_stock(v: str) -> str:
     return {"front": "front strength change"}.get(v, v.replace("_", " ")) + " (median)"
 
 
-def _stock_sections(proj, tables: Path, save) -> list[str]:
-    """Markdown of the reserve, front and deficit, and of the sensitivity; writes
-    ``tables/reserve_outlook.csv``, ``tables/sensitivity.csv`` and two figures."""
+def _stock_sections(proj, folder: Path, md: list[str]) -> list[tuple[str, str]]:
+    """Append the reserve, front and deficit and the sensitivity to ``md``; write
+    ``tables/reserve_outlook.csv``, ``tables/sensitivity.csv`` and two figures into
+    ``folder``. Returns the figures written, as (file stem, caption)."""
+    import matplotlib.pyplot as plt
     import pandas as pd
 
     from . import plot
@@ -281,6 +284,17 @@ def _stock_sections(proj, tables: Path, save) -> list[str]:
     from .sensitivity import sensitivity
 
     until = proj.until
+    written: list[tuple[str, str]] = []
+
+    def save(fig, stem: str, caption: str) -> None:
+        try:
+            for suffix in _FORMATS:
+                plot.save_figure(fig, folder / "figures" / f"{stem}{suffix}")
+        finally:
+            plt.close(fig)
+        written.append((stem, caption))
+        md.append(f"![{caption}](figures/{stem}.png)\n")
+
     rows, shown = [], []
     for s in proj.scenarios:
         pk = proj.reserve_peak(s)
@@ -303,8 +317,8 @@ def _stock_sections(proj, tables: Path, save) -> list[str]:
                 },  # fmt: skip
             }
         )
-    pd.DataFrame(rows).to_csv(tables / "reserve_outlook.csv", index=False)
-    md = ["### Reserve, front and deficit\n"]
+    pd.DataFrame(rows).to_csv(folder / "tables" / "reserve_outlook.csv", index=False)
+    md.append("### Reserve, front and deficit\n")
     md.append(
         "The front draws on the operational reserve for its losses, its growth and its "
         "other outflows; when the reserve is empty the shortfall accumulates as the "
@@ -319,13 +333,11 @@ def _stock_sections(proj, tables: Path, save) -> list[str]:
     fig, ax = plot.figure("single")
     plot.plot_projection(proj, "deficit", ax=ax)
     save(fig, "projection_deficit", "front deficit (the front's unmet need once the "
-         "reserve is empty), by scenario, with 50% and 90% intervals", "projections")  # fmt: skip
-    md.append("![deficit](figures/projection_deficit.png)\n")
+         "reserve is empty), by scenario, with 50% and 90% intervals")  # fmt: skip
 
     sens = sensitivity(proj)
-    sens.to_csv(tables / "sensitivity.csv", index=False)
+    sens.to_csv(folder / "tables" / "sensitivity.csv", index=False)
     wide = sens.pivot_table(index="input", columns="variable", values="index", sort=False)
-    wide = wide.reset_index()
     md.append("### What drives the width of each number\n")
     md.append(
         "First-order variance shares of the ranks of each stock on "
@@ -334,13 +346,12 @@ def _stock_sections(proj, tables: Path, save) -> list[str]:
         "`tables/sensitivity.csv`). The flows enter as their totals over the "
         "projection.\n"
     )
-    md.append(_md_table(wide, floats="{:.2f}") + "\n")
+    md.append(_md_table(wide.reset_index(), floats="{:.2f}") + "\n")
     fig, ax = plot.figure("double", 3.6)
     plot.plot_sensitivity(sens, ax=ax)
     save(fig, "sensitivity", "first-order sensitivity of the stocks on the last day to "
-         "each assumption and to the two flow paths", "projections")  # fmt: skip
-    md.append("![sensitivity](figures/sensitivity.png)\n")
-    return md
+         "each assumption and to the two flow paths")  # fmt: skip
+    return written
 
 
 def _html(markdown: str, folder: Path) -> str:
