@@ -112,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plot(sub)
     _add_report(sub)
     _add_backtest(sub)
+    _add_extract(sub)
     return parser
 
 
@@ -754,4 +755,74 @@ def _plot_backtest(args: argparse.Namespace) -> int:
     plot.save_figure(fig, args.output)
     plt.close(fig)
     print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------
+# trends extract DOC... [--published [DOC=]DATE] [--quantities FILE] -o CANDIDATES.csv
+# ---------------------------------------------------------------------------------
+
+
+def _add_extract(sub) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="propose candidate claims, with their quotes, from articles (text, Markdown, HTML)",
+        description="Read articles and propose one candidate claim per reported figure: the "
+        "claims columns, then confidence (0..1) and status 'candidate'. Review the file: set "
+        "status to accepted or rejected; the other commands use only accepted or unmarked "
+        "rows. Windows count from the publication date: --published, else a date in the "
+        "document's first lines (a warning says which), else left empty.",
+    )
+    p.add_argument("docs", nargs="+", metavar="DOC", help="article files (.txt, .md, .html)")
+    p.add_argument(
+        "--published",
+        action="append",
+        default=[],
+        metavar="[DOC=]DATE",
+        help="publication date YYYY-MM-DD, for every document or (DOC=DATE, repeatable) one",
+    )
+    p.add_argument("--quantities", metavar="FILE", help="quantities vocabulary (TOML) merged "
+                   "over data/quantities.toml")  # fmt: skip
+    p.add_argument("--anchors", metavar="FILE", help="named start days (TOML) merged over the "
+                   "built-in ones (war, mobilisation, ...)")  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="CANDIDATES.csv")
+    p.set_defaults(func=_cmd_extract)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract, read_anchors, write_candidates
+    from .quantities import read_quantities
+
+    _check_not_input(args.output, *args.docs)
+    every: dt.date | None = None
+    each: dict[str, dt.date] = {}
+    for item in args.published:
+        doc, _, date = item.rpartition("=")
+        try:
+            day = _date(date)
+        except argparse.ArgumentTypeError as e:
+            raise TrendsError(f"--published {item}: {e}") from None
+        if doc:
+            if doc not in args.docs:
+                raise TrendsError(f"--published {item}: {doc} is not one of the documents")
+            each[doc] = day
+        else:
+            every = day
+    published = {d: each.get(d, every) for d in args.docs if each.get(d, every) is not None}
+    base = read_quantities()
+    quantities = read_quantities(args.quantities, base=base) if args.quantities else base
+    anchors = read_anchors(args.anchors) if args.anchors else None
+    cands = extract(args.docs, published=published, quantities=quantities, anchors=anchors)
+    try:
+        write_candidates(cands, args.output)
+    except OSError as e:
+        raise TrendsError(f"{args.output}: cannot write ({e.strerror or e})") from None
+    repeats = sum(1 for c in cands if c.derived_from)
+    unnamed = sum(1 for c in cands if not c.quantity)
+    print(
+        f"{args.output}: {_plural(len(cands), 'candidate')} from "
+        f"{_plural(len(args.docs), 'document')} ({repeats:,} marked as repeats, "
+        f"{unnamed:,} with no quantity); review the status column",
+        file=sys.stderr,
+    )
     return 0
