@@ -19,6 +19,7 @@ __all__ = [
     "ConflictWarning",
     "SparseDataWarning",
     "ReviewWarning",
+    "SeriesWarning",
 ]
 
 
@@ -96,3 +97,7 @@ class SparseDataWarning(TrendsWarning):
 
 class ReviewWarning(TrendsWarning):
     """A claims file holds rows still marked ``candidate``: they are not used until reviewed."""
+
+
+class SeriesWarning(TrendsWarning):
+    """Records of a series were skipped (no finite value); the message lists their lines."""
