@@ -784,6 +784,18 @@ def test_cli_prints_p_exhausted_by_dates(repo_root, capsys):
     assert "outside the projection" in capsys.readouterr().err
 
 
+def test_training_delays_beyond_the_limits_are_refused():
+    from trends.limits import MAX_DAYS, check_assumptions
+
+    text = FIXED.replace(
+        '[assumption.training_days]\ndist = "fixed"\nvalue = 2',
+        f'[assumption.training_days]\ndist = "fixed"\nvalue = {MAX_DAYS + 1}',
+    )
+    with pytest.raises(AssumptionsError, match="training_days: delays of more than"):
+        check_assumptions(parse_assumptions(text))
+    check_assumptions(parse_assumptions(FIXED))  # within the limits: no error
+
+
 def test_changes_that_round_to_zero_print_without_a_minus():
     from trends.projection import _count, _signed
 

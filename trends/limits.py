@@ -119,7 +119,7 @@ def check_assumptions(assumptions) -> None:
                         f"trends computes with (-{VALUE_MAX:g} .. {VALUE_MAX:g})"
                     )
             if (
-                name == "return_delay_days"
+                name in ("return_delay_days", "training_days")
                 and max(getattr(d, p) or 0 for p in ("low", "high", "mode", "value")) > MAX_DAYS
             ):
                 raise AssumptionsError(
