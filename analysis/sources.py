@@ -12,7 +12,8 @@ Prints, from the independent claims (repeats counted once):
 2. official "signed contracts" recruitment (``recruits``) against independent counts
    (``recruits_independent``) over the same calendar year, from their fits;
 3. the share of casualties killed, where one source gives both on one date;
-4. named-death counts (lower bounds) against estimates of all deaths near the same date.
+4. named-death counts (``killed_named``, lower bounds) against estimates of all deaths
+   (``killed``) near the same date.
 """
 
 from __future__ import annotations
@@ -87,11 +88,12 @@ def main(argv=None) -> None:
         print()
         print("4. Deaths: named counts (lower bounds) vs estimates of all deaths")
         killed = sorted(
-            (c for c in ind if c.quantity == "killed" and c.kind == "total"),
+            (c for c in ind if c.quantity in ("killed", "killed_named") and c.kind == "total"),
             key=lambda c: c.window[1],
         )
         for c in killed:
-            kind = "named (lower bound)" if "LOWER BOUND" in c.notes else "estimate"
+            named = c.quantity == "killed_named" or "LOWER BOUND" in c.notes
+            kind = "named (lower bound)" if named else "estimate"
             print(f"  {c.window[1]}  {c.value:>9,.0f}  {kind:<20} {c.id}  ({c.attributed_to})")
 
 
