@@ -1,4 +1,4 @@
-"""Benchmark of the stock-flow projection (trends.stockflow.project).
+"""Benchmark of the stock-flow projection (trends.projection.project).
 
 Times, as the median of ``--runs`` runs (wall clock and process CPU time):
 
@@ -36,10 +36,12 @@ from pathlib import Path
 
 import numpy as np
 
+from trends.assumptions import read_assumptions  # noqa: E402
 from trends.claims import read_claims
 from trends.files import atomic_write_text
 from trends.model import fit
-from trends.stockflow import VARIABLES, project, read_assumptions
+from trends.projection import project  # noqa: E402
+from trends.stockflow import VARIABLES
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -19,7 +19,7 @@ from trends import plot
 from trends.claims import independent, read_claims
 from trends.errors import TrendsWarning
 from trends.model import fit
-from trends.stockflow import target_attainment
+from trends.projection import target_attainment
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "analysis" / "output"

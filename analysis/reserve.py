@@ -1,4 +1,4 @@
-"""Reserve build-up and attrition to 2026-12-31 (trends.stockflow) with the assumptions
+"""Reserve build-up and attrition to 2026-12-31 (trends.projection) with the assumptions
 of data/assumptions.toml: baseline and every scenario, first with both flows fitted from
 the seed claims (data/claims.csv), then with casualties fitted from the Ukrainian General
 Staff's daily series instead (the seed casualty fit rests on two nested cumulative claims).
@@ -20,11 +20,12 @@ import warnings
 from pathlib import Path
 
 from trends import plot
+from trends.assumptions import read_assumptions  # noqa: E402
 from trends.claims import read_claims
 from trends.errors import TrendsWarning
 from trends.model import fit
 from trends.observe import read_series, series_to_claims
-from trends.stockflow import project, read_assumptions
+from trends.projection import project
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "analysis" / "output"

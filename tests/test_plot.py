@@ -75,7 +75,7 @@ def recruits_fit(claims):
 
 
 class FakeProjection:
-    """The interface of trends.stockflow.Projection, with known quantiles.
+    """The interface of trends.projection.Projection, with known quantiles.
 
     Scenario ``k`` of variable ``v`` has median ``1000 * (k + 1) * t`` on day ``t``
     (the variable ``losses`` doubles it) and quartile / 5%-95% offsets of 10% / 30%.

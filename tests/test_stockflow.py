@@ -1,4 +1,4 @@
-"""Stock-flow projections (trends.stockflow): assumptions files, the model, scenarios."""
+"""Stock-flow projections: assumptions files, the model, scenarios."""
 
 from __future__ import annotations
 
@@ -12,19 +12,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+from trends.assumptions import ASSUMPTIONS, parse_assumptions, read_assumptions
 from trends.claims import read_claims
 from trends.errors import AssumptionsError, DataError, TrendsError
-from trends.stockflow import (
-    ASSUMPTIONS,
-    FLOWS,
-    STOCKS,
-    VARIABLES,
-    parse_assumptions,
-    project,
-    read_assumptions,
-    simulate,
-    target_attainment,
-)
+from trends.projection import project, target_attainment
+from trends.stockflow import FLOWS, STOCKS, VARIABLES, simulate
 
 D = dt.date
 START = D(2025, 1, 1)
@@ -584,7 +576,7 @@ def test_shipped_data_end_to_end(claims, shipped):
 
 
 def test_changes_that_round_to_zero_print_without_a_minus():
-    from trends.stockflow import _count, _signed
+    from trends.projection import _count, _signed
 
     assert [_signed(v) for v in (-0.4, 0.0, 0.4)] == ["+0", "+0", "+0"]
     assert [_count(v) for v in (-0.4, -0.0, 2.5, 1234.6)] == ["0", "0", "2", "1,235"]

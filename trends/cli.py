@@ -480,7 +480,8 @@ def _add_project(sub) -> None:
 
 
 def _cmd_project(args: argparse.Namespace) -> int:
-    from .stockflow import project, read_assumptions
+    from .assumptions import read_assumptions
+    from .projection import project
 
     if args.output:
         _check_not_input(args.output, args.claims, args.assumptions)
@@ -548,7 +549,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
                        if c.quantity == args.quantity and c.kind == "target"]  # fmt: skip
             plot.plot_cumulative(f, targets=targets, ax=ax)
     else:
-        from .stockflow import project, read_assumptions
+        from .assumptions import read_assumptions
+        from .projection import project
 
         if not args.assumptions or not args.until:
             raise TrendsError("'trends plot projection' needs --assumptions and --until")

@@ -771,7 +771,7 @@ def plot_projection(
 
     Parameters
     ----------
-    projection : trends.stockflow.Projection
+    projection : trends.projection.Projection
         Anything with ``scenarios``, ``variables`` and
         ``quantiles(variable, scenario) -> DataFrame`` (index date; ``mean, q05 ...
         q95``).
@@ -835,7 +835,7 @@ def plot_scenarios(projection, variable: str, date, ax=None, *, style=STYLE):
 
     Parameters
     ----------
-    projection : trends.stockflow.Projection
+    projection : trends.projection.Projection
     variable : str
     date : datetime.date or str
         The last projected date on or before it is shown (named on the x axis).

@@ -185,7 +185,7 @@ def write_report(
                 q,
             )
             for t in targets:
-                from .stockflow import target_attainment
+                from .projection import target_attainment
 
                 ta = target_attainment(f, t)
                 md.append(
@@ -200,7 +200,8 @@ def write_report(
 
         # -- projections ---------------------------------------------------------------------
         if assumptions_path is not None:
-            from .stockflow import project, read_assumptions
+            from .assumptions import read_assumptions
+            from .projection import project
 
             assumptions = read_assumptions(assumptions_path)
             say(f"projecting with {draws:,} draws")
