@@ -130,9 +130,19 @@ def band_y(collection) -> tuple[float, float]:
 
 
 def legend_texts(ax) -> list[str]:
+    """Legend entries, each as one line (labels wrap at word boundaries)."""
     legend = ax.get_legend()
     assert legend is not None, "no legend"
-    return [t.get_text() for t in legend.get_texts()]
+    return [flat(t.get_text()) for t in legend.get_texts()]
+
+
+def flat(text: str) -> str:
+    """Text as one line: wrapping and no-break spaces undone."""
+    return " ".join(text.split())
+
+
+def ylabel(ax) -> str:
+    return flat(ax.get_ylabel())
 
 
 def num(d: dt.date) -> float:
@@ -163,7 +173,7 @@ def test_paper_style_resolves_by_dotted_name():
             assert 6.5 <= float(rc[key]) <= 9, key
         assert not rc["axes.spines.top"] and not rc["axes.spines.right"]
         assert rc["axes.grid"]
-        assert rc["savefig.dpi"] == 300 and rc["savefig.bbox"] == "tight"
+        assert rc["savefig.dpi"] == 300 and rc["savefig.bbox"] is None  # the size asked
         cycle = rc["axes.prop_cycle"].by_key()
         assert cycle["color"][:3] == ["#0072B2", "#E69F00", "#009E73"]
         assert len(set(cycle["linestyle"])) > 1  # a second cue besides colour
@@ -228,34 +238,34 @@ def test_claims_chart_content(recruits):
     assert target.get_linestyle() == ":"
     assert target.get_markerfacecolor() == "white"
     assert target.get_ydata()[0] == pytest.approx(400_000 / 365 * 7)
-    assert "target" in [t.get_text() for t in ax.texts]
-    # legend: every source (shortened), the target and the repeat keys
+    # legend: who each figure is credited to (attributed_to, in full), the target and
+    # the repeat keys
     labels = legend_texts(ax)
-    for source in {c.source for c in recruits}:
-        assert any(source.startswith(label.rstrip("\u2026")) for label in labels), source
+    for who in {c.attributed_to for c in recruits}:
+        assert who in labels, who
     assert "target" in labels and any(label.startswith("repeat") for label in labels)
     # units on the axes
-    assert ax.get_ylabel() == "Recruits per week"
+    assert ylabel(ax) == "Recruits (people per week)"
     assert ax.get_ylim()[0] == 0
     assert isinstance(ax.xaxis.get_major_formatter(), ConciseDateFormatter)
     assert "8,000" in tick_labels(ax)
 
 
-def test_claims_chart_colours_by_source(recruits):
+def test_claims_chart_colours_by_attribution(recruits):
     ax = P.plot_claims(recruits, "recruits")
     segments = {a.get_gid().split(":", 1)[1]: a for a in ax.lines if a.get_gid()
                 and a.get_gid().startswith(("claim:", "target:", "repeat:"))}  # fmt: skip
     assert set(segments) == {c.id for c in recruits}
     colour = {}
     for c in recruits:
-        colour.setdefault(c.source, set()).add(segments[c.id].get_color())
+        colour.setdefault(c.attributed_to, set()).add(segments[c.id].get_color())
     assert all(len(v) == 1 for v in colour.values())
     assert len({next(iter(v)) for v in colour.values()}) == len(colour)
 
 
 def test_claims_chart_per_month_and_other_units(recruits):
     ax = P.plot_claims(recruits, per="month")
-    assert ax.get_ylabel() == "Recruits per month"
+    assert ylabel(ax) == "Recruits (people per month)"
     assert one(ax, "claim:nato_monthly_2024").get_ydata()[0] == pytest.approx(30_000)
     with pytest.raises(DataError, match="fortnight"):
         P.plot_claims(recruits, per="fortnight")
@@ -281,7 +291,13 @@ def test_fit_chart_bands_median_and_claims(recruits_fit, recruits):
     lo50, hi50 = band_y(one(ax, "band:50"))
     lo90, hi90 = band_y(one(ax, "band:90"))
     assert lo90 < lo50 < hi50 < hi90
-    table = recruits_fit.rate(per="week")
+    # the bands are the log-normal quantiles from the daily mean and sd of the log rate
+    logs = np.log(recruits_fit.sample())
+    m, s = logs.mean(axis=0), logs.std(axis=0, ddof=1)
+    table = pd.DataFrame({"q50": np.exp(m) * 7})
+    # ... which agree with the per-day sample quantiles up to Monte Carlo error
+    sampled = recruits_fit.rate(per="week")
+    np.testing.assert_allclose(table["q50"], sampled["q50"], rtol=0.03)
     last = max(o.end for o in recruits_fit.observations)
     median = one(ax, "median")
     ahead = one(ax, "median:forecast")
@@ -302,9 +318,9 @@ def test_fit_chart_bands_median_and_claims(recruits_fit, recruits):
     data = ax.dataLim
     assert data.y0 <= rates["rate_low"].min() and data.y1 >= rates["rate_high"].max()
     labels = legend_texts(ax)
-    assert "median" in labels and any("50%" in t and "90%" in t for t in labels)
-    assert any(t.startswith("Global Newz") for t in labels)
-    assert ax.get_ylabel() == "Recruits per week"
+    assert labels[0] == "median, 50% and 90% intervals"
+    assert "ISW" in labels
+    assert ylabel(ax) == "Recruits (people per week)"
 
 
 def test_fit_chart_forecast_from_and_without_claims(recruits_fit):
@@ -314,7 +330,7 @@ def test_fit_chart_forecast_from_and_without_claims(recruits_fit):
     assert not by_gid(ax, "claim:") and not by_gid(ax, "repeat:")
     ahead = one(ax, "median:forecast")
     assert date2num(ahead.get_xdata()[0]) == pytest.approx(num(start) + 0.5)
-    assert ax.get_ylabel() == "Recruits per day"
+    assert ylabel(ax) == "Recruits (people per day)"
 
 
 # ---- cumulative ---------------------------------------------------------------------------
@@ -336,7 +352,7 @@ def test_cumulative_fan_is_monotone_with_targets(recruits_fit, recruits):
     assert date2num(marks[0].get_xdata()[0]) == pytest.approx(num(dt.date(2024, 1, 1)))
     text = " ".join(t.get_text() for t in ax.texts)
     assert "400,000" in text and "P(reached)" in text
-    assert ax.get_ylabel() == "Recruits since 1 Jan 2023"
+    assert ylabel(ax) == "Recruits since 1 Jan 2023 (people)"
     assert "target" in legend_texts(ax)
 
 
@@ -349,7 +365,7 @@ def test_cumulative_tuple_targets_and_start(recruits_fit):
     (mark,) = by_gid(ax, "target:")
     assert mark.get_ydata()[0] == 420_000
     assert "plan 2025" in [t.get_text() for t in ax.texts]
-    assert ax.get_ylabel() == "Recruits since 1 Jan 2025"
+    assert ylabel(ax) == "Recruits since 1 Jan 2025 (people)"
     assert one(ax, "median").get_ydata()[0] > 0  # through the first day
 
 
@@ -359,18 +375,28 @@ def test_projection_plot_lines_and_bands_per_scenario():
     ax = P.plot_projection(proj, "reserve")
     medians = by_gid(ax, "median:")
     assert [m.get_gid() for m in medians] == [f"median:{s}" for s in proj.scenarios]
-    assert len(bands(ax)) == 2 * len(proj.scenarios)
-    for s in proj.scenarios:
-        one(ax, f"band:50:{s}")
-        one(ax, f"band:90:{s}")
+    # one shared band (the baseline's), never a fan per scenario
+    assert len(bands(ax)) == 2
+    one(ax, "band:50:baseline")
+    one(ax, "band:90:baseline")
+    np.testing.assert_allclose(
+        band_y(one(ax, "band:90:baseline")),
+        (proj.quantiles("reserve")["q05"].min(), proj.quantiles("reserve")["q95"].max()),
+    )
     assert len({m.get_color() for m in medians}) == 3
     assert len({str(m.get_linestyle()) for m in medians}) == 3
     np.testing.assert_allclose(
         one(ax, "median:surge").get_ydata(), proj.quantiles("reserve", "surge")["q50"]
     )
     labels = legend_texts(ax)
-    assert labels[:3] == ["Baseline", "Surge", "Slowdown"]
-    assert ax.get_ylabel() == "Reserve"
+    assert labels == ["Baseline", "Surge", "Slowdown", "Baseline: 50%, 90% intervals"]
+    # the band in the baseline's colour (not a grey swatch)
+    band_rgb = tuple(one(ax, "band:90:baseline").get_facecolor()[0][:3])
+    assert band_rgb == pytest.approx(matplotlib.colors.to_rgb(medians[0].get_color()))
+    assert ylabel(ax) == "Reserve (people)"
+    ax = P.plot_projection(proj, "reserve", band="surge")
+    one(ax, "band:50:surge")
+    assert len(bands(ax)) == 2
     ax = P.plot_projection(proj, "losses", scenarios=["surge"])
     assert len(by_gid(ax, "median:")) == 1 and len(bands(ax)) == 2
     with pytest.raises(DataError, match="unknown scenario"):
