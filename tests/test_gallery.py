@@ -22,9 +22,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import pytest  # noqa: E402
+from claimsgen import SOURCES, forty_sources  # noqa: E402
 from matplotlib.dates import num2date  # noqa: E402
 
-from claimsgen import SOURCES, forty_sources  # noqa: E402
 from trends import plot as P  # noqa: E402
 from trends.claims import independent, read_claims  # noqa: E402
 from trends.model import fit  # noqa: E402
@@ -107,8 +107,8 @@ def _texts(fig):
         for value, lo, hi, label in ticks:
             if lo - 1e-9 * abs(hi - lo) <= value <= hi + 1e-9 * abs(hi - lo):
                 found.append(("tick", label))
-        found += [("xlabel", ax.xaxis.label), ("ylabel", ax.yaxis.label), ("title", ax.title),
-                  ("offset", ax.xaxis.get_offset_text()), ("offset", ax.yaxis.get_offset_text())]  # fmt: skip
+        found += [("xlabel", ax.xaxis.label), ("ylabel", ax.yaxis.label), ("title", ax.title)]
+        found += [("offset", ax.xaxis.get_offset_text()), ("offset", ax.yaxis.get_offset_text())]
         found += [("text", t) for t in ax.texts]
         legend = ax.get_legend()
         if legend is not None:

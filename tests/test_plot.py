@@ -298,6 +298,12 @@ def test_fit_chart_bands_median_and_claims(recruits_fit, recruits):
     # ... which agree with the per-day sample quantiles up to Monte Carlo error
     sampled = recruits_fit.rate(per="week")
     np.testing.assert_allclose(table["q50"], sampled["q50"], rtol=0.03)
+    q95 = np.exp(m + 1.6448536269514722 * s) * 7
+    assert hi90 == pytest.approx(q95.max())
+    # ... and, unlike per-day quantiles of the draws, do not saw-tooth: the day-to-day
+    # wiggle of the 90% edge (second differences of its log) is a fraction of theirs
+    wiggle = np.abs(np.diff(np.log(q95), 2)).sum()
+    assert wiggle < 0.2 * np.abs(np.diff(np.log(sampled["q95"].to_numpy()), 2)).sum()
     last = max(o.end for o in recruits_fit.observations)
     median = one(ax, "median")
     ahead = one(ax, "median:forecast")
