@@ -111,6 +111,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project(sub)
     _add_plot(sub)
     _add_report(sub)
+    _add_backtest(sub)
     return parser
 
 
@@ -499,7 +500,7 @@ def _cmd_project(args: argparse.Namespace) -> int:
     return 0
 
 
-_PLOTS = ("claims", "fit", "cumulative", "projection")
+_PLOTS = ("claims", "fit", "cumulative", "projection", "backtest")
 
 
 def _add_plot(sub) -> None:
@@ -509,7 +510,9 @@ def _add_plot(sub) -> None:
         description="Draw one paper figure. The format follows the output's suffix.",
     )
     p.add_argument("kind", choices=_PLOTS, metavar="KIND", help=", ".join(_PLOTS))
-    p.add_argument("claims", metavar="CLAIMS", help="claims file (CSV, format v1)")
+    p.add_argument("claims", metavar="CLAIMS",
+                   help="claims file (CSV, format v1); for backtest: the rows of "
+                   "'trends backtest -o'")  # fmt: skip
     p.add_argument("--quantity", "-q", type=_quantity, help="quantity (needed but for claims)")
     p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
     p.add_argument("--until", type=_date, help="horizon of fits and projections")
@@ -529,6 +532,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if suffix not in (".png", ".pdf", ".svg"):
         raise TrendsError(f"{args.output}: the output must end in .png, .pdf or .svg")
     _check_not_input(args.output, args.claims)
+    if args.kind == "backtest":
+        return _plot_backtest(args)
     if args.kind != "claims" and not args.quantity and args.kind != "projection":
         raise TrendsError(f"'trends plot {args.kind}' needs --quantity")
     claims = read_claims(args.claims)
@@ -605,4 +610,133 @@ def _cmd_report(args: argparse.Namespace) -> int:
           f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
           f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "
           f"({_plural(len(rep.warnings), 'warning')})")  # fmt: skip
+    return 0
+
+
+# ---------------------------------------------------------------------------------
+# trends backtest SERIES --field NAME
+# ---------------------------------------------------------------------------------
+
+
+def _add_backtest(sub) -> None:
+    from .backtest import BASELINES, METHODS
+
+    p = sub.add_parser(
+        "backtest",
+        help="score trends and baselines on news-like reports drawn from a known series",
+        description="As of every --every months, draw 4-10 news-like reports from the year "
+        "before from a daily cumulative series (JSON records or a CSV with a date column "
+        "and one column per field), estimate the next 90 days, a 60-day past window no rate "
+        "report covers and the next 365 days with each method, and score the quantiles "
+        "against the truth. Writes one row per method, as-of date and target to -o and "
+        "prints the summary per method and target.",
+    )
+    p.add_argument("series", metavar="SERIES", help="daily cumulative series (.json or .csv)")
+    p.add_argument("--field", required=True, help="the JSON field or CSV column to backtest")
+    p.add_argument(
+        "--every", type=int, default=2, metavar="MONTHS", help="months between as-of dates (2)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the reports and draws (0)")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (1)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on this dask.distributed scheduler (needs the dask extra)",
+    )
+    p.add_argument(
+        "--methods",
+        nargs="+",
+        default=list(METHODS),
+        metavar="METHOD",
+        help=f"trends, trends:<model>, {', '.join(BASELINES)} (all four)",
+    )
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help="fill fit_s with each method's seconds (rows then differ per run)",
+    )
+    p.add_argument("-o", "--output", required=True, help="write the score rows here (CSV)")
+    p.set_defaults(func=_cmd_backtest)
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line progress bar on stderr, shown on a terminal after 2 seconds."""
+    import time
+
+    if not sys.stderr.isatty():
+        return None
+    t0 = time.perf_counter()
+
+    def show(done: int, total: int) -> None:
+        elapsed = time.perf_counter() - t0
+        if elapsed < 2 and done < total:
+            return
+        width = 30
+        fill = round(width * done / total)
+        eta = elapsed / done * (total - done) if done else 0.0
+        end = "\n" if done == total else ""
+        print(
+            f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} cases, "
+            f"{elapsed:.0f} s, {eta:.0f} s left ",
+            end=end,
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from .backtest import backtest, format_summary, load_series, summarise
+
+    _check_not_input(args.output, args.series)
+    if args.jobs < 1:
+        raise TrendsError("--jobs must be at least 1")
+    if args.every < 1:
+        raise TrendsError("--every must be at least 1 (months)")
+    series = load_series(args.series, args.field)
+    for note in series.notes():
+        print(f"note: {note}", file=sys.stderr)
+    rows = backtest(
+        series,
+        every=args.every,
+        seed=args.seed,
+        methods=args.methods,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        timings=args.timings,
+        progress=_progress_bar(),
+    )
+    _write_text(args.output, rows.to_csv(index=False, float_format="%.10g"))
+    print(format_summary(summarise(rows)))
+    n_cases = rows[["as_of"]].drop_duplicates().shape[0]
+    print(
+        f"wrote {args.output} ({_plural(len(rows), 'row')}, {_plural(n_cases, 'as-of date')})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _plot_backtest(args: argparse.Namespace) -> int:
+    """``trends plot backtest ROWS.csv``: pinball by series and method, and the PIT."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from . import plot
+
+    try:
+        rows = pd.read_csv(args.claims)
+    except (OSError, ValueError) as e:
+        raise TrendsError(f"{args.claims}: cannot read the backtest rows ({e})") from None
+    width = plot.DOUBLE_WIDTH
+    height = max(2.4, 0.16 * rows["series"].nunique() + 1.2) if "series" in rows else 2.4
+    with plt.style.context(plot.STYLE):
+        fig, ax = plt.subplots(
+            1, 2, figsize=(width, height), layout="constrained", width_ratios=(1.3, 1)
+        )
+    plot.plot_backtest_series(rows, ax=ax[0])
+    plot.plot_backtest_pit(rows, ax=ax[1])
+    plot.save_figure(fig, args.output)
+    plt.close(fig)
+    print(f"wrote {args.output}", file=sys.stderr)
     return 0

@@ -61,6 +61,8 @@ __all__ = [
     "plot_calibration",
     "plot_pit",
     "plot_backtest",
+    "plot_backtest_series",
+    "plot_backtest_pit",
 ]
 
 #: One journal column, inches.
@@ -1530,4 +1532,121 @@ def plot_backtest(
         ax.set_ylabel("Relative quantile loss")
         _titles(ax, ylabel=ylabel, title=title)
         _legend(ax, handles, methods, ncol=min(len(methods), 3), borderaxespad=1.9)
+    return ax
+
+
+# ---- backtests over many series -------------------------------------------------------------
+_PIT_EDGES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
+
+
+def plot_backtest_series(rows, ax=None, *, style=STYLE):
+    """Mean relative pinball loss of each method on each series (a dot plot).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Backtest score rows (:func:`trends.backtest.backtest`): columns ``series``,
+        ``method`` and ``pinball`` (quantile loss / truth). Rows of one series and
+        method are averaged; series run top to bottom in their order of appearance.
+    ax : matplotlib.axes.Axes, optional
+    style : str, dict, list or None
+        Matplotlib style the artists are drawn in: the paper style by default, None for
+        the current settings.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Log-scaled x axis; one marker shape and colour per method.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    _need(rows, ("series", "method", "pinball"), "plot_backtest_series")
+    if len(rows) == 0:
+        raise DataError("plot_backtest_series: no rows")
+    series = list(dict.fromkeys(rows["series"].astype(str)))
+    methods = list(dict.fromkeys(rows["method"].astype(str)))
+    mean = rows.assign(series=rows["series"].astype(str), method=rows["method"].astype(str))
+    mean = mean.groupby(["series", "method"], sort=False)["pinball"].mean()
+    ax = _axes(ax, style)
+    with _style(style):
+        y = {s: i for i, s in enumerate(series)}
+        for j, method in enumerate(methods):
+            pts = [(float(mean[(s, method)]), y[s]) for s in series if (s, method) in mean.index]
+            xs = np.maximum([p[0] for p in pts], 1e-4)  # a perfect score still shows
+            off = (j - (len(methods) - 1) / 2) * 0.12
+            line = ax.plot(
+                xs,
+                [p[1] + off for p in pts],
+                linestyle="none",
+                marker=_MARKERS[j % len(_MARKERS)],
+                markersize=3.2,
+                color=COLORS[j % len(COLORS)],
+                label=method,
+                zorder=3,
+            )[0]
+            line.set_gid(f"series-pinball:{method}")
+        ax.set_yticks(range(len(series)), [_short(s, 22) for s in series])
+        ax.set_ylim(len(series) - 0.5, -0.5)
+        ax.set_xscale("log")
+        ax.margins(x=0.06)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.grid(False, axis="y")
+        ax.set_xlabel("Pinball loss / truth (mean)")
+        ax.legend(loc="lower right", frameon=False, fontsize=6)
+    return ax
+
+
+def plot_backtest_pit(rows, ax=None, *, style=STYLE):
+    """Where the truths fall among each method's quantiles, against calibration.
+
+    The quantiles 0.05 ... 0.95 cut six ranges that a calibrated method's truths fall
+    in with probabilities 0.05, 0.2, 0.25, 0.25, 0.2, 0.05. Each method's line is the
+    observed share in each range divided by that probability (a PIT histogram on the
+    ranges the quantiles allow); 1 (solid) is calibration, high ends mean intervals too
+    narrow, a high middle too wide.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Backtest score rows: columns ``method``, ``truth``, ``q05`` ... ``q95``.
+    ax : matplotlib.axes.Axes, optional
+    style : str, dict, list or None
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    cols = ("q05", "q25", "q50", "q75", "q95")
+    _need(rows, ("method", "truth", *cols), "plot_backtest_pit")
+    if len(rows) == 0:
+        raise DataError("plot_backtest_pit: no rows")
+    edges = np.array(_PIT_EDGES)
+    nominal = np.diff(edges)
+    ax = _axes(ax, style)
+    with _style(style):
+        for j, method in enumerate(dict.fromkeys(rows["method"].astype(str))):
+            g = rows[rows["method"].astype(str) == method]
+            q = g[list(cols)].to_numpy(float)
+            truth = g["truth"].to_numpy(float)
+            bins = (truth[:, None] > q).sum(axis=1)  # a truth on a quantile counts below it
+            share = np.bincount(bins, minlength=6) / len(g)
+            ratio = share / nominal
+            line = ax.stairs(
+                ratio,
+                edges,
+                color=COLORS[j % len(COLORS)],
+                linestyle=_LINESTYLES[j % len(_LINESTYLES)],
+                linewidth=1.0,
+                label=f"{method} (n = {len(g):,})",
+                zorder=3,
+            )
+            line.set_gid(f"pit:{method}")
+        ref = ax.axhline(1.0, color=_FIT, linewidth=0.8, zorder=2)
+        ref.set_gid("calibrated")
+        ax.set_xlim(0, 1)
+        ax.set_ylim(bottom=0)
+        ax.set_xticks(edges[1:-1], [".05", ".25", ".5", ".75", ".95"])
+        ax.set_xlabel("Quantile range holding the truth")
+        ax.set_ylabel("Observed / expected share")
+        ax.legend(loc="upper center", frameon=False, fontsize=6)
     return ax
