@@ -90,7 +90,27 @@ def _figures(claims, fits, projection):
                            "horizon": ["nowcast"] * 3 + ["forecast"] * 3,
                            "pinball": [0.8, 1.0, 1.1, 0.9, 1.2, 1.4]})  # fmt: skip
     out.append(("backtest", lambda ax: P.plot_backtest(scores, ax=ax)))
+    rows = _backtest_rows()
+    out.append(("backtest_series", lambda ax: P.plot_backtest_series(rows, ax=ax)))
+    out.append(("backtest_pit", lambda ax: P.plot_backtest_pit(rows, ax=ax)))
     return out
+
+
+def _backtest_rows() -> pd.DataFrame:
+    """Score rows of four methods on eight series of the corpus (names as it gives them)."""
+    gen = np.random.default_rng(1)
+    series = ["personnel", "vehicles and fuel tanks", "anti-aircraft warfare",
+              "special equipment", "United_Kingdom", "Germany", "Confirmed", "Deaths"]  # fmt: skip
+    rows = []
+    for k, (name, method) in enumerate(itertools.product(series, ("trends", "naive", "ucm",
+                                                                  "tempdisagg"))):  # fmt: skip
+        truth = 1000.0 + k
+        centre = truth * np.exp(gen.normal(0, 0.1))
+        q = centre * np.exp(np.array([-1.645, -0.674, 0.0, 0.674, 1.645]) * 0.1)
+        rows.append({"series": name, "method": method, "truth": truth,
+                     "pinball": float(gen.gamma(2.0, 0.02)),
+                     **dict(zip(("q05", "q25", "q50", "q75", "q95"), q, strict=True))})  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 def _texts(fig):
@@ -127,7 +147,7 @@ def gallery(claims, fits, projection, tmp_path_factory):
 
     folder = tmp_path_factory.mktemp("figures")
     out = {}
-    # The gallery keeps its 21 figures open for the checks below (pyplot warns past 20).
+    # The gallery keeps its 23 figures open for the checks below (pyplot warns past 20).
     for name, draw in _figures(claims, fits, projection):
         many = matplotlib.rc_context({"figure.max_open_warning": 0})
         with many, warnings.catch_warnings(record=True) as caught:
@@ -148,7 +168,7 @@ def test_every_figure_is_drawn(gallery):
     names = set(gallery)
     assert {"fit_recruits", "cumulative_recruits", "projection_reserve", "scenarios",
             "calibration", "pit", "backtest"} <= names  # fmt: skip
-    assert len(names) == 3 * 5 + 6
+    assert len(names) == 3 * 5 + 8
 
 
 def test_no_warning(gallery):

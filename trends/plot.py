@@ -469,7 +469,8 @@ def _legend(ax, handles, labels, ncol: int | None = None, **kw):
         "loc": "upper center",
         "bbox_to_anchor": (0.0, 0.0, 1.0, 0.0),
         "ncol": ncol,
-        "borderaxespad": 2.1,  # in font sizes: below the tick labels
+        # In font sizes: below the tick labels, and the axis label if there is one.
+        "borderaxespad": 2.1 + (1.6 if ax.get_xlabel() else 0.0),
         "handler_map": {tuple: _tuple_handler()},
         "fontsize": 6.5,
     }
@@ -1539,7 +1540,9 @@ def plot_backtest(
 _PIT_EDGES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
 
 
-def plot_backtest_series(rows, ax=None, *, style=STYLE):
+def plot_backtest_series(
+    rows, *, ax=None, ylabel: str | None = None, title: str | None = None, style=STYLE
+):
     """Mean relative pinball loss of each method on each series (a dot plot).
 
     Parameters
@@ -1549,9 +1552,10 @@ def plot_backtest_series(rows, ax=None, *, style=STYLE):
         ``method`` and ``pinball`` (quantile loss / truth). Rows of one series and
         method are averaged; series run top to bottom in their order of appearance.
     ax : matplotlib.axes.Axes, optional
+    ylabel, title : str, optional
+        Set a y label (the series names are the ticks) or a title.
     style : str, dict, list or None
-        Matplotlib style the artists are drawn in: the paper style by default, None for
-        the current settings.
+        Matplotlib style the artists are drawn in and applied to ``ax`` (None: as is).
 
     Returns
     -------
@@ -1585,18 +1589,22 @@ def plot_backtest_series(rows, ax=None, *, style=STYLE):
                 zorder=3,
             )[0]
             line.set_gid(f"series-pinball:{method}")
-        ax.set_yticks(range(len(series)), [_short(s, 22) for s in series])
+        ax.set_yticks(range(len(series)), [_wrap(s, 22, lines=1) for s in series])
         ax.set_ylim(len(series) - 0.5, -0.5)
         ax.set_xscale("log")
         ax.margins(x=0.06)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.grid(False, axis="y")
         ax.set_xlabel("Pinball loss / truth (mean)")
-        ax.legend(loc="lower right", frameon=False, fontsize=6)
+        _titles(ax, ylabel=ylabel, title=title)
+        handles, labels = ax.get_legend_handles_labels()
+        _legend(ax, handles, labels, ncol=min(len(handles), 4))
     return ax
 
 
-def plot_backtest_pit(rows, ax=None, *, style=STYLE):
+def plot_backtest_pit(
+    rows, *, ax=None, ylabel: str | None = None, title: str | None = None, style=STYLE
+):
     """Where the truths fall among each method's quantiles, against calibration.
 
     The quantiles 0.05 ... 0.95 cut six ranges that a calibrated method's truths fall
@@ -1610,7 +1618,10 @@ def plot_backtest_pit(rows, ax=None, *, style=STYLE):
     rows : pandas.DataFrame
         Backtest score rows: columns ``method``, ``truth``, ``q05`` ... ``q95``.
     ax : matplotlib.axes.Axes, optional
+    ylabel, title : str, optional
+        Replace the y label or set a title.
     style : str, dict, list or None
+        Matplotlib style the artists are drawn in and applied to ``ax`` (None: as is).
 
     Returns
     -------
@@ -1648,5 +1659,7 @@ def plot_backtest_pit(rows, ax=None, *, style=STYLE):
         ax.set_xticks(edges[1:-1], [".05", ".25", ".5", ".75", ".95"])
         ax.set_xlabel("Quantile range holding the truth")
         ax.set_ylabel("Observed / expected share")
-        ax.legend(loc="upper center", frameon=False, fontsize=6)
+        _titles(ax, ylabel=ylabel, title=title)
+        handles, labels = ax.get_legend_handles_labels()
+        _legend(ax, handles, labels, ncol=min(len(handles), 2))
     return ax
