@@ -1041,6 +1041,8 @@ def plot_cumulative(
             if text:
                 keys.append(f"{n}. {text}" if len(marks) > 1 else text)
         x1 = max([x[-1]] + [_day(d) + _ONE_DAY for d, *_ in marks])
+        if marks:  # room for a diamond on the last day
+            x1 = x1 + np.timedelta64(max(1, int((x1 - _day(start)) / _ONE_DAY) // 40), "D")
         ax.set_xlim(_day(start), x1)
         # Room above the highest band or target for the key in the upper left.
         ax.set_ylim(0, max(tops) * (1.12 + 0.07 * len(keys)))
