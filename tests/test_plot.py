@@ -525,6 +525,66 @@ def test_functions_return_the_given_axes(recruits, recruits_fit, calibration_tab
     assert ax.figure.get_size_inches()[0] == pytest.approx(P.COLUMN_WIDTH)
 
 
+def test_style_applied_to_the_users_axes_with_labels(recruits_fit, recruits):
+    # an Axes made outside the paper style: the function dresses it
+    with matplotlib.rc_context({"xtick.labelsize": 12, "ytick.labelsize": 12,
+                                "axes.spines.top": True}):  # fmt: skip
+        fig, axes = plt.subplots(1, 2)
+    ax = P.plot_fit(recruits_fit, recruits, ax=axes[0], title="a. Recruits", label="model A",
+                    ylabel="Contracts a week")  # fmt: skip
+    assert ax is axes[0]
+    assert ax.xaxis.get_major_ticks()[0].label1.get_fontsize() == 7
+    assert ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == 7
+    assert not ax.spines["top"].get_visible()
+    assert ax.get_title(loc="left") == "a. Recruits"
+    assert ax.get_ylabel() == "Contracts a week"
+    assert legend_texts(ax)[0] == "model A, 50% and 90% intervals"
+    # style=None leaves the Axes as it was made
+    ax = P.plot_claims(recruits, "recruits", ax=axes[1], style=None)
+    assert ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == 12
+    assert ax.spines["top"].get_visible()
+
+
+def test_every_plot_function_takes_ax_by_keyword_only():
+    import inspect
+
+    for name in (n for n in P.__all__ if n.startswith("plot_")):
+        params = inspect.signature(getattr(P, name)).parameters
+        assert params["ax"].kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert params["ax"].default is None, name
+        assert "title" in params and "ylabel" in params, name
+
+
+def test_source_names_whole_and_grouped():
+    table = pd.DataFrame(
+        {
+            "attributed_to": ["", "unknown", "ISW", "ISW", "", "Mark Rutte (NATO)", "", ""],
+            "source": [
+                "South China Morning Post (Bloomberg)",
+                "Reuters",
+                "x",
+                "y",
+                "unknown (text also at dailywrap.ca)",
+                "z",
+                "unknown",
+                "BBC News",
+            ],
+        }  # fmt: skip
+    )
+    rows, names = P.source_groups(table, max_groups=2)
+    assert names == ["ISW", "South China Morning Post (Bloomberg)", P.OTHER_SOURCES]
+    assert rows[1] == P.OTHER_SOURCES  # Reuters: "unknown" attribution falls back to it
+    all_rows, all_names = P.source_groups(table, max_groups=10)
+    assert "Reuters" in all_names and "unnamed outlet (text also at dailywrap.ca)" in all_names
+    assert "unnamed source" in all_names and not any(n == "unknown" for n in all_names)
+    # wrapped at word boundaries; cut (with an ellipsis) only after a whole word
+    long = "South China Morning Post (Bloomberg)"
+    assert P._wrap(long) == "South China Morning Post\n(Bloomberg)"
+    cut = P._wrap("Jamestown Foundation Eurasia Daily Monitor weekly special edition", 16)
+    words = "Jamestown Foundation Eurasia Daily Monitor weekly special edition".split()
+    assert cut.endswith("\u2026") and all(w in words for w in cut[:-1].split())
+
+
 # ---- saving -------------------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", ["pdf", "svg", "png"])
 def test_save_figure_is_byte_reproducible(tmp_path, suffix):
@@ -549,7 +609,7 @@ def test_save_figure_is_byte_reproducible(tmp_path, suffix):
         with Image.open(a) as im:
             assert im.info["dpi"] == pytest.approx((300, 300), abs=0.1)
             assert "Software" not in im.info
-            assert im.size[0] == pytest.approx(300 * P.COLUMN_WIDTH, rel=0.1)
+            assert im.size == (round(300 * P.COLUMN_WIDTH), 720)  # exactly the size asked
     # written through a temporary file and a rename: nothing else left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([a.name, b.name])
 
