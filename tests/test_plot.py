@@ -336,6 +336,12 @@ def test_fit_chart_forecast_from_and_without_claims(recruits_fit):
     assert not by_gid(ax, "claim:") and not by_gid(ax, "repeat:")
     ahead = one(ax, "median:forecast")
     assert date2num(ahead.get_xdata()[0]) == pytest.approx(num(start) + 0.5)
+    # the forecast starts near the right edge: its label sits left of the line, inside
+    note = one(ax, "label:forecast")
+    assert note.get_horizontalalignment() == "right"
+    ax.figure.canvas.draw()
+    inside = ax.get_window_extent().x1
+    assert note.get_window_extent().x1 <= inside
     assert ylabel(ax) == "Recruits (people per day)"
 
 

@@ -879,13 +879,15 @@ def plot_fit(
                 _day(forecast_from), color=_GREY, linewidth=0.6, linestyle=":", zorder=0.5
             )
             edge.set_gid("forecast-start")
+            # Right of the line, or left of it when the line is near the right edge.
+            late = (x[k] - x[0]) / (x[-1] - x[0]) > 0.85
             note = ax.annotate(
                 "forecast",
                 (_day(forecast_from), 1.0),
                 xycoords=("data", "axes fraction"),
-                xytext=(2, -2),
+                xytext=(-2 if late else 2, -2),
                 textcoords="offset points",
-                ha="left",
+                ha="right" if late else "left",
                 va="top",
                 fontsize=6,
                 color=_GREY,
