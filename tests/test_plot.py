@@ -345,6 +345,23 @@ def test_fit_chart_forecast_from_and_without_claims(recruits_fit):
     assert ylabel(ax) == "Recruits (people per day)"
 
 
+def test_one_old_claim_is_not_extrapolated_across_the_grid(claims):
+    # one 2022-23 claim, a grid to 2027: the figure stops a year after the claim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one claim: SparseDataWarning
+        f = fit_rate(claims, "emigrants", until=dt.date(2027, 12, 31), rng=0)
+    end = dt.date(2023, 3, 24)
+    assert max(o.end for o in f.observations) == end
+    for ax in (P.plot_fit(f, claims), P.plot_cumulative(f)):
+        x0, x1 = ax.get_xlim()
+        assert x1 <= num(end + dt.timedelta(days=P.HORIZON_DAYS + 2)), ax.get_ylabel()
+        assert (num(end) - x0) / (x1 - x0) > 0.25  # the claim fills the axis, not 5% of it
+    ax = P.plot_fit(f, claims, horizon=None)  # the whole grid on request
+    assert ax.get_xlim()[1] >= num(dt.date(2027, 12, 31))
+    with pytest.raises(DataError, match="horizon"):
+        P.plot_fit(f, horizon=-1)
+
+
 # ---- cumulative ---------------------------------------------------------------------------
 def test_cumulative_fan_is_monotone_with_targets(recruits_fit, recruits):
     ax = P.plot_cumulative(recruits_fit, targets=recruits)
