@@ -3,7 +3,12 @@
 :func:`write_report` validates and normalises the claims, fits every quantity that has
 rate or total claims, compares targets, projects reserve and attrition with the
 assumptions, and writes figures (PNG, PDF, SVG), CSV tables, ``report.md`` and a
-self-contained ``report.html`` (figures embedded) into a folder. The folder is built
+self-contained ``report.html`` into a folder. The HTML is rendered from the Markdown by
+markdown-it-py (CommonMark and tables), figures embedded with their captions under them.
+The projection reuses the report's fits, so each question gets one number (a target's
+P(reached) is the same in its section, the projection's summary and the figure).
+Warnings are listed once in the report and passed on, once each, to the caller (the CLI
+prints them on stderr). The folder is built
 beside its destination and renamed into place at the end: a failed run leaves the old
 report (or nothing) and no half-written files.
 """
