@@ -597,6 +597,10 @@ def test_source_names_whole_and_grouped():
     rows, names = P.source_groups(table, max_groups=2)
     assert names == ["ISW", "South China Morning Post (Bloomberg)", P.OTHER_SOURCES]
     assert rows[1] == P.OTHER_SOURCES  # Reuters: "unknown" attribution falls back to it
+    _, outlets = P.source_groups(table, max_groups=10, by="source")
+    assert "ISW" not in outlets and "Reuters" in outlets
+    with pytest.raises(DataError, match="attributed_to"):
+        P.source_groups(table, by="author")
     all_rows, all_names = P.source_groups(table, max_groups=10)
     assert "Reuters" in all_names and "unnamed outlet (text also at dailywrap.ca)" in all_names
     assert "unnamed source" in all_names and not any(n == "unknown" for n in all_names)

@@ -331,7 +331,7 @@ def _wrap(text: str, width: int = _LABEL_WIDTH, lines: int = 2) -> str:
     return "\n".join([*head, " ".join(last) + "\u2026"])
 
 
-def source_groups(claims_table, max_groups: int = 4):
+def source_groups(claims_table, max_groups: int = 4, *, by: str = "attributed_to"):
     """Legend groups of claims: who each is credited to, the most frequent named.
 
     Parameters
@@ -341,6 +341,9 @@ def source_groups(claims_table, max_groups: int = 4):
     max_groups : int
         Groups named on their own, the most frequent first (ties: first seen); the rest
         become :data:`OTHER_SOURCES` (unless that would hold a single group).
+    by : {"attributed_to", "source"}
+        Group by who the figure is credited to (the outlet when nobody is named), or by
+        the outlet that printed it.
 
     Returns
     -------
@@ -349,10 +352,11 @@ def source_groups(claims_table, max_groups: int = 4):
     list of str
         The named groups in legend order, :data:`OTHER_SOURCES` last when used.
     """
-    who = [
-        _who(a, s)
-        for a, s in zip(claims_table["attributed_to"], claims_table["source"], strict=True)
-    ]
+    if by not in ("attributed_to", "source"):
+        raise DataError(f"by={by!r}: group claims by 'attributed_to' or 'source'")
+    outlets = claims_table["source"]
+    credited = claims_table["attributed_to"] if by == "attributed_to" else [""] * len(outlets)
+    who = [_who(a, s) for a, s in zip(credited, outlets, strict=True)]
     first: dict[str, int] = {}
     count: dict[str, int] = {}
     for i, name in enumerate(who):
@@ -609,11 +613,12 @@ def _group_style(i: int, name: str) -> tuple[str, str, float]:
     return COLORS[i % len(COLORS)], _MARKERS[i % len(_MARKERS)], 3.5
 
 
-def _draw_claims(ax, table, *, max_groups: int | None = None):
+def _draw_claims(ax, table, *, max_groups: int | None = None, by: str = "attributed_to"):
     """Draw implied-rate segments; return legend (handles, labels)."""
     from matplotlib.lines import Line2D
 
-    rows_group, names = source_groups(table, _max_groups(ax) if max_groups is None else max_groups)
+    limit = _max_groups(ax) if max_groups is None else max_groups
+    rows_group, names = source_groups(table, limit, by=by)
     index = {n: i for i, n in enumerate(names)}
     any_repeat = any_target = False
     for row, group in zip(table.itertuples(index=False), rows_group, strict=True):
@@ -692,6 +697,7 @@ def plot_claims(
     quantity: str | None = None,
     *,
     per: str = "week",
+    by: str = "attributed_to",
     max_groups: int | None = None,
     ax=None,
     ylabel: str | None = None,
@@ -716,6 +722,9 @@ def plot_claims(
         Which quantity; needed when the claims are about several.
     per : str
         Rate unit on the y axis: ``day``, ``week``, ``month``, ``quarter``, ``year``.
+    by : {"attributed_to", "source"}
+        What colour and marker name: who the figure is credited to (the outlet when
+        nobody is named; the default) or the outlet that printed it.
     max_groups : int, optional
         Sources named in the legend; default 4 on an Axes narrower than 4.5 in (one
         column), else 7.
@@ -743,7 +752,7 @@ def plot_claims(
         )
     ax = _axes(ax, style)
     with _style(style):
-        handles, labels = _draw_claims(ax, table, max_groups=max_groups)
+        handles, labels = _draw_claims(ax, table, max_groups=max_groups, by=by)
         _finish_rate_axes(ax, str(table["quantity"].iloc[0]), per)
         _titles(ax, ylabel=ylabel, title=title)
         _legend(ax, handles, labels)
@@ -1047,7 +1056,7 @@ def plot_cumulative(
             x1 = x1 + np.timedelta64(max(1, int((x1 - _day(start)) / _ONE_DAY) // 40), "D")
         ax.set_xlim(_day(start), x1)
         # Room above the highest band or target for the key in the upper left.
-        ax.set_ylim(0, max(tops) * (1.12 + 0.07 * len(keys)))
+        ax.set_ylim(0, max(max(tops), 1.0) * (1.12 + 0.07 * len(keys)))
         if keys:
             key = ax.text(
                 0.02,
