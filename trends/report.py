@@ -445,7 +445,7 @@ def _html(markdown: str, folder: Path) -> str:
         "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;"
         "line-height:1.4}pre{background:#f6f6f6;padding:.5em;overflow-x:auto;font-size:85%}"
         "table{border-collapse:collapse;font-size:85%}td,th{border:1px solid #ccc;"
-        "padding:2px 6px}img{max-width:100%}figure{margin:1em 0}"
+        "padding:2px 6px}img{width:100%;max-width:42em}figure{margin:1.5em 0}"
         "figcaption{font-size:90%;color:#333;max-width:40em}"
     )
     return (
