@@ -36,7 +36,6 @@ import numpy as np
 from .claims import Claim, independent
 from .errors import DataError
 from .files import atomic_write_bytes
-from .model import QUANTILES, qcol
 from .observe import observe
 from .quantities import describe
 from .styles import PAPER as STYLE
@@ -782,6 +781,8 @@ def _rate_bands(fit, per: str):
     """
     import pandas as pd
     from scipy.special import ndtri
+
+    from .model import QUANTILES, qcol
 
     logs = np.asarray(fit.log_samples, dtype=float)
     m = logs.mean(axis=0)
