@@ -49,6 +49,7 @@ from .claims import Claim
 from .errors import DataError
 from .model import MODELS, QUANTILES, qcol
 from .observe import observe
+from .rng import as_generator
 from .units import add_months, period_window, total_to_rate
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "target_windows",
     "estimate",
     "fernandez",
+    "Case",
     "run_case",
     "backtest",
     "summarise",
@@ -583,9 +585,13 @@ def _ucm(reports, windows, as_of, rng):
     (``observe(c).log_center - log(days)``) on its window's midpoint day (reports on one
     day averaged); other days are missing. Variances by maximum likelihood; joint
     level paths from the simulation smoother, summed as ``exp(level)`` over each window.
+    With a single report (nothing to estimate a variance from) it gives :func:`_naive`'s
+    answer.
     """
     import statsmodels.api as sm
 
+    if len(reports) < 2:  # no variance to estimate from one figure: naive's answer
+        return _naive(reports, windows, as_of, rng)
     obs, g0, T = _grid_windows(reports, windows)
     y_sum, y_n = np.zeros(T), np.zeros(T)
     for o in obs:
@@ -710,10 +716,13 @@ def _tempdisagg(reports, windows, as_of, rng):
     """Fernandez temporal disaggregation of the hedge-centred report totals (levels).
 
     Quantiles: the point plus Student-t quantiles (``n - 1`` degrees of freedom) of its
-    GLS standard error, floored at zero (a count).
+    GLS standard error, floored at zero (a count). With a single report (no degrees of
+    freedom) it gives :func:`_naive`'s answer.
     """
     from scipy.stats import t as student
 
+    if len(reports) < 2:  # no degrees of freedom for the GLS variance: naive's answer
+        return _naive(reports, windows, as_of, rng)
     obs, g0, T = _grid_windows(reports, windows)
     names = list(windows)
     _, point, se, dof = fernandez(
@@ -776,12 +785,15 @@ def _method(name: str) -> Callable:
 def estimate(method: str, reports, windows, as_of: dt.date, rng=None):
     """One method's quantiles and mean of each window total from ``reports``.
 
+    ``windows`` maps target names to inclusive ``(start, end)`` dates; ``rng`` (None,
+    a seed or a Generator; None is seed 0) drives the method's draws.
+
     Returns
     -------
     dict
         Target name -> ``(quantiles, mean)``, quantiles a dict level -> count.
     """
-    return _method(method)(reports, windows, as_of, np.random.default_rng(rng))
+    return _method(method)(reports, windows, as_of, as_generator(rng))
 
 
 # ---- scores -------------------------------------------------------------------------------
@@ -843,7 +855,8 @@ def run_case(case: Case) -> list[dict]:
     """Reports, estimates and scores of one case: one row per method and target.
 
     Rows carry :data:`COLUMNS`; ``fit_s`` (seconds of the method) is NaN unless
-    ``case.timings``: timings differ from run to run, the rest never does.
+    ``case.timings``: timings differ from run to run, the rest never does. A case with
+    no report (nothing counted by the as-of date) gives no rows.
     """
     series, as_of = case.series, case.as_of
     ss = case_seed(case.seed, series.name, as_of)
@@ -851,14 +864,13 @@ def run_case(case: Case) -> list[dict]:
     reports = draw_reports(series, as_of, rng)
     windows = target_windows(series, as_of, reports, rng)
     truth = {k: series.total(*w) for k, w in windows.items()}
-    rows = []
+    rows: list[dict] = []
+    if not reports:  # nothing counted yet by the as-of date: no news, nothing to score
+        return rows
     for method in case.methods:
         func = _method(method)
         t0 = time.perf_counter()
-        if reports:
-            got = func(reports, windows, as_of, _child(ss, 1, _tag(method)))
-        else:  # the year before holds no events: nothing to report, a zero forecast
-            got = {k: (dict.fromkeys(QUANTILE_LEVELS, 0.0), 0.0) for k in windows}
+        got = func(reports, windows, as_of, _child(ss, 1, _tag(method)))
         seconds = time.perf_counter() - t0
         for name in TARGETS:
             if name not in windows:
@@ -998,8 +1010,10 @@ def summarise(rows, by: Sequence[str] = ("method", "target")):
     Returns
     -------
     pandas.DataFrame
-        Index ``by``; columns ``n, pinball, cover50, se50, cover90, se90, mdape,
-        catastrophic`` (count of rows with pinball > :data:`CATASTROPHIC`).
+        Index ``by``; columns ``n, pinball`` (mean), ``pinball_median, cover50, se50,
+        cover90, se90`` (binomial standard errors), ``mdape`` (median absolute
+        percentage error of the median, as a share) and ``catastrophic`` (count of rows
+        with pinball > :data:`CATASTROPHIC`).
     """
     import pandas as pd
 
@@ -1012,6 +1026,7 @@ def summarise(rows, by: Sequence[str] = ("method", "target")):
                 **dict(zip(by, key if isinstance(key, tuple) else (key,), strict=True)),
                 "n": n,
                 "pinball": float(g["pinball"].mean()),
+                "pinball_median": float(g["pinball"].median()),
                 "cover50": c50,
                 "se50": binom_se(c50, n),
                 "cover90": c90,
@@ -1033,9 +1048,14 @@ def summarise(rows, by: Sequence[str] = ("method", "target")):
 
 
 def format_summary(table) -> str:
-    """A :func:`summarise` table as Markdown (also plain aligned text)."""
+    """A :func:`summarise` table as Markdown (also plain aligned text).
+
+    Columns: the group keys, ``n``, the mean and median of pinball / truth, the 50% and
+    90% coverage with their standard errors, the median APE and the count of
+    catastrophic misses (pinball / truth > 0.5).
+    """
     keys = list(table.index.names)
-    head = [*keys, "n", "pinball/truth", "50% cover", "90% cover", "MdAPE", "pinball>0.5"]
+    head = [*keys, "n", "pinball/truth", "median", "50% cover", "90% cover", "MdAPE", ">0.5"]
     body = []
     for key, r in table.iterrows():
         key = key if isinstance(key, tuple) else (key,)
@@ -1043,7 +1063,8 @@ def format_summary(table) -> str:
             [
                 *map(str, key),
                 f"{int(r['n'])}",
-                f"{r['pinball']:.4f}",
+                f"{r['pinball']:.4g}" if r["pinball"] >= 1000 else f"{r['pinball']:.4f}",
+                f"{r['pinball_median']:.4f}",
                 f"{r['cover50']:.3f} ± {r['se50']:.3f}",
                 f"{r['cover90']:.3f} ± {r['se90']:.3f}",
                 f"{100 * r['mdape']:.1f}%",

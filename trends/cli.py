@@ -660,25 +660,27 @@ def _add_backtest(sub) -> None:
 
 
 def _progress_bar() -> Callable[[int, int], None] | None:
-    """A one-line progress bar on stderr, shown on a terminal after 2 seconds."""
+    """A one-line progress bar on stderr: on a terminal, once a run passes 2 seconds."""
     import time
 
     if not sys.stderr.isatty():
         return None
     t0 = time.perf_counter()
+    shown = False
 
     def show(done: int, total: int) -> None:
+        nonlocal shown
         elapsed = time.perf_counter() - t0
-        if elapsed < 2 and done < total:
+        if elapsed < 2 and not shown:
             return
+        shown = True
         width = 30
         fill = round(width * done / total)
         eta = elapsed / done * (total - done) if done else 0.0
-        end = "\n" if done == total else ""
         print(
             f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} cases, "
             f"{elapsed:.0f} s, {eta:.0f} s left ",
-            end=end,
+            end="\n" if done == total else "",
             file=sys.stderr,
             flush=True,
         )

@@ -1570,12 +1570,20 @@ def plot_backtest(
 
 # ---- backtests over many series -------------------------------------------------------------
 _PIT_EDGES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
+_PIT_CAP = 4.0
 
 
 def plot_backtest_series(
-    rows, *, ax=None, ylabel: str | None = None, title: str | None = None, style=STYLE
+    rows,
+    *,
+    statistic: str = "mean",
+    clip: float | None = None,
+    ax=None,
+    ylabel: str | None = None,
+    title: str | None = None,
+    style=STYLE,
 ):
-    """Mean relative pinball loss of each method on each series (a dot plot).
+    """Relative pinball loss of each method on each series (a dot plot).
 
     Parameters
     ----------
@@ -1583,6 +1591,10 @@ def plot_backtest_series(
         Backtest score rows (:func:`trends.backtest.backtest`): columns ``series``,
         ``method`` and ``pinball`` (quantile loss / truth). Rows of one series and
         method are averaged; series run top to bottom in their order of appearance.
+    statistic : {"mean", "median"}
+        How the rows of one series and method are summarised.
+    clip : float, optional
+        Right end of the axis; scores beyond it are drawn as hollow markers on it.
     ax : matplotlib.axes.Axes, optional
     ylabel, title : str, optional
         Set a y label (the series names are the ticks) or a title.
@@ -1599,35 +1611,40 @@ def plot_backtest_series(
     _need(rows, ("series", "method", "pinball"), "plot_backtest_series")
     if len(rows) == 0:
         raise DataError("plot_backtest_series: no rows")
+    if statistic not in ("mean", "median"):
+        raise DataError(
+            f"plot_backtest_series: statistic must be mean or median, not {statistic!r}"
+        )
     series = list(dict.fromkeys(rows["series"].astype(str)))
     methods = list(dict.fromkeys(rows["method"].astype(str)))
     mean = rows.assign(series=rows["series"].astype(str), method=rows["method"].astype(str))
-    mean = mean.groupby(["series", "method"], sort=False)["pinball"].mean()
+    mean = mean.groupby(["series", "method"], sort=False)["pinball"].agg(statistic)
     ax = _axes(ax, style)
     with _style(style):
         y = {s: i for i, s in enumerate(series)}
         for j, method in enumerate(methods):
             pts = [(float(mean[(s, method)]), y[s]) for s in series if (s, method) in mean.index]
             xs = np.maximum([p[0] for p in pts], 1e-4)  # a perfect score still shows
-            off = (j - (len(methods) - 1) / 2) * 0.12
-            line = ax.plot(
-                xs,
-                [p[1] + off for p in pts],
-                linestyle="none",
-                marker=_MARKERS[j % len(_MARKERS)],
-                markersize=3.2,
-                color=COLORS[j % len(COLORS)],
-                label=method,
-                zorder=3,
-            )[0]
+            ys = np.array([p[1] for p in pts]) + (j - (len(methods) - 1) / 2) * 0.12
+            color, marker = COLORS[j % len(COLORS)], _MARKERS[j % len(_MARKERS)]
+            out = xs > clip if clip is not None else np.zeros(len(xs), bool)
+            line = ax.plot(xs[~out], ys[~out], linestyle="none", marker=marker, markersize=3.2,
+                           color=color, label=method, zorder=3)[0]  # fmt: skip
             line.set_gid(f"series-pinball:{method}")
+            if out.any():
+                far = ax.plot(np.full(out.sum(), clip), ys[out], linestyle="none", marker=marker,
+                              markersize=3.2, markerfacecolor="white", color=color, zorder=3,
+                              clip_on=False)[0]  # fmt: skip
+                far.set_gid(f"series-pinball-clipped:{method}")
         ax.set_yticks(range(len(series)), [_wrap(s, 22, lines=1) for s in series])
         ax.set_ylim(len(series) - 0.5, -0.5)
         ax.set_xscale("log")
         ax.margins(x=0.06)
+        if clip is not None:
+            ax.set_xlim(right=clip)
         ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
         ax.grid(False, axis="y")
-        ax.set_xlabel("Pinball loss / truth (mean)")
+        ax.set_xlabel(f"Pinball loss / truth ({statistic})")
         _titles(ax, ylabel=ylabel, title=title)
         handles, labels = ax.get_legend_handles_labels()
         _legend(ax, handles, labels, ncol=min(len(handles), 4))
@@ -1642,8 +1659,9 @@ def plot_backtest_pit(
     The quantiles 0.05 ... 0.95 cut six ranges that a calibrated method's truths fall
     in with probabilities 0.05, 0.2, 0.25, 0.25, 0.2, 0.05. Each method's line is the
     observed share in each range divided by that probability (a PIT histogram on the
-    ranges the quantiles allow); 1 (solid) is calibration, high ends mean intervals too
-    narrow, a high middle too wide.
+    ranges the quantiles allow, drawn one range per step so the narrow tails show);
+    1 (solid) is calibration, high ends mean intervals too narrow, a high middle too
+    wide. An axis above 4 is cut at 4 and the peak printed.
 
     Parameters
     ----------
@@ -1663,8 +1681,8 @@ def plot_backtest_pit(
     _need(rows, ("method", "truth", *cols), "plot_backtest_pit")
     if len(rows) == 0:
         raise DataError("plot_backtest_pit: no rows")
-    edges = np.array(_PIT_EDGES)
-    nominal = np.diff(edges)
+    nominal = np.diff(_PIT_EDGES)
+    peak = 0.0
     ax = _axes(ax, style)
     with _style(style):
         for j, method in enumerate(dict.fromkeys(rows["method"].astype(str))):
@@ -1674,9 +1692,10 @@ def plot_backtest_pit(
             bins = (truth[:, None] > q).sum(axis=1)  # a truth on a quantile counts below it
             share = np.bincount(bins, minlength=6) / len(g)
             ratio = share / nominal
+            peak = max(peak, float(ratio.max()))
             line = ax.stairs(
                 ratio,
-                edges,
+                np.arange(7),
                 color=COLORS[j % len(COLORS)],
                 linestyle=_LINESTYLES[j % len(_LINESTYLES)],
                 linewidth=1.0,
@@ -1686,10 +1705,18 @@ def plot_backtest_pit(
             line.set_gid(f"pit:{method}")
         ref = ax.axhline(1.0, color=_FIT, linewidth=0.8, zorder=2)
         ref.set_gid("calibrated")
-        ax.set_xlim(0, 1)
-        ax.set_ylim(bottom=0)
-        ax.set_xticks(edges[1:-1], [".05", ".25", ".5", ".75", ".95"])
-        ax.set_xlabel("Quantile range holding the truth")
+        ax.set_xlim(0, 6)
+        # Tails far off calibration would flatten the rest: cap the axis, print the peak.
+        if peak > _PIT_CAP:
+            ax.set_ylim(0, _PIT_CAP)
+            ax.text(3, 0.98 * _PIT_CAP, f"(off the axis: up to {peak:.1f})",
+                    ha="center", va="top", fontsize=5.5, color=_GREY)  # fmt: skip
+        else:
+            ax.set_ylim(0, max(peak * 1.1, 1.5))
+        ax.set_xticks(np.arange(6) + 0.5, ["<5", "5-25", "25-50", "50-75", "75-95", ">95"])
+        ax.tick_params(axis="x", labelsize=5.5)
+        ax.grid(False, axis="x")
+        ax.set_xlabel("Quantile range holding the truth (%)")
         ax.set_ylabel("Observed / expected share")
         _titles(ax, ylabel=ylabel, title=title)
         handles, labels = ax.get_legend_handles_labels()
