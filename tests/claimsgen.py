@@ -1,6 +1,6 @@
 """A realistic claims file of many sources, made from a known truth (for the figure gallery).
 
-:func:`forty_sources` writes about 130 claims from 40 outlets about five quantities, as a
+:func:`forty_sources` writes 132 claims from 40 outlets about five quantities, as a
 news archive holds them: rates per day, week, month and year, year-to-date and since-the-
 invasion totals, targets, repeats of earlier figures (``derived_from``) by digests, long
 outlet names ("South China Morning Post (Bloomberg)"), outlets known only by where the
@@ -202,14 +202,15 @@ def forty_sources(path: str | Path, seed: int = 11) -> Path:
                     }
                 )
         if quantity in ("recruits", "ammunition_production_eu"):
-            years = (2023, 2024, 2025) if quantity == "recruits" else (2025,)
-            for year in years:
+            # Two plans for 2024 (as for real: the Kremlin's and a Western estimate of it).
+            years = (2023, 2024, 2025, 2024) if quantity == "recruits" else (2025,)
+            for n, year in enumerate(years):
                 a, b = dt.date(year, 1, 1), dt.date(year, 12, 31)
-                plan = _total(quantity, a, b) * (1.05 if year != 2024 else 0.95)
+                plan = _total(quantity, a, b) * (1.05 if year != 2024 else 0.95 + 0.1 * (n > 2))
                 value, _ = _round(plan, 2)
                 rows.append(
                     {
-                        "id": f"{quantity[:5]}_target_{year}",
+                        "id": f"{quantity[:5]}_target_{year}" + ("_b" if n > 2 else ""),
                         "quantity": quantity,
                         "kind": "target",
                         "value": f"{value:.0f}",

@@ -179,8 +179,8 @@ def test_captions_sit_under_each_figure(report):
 def test_one_number_per_target(report):
     # the same target's P(reached) in the fit's section and in the projection's summary
     text = (report.folder / "report.md").read_text(encoding="utf-8")
-    fit_p = re.search(r"Target `kremlin_target_2023`.*P\(reached\) = (0\.\d\d)", text).group(1)
-    proj_p = re.search(r"kremlin_target_2023: recruits .*: P = (0\.\d\d)", text).group(1)
+    fit_p = re.search(r"Target `kremlin_target_2023`.*P\(reached\) = ([01]\.\d\d)", text).group(1)
+    proj_p = re.search(r"kremlin_target_2023: recruits .*: P = ([01]\.\d\d)", text).group(1)
     assert fit_p == proj_p
     assert "same number" in text
 

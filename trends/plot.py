@@ -1025,6 +1025,7 @@ def plot_cumulative(
         labels = [_wrap(f"{label}, 50% and 90% intervals", 30)]
         tops = [float(table["q95"].max())]
         keys = []
+        numbers: dict = {}  # window end -> [(height, number)]: one label per end date
         for n, (date, value, text, t_start) in enumerate(marks, start=1):
             xd = _day(date) + _ONE_DAY
             if t_start is not None and t_start >= start:
@@ -1057,19 +1058,23 @@ def plot_cumulative(
             mark.set_gid(f"target:{n - 1}")
             tops.append(b + value)
             if len(marks) > 1:
-                num = ax.annotate(
-                    str(n),
-                    (xd, b + value),
-                    xytext=(0, 4),
-                    textcoords="offset points",
-                    ha="center",
-                    va="bottom",
-                    fontsize=6,
-                    color=COLORS[5],
-                )
-                num.set_gid(f"label:target-number:{n}")
+                numbers.setdefault(xd, []).append((b + value, n))
             if text:
                 keys.append(f"{n}. {text}" if len(marks) > 1 else text)
+        for xd, found in numbers.items():
+            # Targets ending on one day share a label above the highest, "2, 5": their
+            # numbers would otherwise overprint.
+            num = ax.annotate(
+                ", ".join(str(n) for _, n in sorted(found, key=lambda f: f[1])),
+                (xd, max(h for h, _ in found)),
+                xytext=(0, 4),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=6,
+                color=COLORS[5],
+            )
+            num.set_gid(f"label:target-number:{xd}")
         x1 = max([x[-1]] + [_day(d) + _ONE_DAY for d, *_ in marks])
         if marks:  # room for a diamond on the last day
             x1 = x1 + np.timedelta64(max(1, int((x1 - _day(start)) / _ONE_DAY) // 40), "D")
