@@ -338,7 +338,8 @@ def source_groups(claims_table, max_groups: int = 4, *, by: str = "attributed_to
     claims_table : pandas.DataFrame
         Columns ``attributed_to`` and ``source`` (as :func:`implied_rates` gives).
     max_groups : int
-        Groups named on their own, the most frequent first (ties: first seen); the rest
+        Groups named on their own, those with most claims counted first (then most
+        claims with repeats, then first seen; a ``repeat`` column marks repeats); the rest
         become :data:`OTHER_SOURCES` (unless that would hold a single group).
     by : {"attributed_to", "source"}
         Group by who the figure is credited to (the outlet when nobody is named), or by
@@ -356,12 +357,19 @@ def source_groups(claims_table, max_groups: int = 4, *, by: str = "attributed_to
     outlets = claims_table["source"]
     credited = claims_table["attributed_to"] if by == "attributed_to" else [""] * len(outlets)
     who = [_who(a, s) for a, s in zip(credited, outlets, strict=True)]
+    repeat = (
+        claims_table["repeat"].astype(bool).tolist()
+        if "repeat" in claims_table
+        else [False] * len(who)
+    )
     first: dict[str, int] = {}
     count: dict[str, int] = {}
-    for i, name in enumerate(who):
+    own: dict[str, int] = {}  # claims counted (not repeats): these rank first
+    for i, (name, rep) in enumerate(zip(who, repeat, strict=True)):
         first.setdefault(name, i)
         count[name] = count.get(name, 0) + 1
-    order = sorted(first, key=lambda n: (-count[n], first[n]))
+        own[name] = own.get(name, 0) + (not rep)
+    order = sorted(first, key=lambda n: (-own[n], -count[n], first[n]))
     if len(order) > max_groups + 1:
         named = order[:max_groups]
         keep = set(named)
@@ -380,6 +388,22 @@ def _legend_columns(ax) -> int:
     return max(2, int(width // 1.45))
 
 
+#: Text lines a legend under a 2.4 in high Axes may take (more for taller figures): the
+#: rest of the figure stays the data's.
+_LEGEND_LINES = 6
+_LINE_INCHES = 0.118  # one legend line at 6.5 pt with matplotlib's spacing
+
+
+def _legend_lines(labels: Sequence[str], ncol: int) -> int:
+    """Height in text lines of a legend of ``labels`` in ``ncol`` columns (filled in turn)."""
+    columns = np.array_split(np.arange(len(labels)), max(ncol, 1))
+    return max((sum(labels[i].count("\n") + 1 for i in c) for c in columns), default=0)
+
+
+def _legend_budget(ax) -> int:
+    return max(3, round(_LEGEND_LINES * ax.figure.get_figheight() / 2.4))
+
+
 # ---- helpers ------------------------------------------------------------------------------
 def _axes(ax, style):
     if ax is None:
@@ -390,23 +414,28 @@ def _axes(ax, style):
 
 def _titles(ax, *, ylabel: str | None, title: str | None) -> None:
     if ylabel is not None:
-        _set_ylabel(ax, ylabel)
+        ax.set_ylabel(ylabel)  # the user's own: set as given
+        ax.yaxis.label.set_gid(None)
     if title is not None:
         ax.set_title(title)
 
 
-def _set_ylabel(ax, text: str) -> None:
+def _set_ylabel(ax, text: str, legend_lines: int = 0) -> None:
     """The y label, wrapped at word boundaries so it stays within the Axes' height.
 
-    A unit in parentheses goes on a line of its own rather than being split.
+    A unit in parentheses goes on a line of its own rather than being split. The height
+    is estimated before the layout runs: the figure's, less the tick labels and margins
+    and ``legend_lines`` lines of a legend under the Axes. The label's unwrapped text
+    is kept (as its gid) so that :func:`_legend` can wrap it again for the legend made.
     """
     import matplotlib
 
     size = ax.yaxis.label.get_fontsize() or matplotlib.rcParams["axes.labelsize"]
-    # Height the Axes keeps once the layout made room for ticks and legend: 65% of
-    # the figure at most; one character of a sans-serif font is about 0.55 em wide.
-    room = ax.figure.get_figheight() * min(ax.get_position().height, 0.65) * 72
-    width = max(14, int(room / (0.55 * float(size))))
+    # One character of a sans-serif font is about 0.55 em wide.
+    fig_h = ax.figure.get_figheight()
+    room = min(fig_h * ax.get_position().height, fig_h - 0.5 - legend_lines * _LINE_INCHES)
+    width = max(12, int(room * 72 / (0.55 * float(size))))
+    ax.yaxis.label.set_gid(f"ylabel:{text}")
     if len(text) <= width:
         ax.set_ylabel(text)
         return
@@ -478,7 +507,12 @@ def _legend(ax, handles, labels, ncol: int | None = None, **kw):
         "fontsize": 6.5,
     }
     options.update(kw)
-    return ax.legend(handles, labels, **options)
+    legend = ax.legend(handles, labels, **options)
+    gid = ax.yaxis.label.get_gid()
+    if gid and gid.startswith("ylabel:") and options["loc"] == "upper center":
+        # Under the Axes: the legend takes height from them; wrap the label to what is left.
+        _set_ylabel(ax, gid[len("ylabel:") :], _legend_lines(labels, options["ncol"]))
+    return legend
 
 
 def _tuple_handler():
@@ -514,6 +548,24 @@ def _bands(ax, x, table, color, *, label: bool = True, alpha=(0.16, 0.34), gid: 
     )
     b50.set_gid(f"band:50{suffix}")
     return b50, b90
+
+
+#: A band edge above this many times the highest value known from the data (claims,
+#: fitted days, the median) is cut at the top of the axis, and the legend says where it
+#: goes: a forecast band of a sparse quantity would otherwise squeeze the data into a
+#: strip at the bottom.
+_BAND_CAP = 2.5
+
+
+def _band_cap(known: float, q95, x) -> tuple[float | None, str]:
+    """The top of the y axis if the 95% edge passes ``_BAND_CAP * known``, and a note."""
+    q95 = np.asarray(q95, dtype=float)
+    cap = _BAND_CAP * known
+    if not q95.size or not cap > 0 or q95.max() <= cap:
+        return None, ""
+    j = int(np.argmax(q95))
+    when = as_date(np.datetime64(x[j], "D").item())
+    return cap, f"; 90% leaves the axis (to {float(f'{q95[j]:.2g}'):,.0f} by {when:%b %Y})"
 
 
 def _until(last: dt.date, horizon: int | None, grid_end: dt.date) -> dt.date:
@@ -612,11 +664,40 @@ def _group_style(i: int, name: str) -> tuple[str, str, float]:
     return COLORS[i % len(COLORS)], _MARKERS[i % len(_MARKERS)], 3.5
 
 
-def _draw_claims(ax, table, *, max_groups: int | None = None, by: str = "attributed_to"):
-    """Draw implied-rate segments; return legend (handles, labels)."""
+def _claims_keys(table) -> list[str]:
+    """The legend entries after the sources: target and repeat, when drawn."""
+    keys = []
+    if ((table["kind"] == "target") & ~table["repeat"].astype(bool)).any():
+        keys.append("target")
+    if table["repeat"].astype(bool).any():
+        keys.append("repeat (counted once)")
+    return keys
+
+
+def _draw_claims(
+    ax,
+    table,
+    *,
+    max_groups: int | None = None,
+    by: str = "attributed_to",
+    before: Sequence[str] = (),
+):
+    """Draw implied-rate segments; return legend (handles, labels).
+
+    Without ``max_groups``, as many sources are named as the Axes' width allows and the
+    legend (after the entries ``before``) fits its height budget.
+    """
     from matplotlib.lines import Line2D
 
     limit = _max_groups(ax) if max_groups is None else max_groups
+    if max_groups is None:
+        keys, ncol = _claims_keys(table), _legend_columns(ax)
+        while limit > 1:
+            names = source_groups(table, limit, by=by)[1]
+            entries = [*before, *(_wrap(n) for n in names), *keys]
+            if _legend_lines(entries, ncol) <= _legend_budget(ax):
+                break
+            limit -= 1
     rows_group, names = source_groups(table, limit, by=by)
     index = {n: i for i, n in enumerate(names)}
     any_repeat = any_target = False
@@ -873,13 +954,19 @@ def plot_fit(
     k = int(np.searchsorted(x, _day(forecast_from) + _HALF_DAY))
     ax = _axes(ax, style)
     with _style(style):
-        handles, labels = [], []
-        if claims is not None:
-            rates = implied_rates(claims, fit.quantity, per=per)
-            if not rates.empty:
-                handles, labels = _draw_claims(ax, rates, max_groups=max_groups)
-        b50, b90 = _bands(ax, x, table, color)
+        rates = None if claims is None else implied_rates(claims, fit.quantity, per=per)
         median = table["q50"].to_numpy(float)
+        # What the data say: the median and the claims (an in-sample band can itself be
+        # wide where claims are few).
+        known = [median.max()]
+        if rates is not None and not rates.empty:
+            known.append(float(rates["rate_high"].max()))
+        cap, note = _band_cap(max(known), table["q95"], x)
+        fit_label = _wrap(f"{label}, 50% and 90% intervals{note}", 30, lines=4)
+        handles, labels = [], []
+        if rates is not None and not rates.empty:
+            handles, labels = _draw_claims(ax, rates, max_groups=max_groups, before=[fit_label])
+        b50, b90 = _bands(ax, x, table, color)
         (line,) = ax.plot(
             x[: k + 1] if k < len(x) else x,
             median[: k + 1] if k < len(x) else median,
@@ -891,7 +978,6 @@ def plot_fit(
         )
         line.set_gid("median")
         fit_handles = [(b90, b50, line)]
-        fit_labels = [_wrap(f"{label}, 50% and 90% intervals", 30)]
         if 0 < k < len(x):
             (ahead,) = ax.plot(
                 x[k:],
@@ -923,8 +1009,10 @@ def plot_fit(
             note.set_gid("label:forecast")
         ax.set_xlim(x[0] - _HALF_DAY, x[-1] + _HALF_DAY)
         _finish_rate_axes(ax, fit.quantity, per)
+        if cap is not None:  # a band many times the data would squeeze them into a strip
+            ax.set_ylim(0, cap)
         _titles(ax, ylabel=ylabel, title=title)
-        _legend(ax, fit_handles + handles, fit_labels + labels)
+        _legend(ax, fit_handles + handles, [fit_label] + labels)
     return ax
 
 
@@ -1080,7 +1168,14 @@ def plot_cumulative(
             x1 = x1 + np.timedelta64(max(1, int((x1 - _day(start)) / _ONE_DAY) // 40), "D")
         ax.set_xlim(_day(start), x1)
         # Room above the highest band or target for the key in the upper left.
-        ax.set_ylim(0, max(max(tops), 1.0) * (1.12 + 0.07 * len(keys)))
+        room = 1.12 + 0.07 * len(keys)
+        ax.set_ylim(0, max(max(tops), 1.0) * room)
+        i_last = min(max((last - start).days, 0), len(table) - 1)
+        known = max([float(median.max()), float(table["q95"].iloc[i_last])] + tops[1:])
+        cap, note = _band_cap(known, table["q95"], x)
+        if cap is not None:  # a band many times the data would squeeze them into a strip
+            ax.set_ylim(0, cap * room)
+            labels[0] = _wrap(f"{label}, 50% and 90% intervals{note}", 30, lines=4)
         if keys:
             key = ax.text(
                 0.02,
