@@ -400,6 +400,26 @@ def test_one_old_claim_is_not_extrapolated_across_the_grid(claims):
         P.plot_fit(f, horizon=-1)
 
 
+def test_a_band_many_times_the_data_is_cut_and_said_so(claims, recruits_fit, recruits):
+    # one 2022-23 claim drawn to 2027: the 90% band ends ten times above the claim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one claim: SparseDataWarning
+        f = fit_rate(claims, "emigrants", until=dt.date(2027, 12, 31), rng=0)
+    ax = P.plot_fit(f, claims, horizon=None)
+    rates = P.implied_rates(claims, "emigrants")
+    median = one(ax, "median:forecast").get_ydata()
+    known = max(rates["rate_high"].max(), one(ax, "median").get_ydata().max(), median.max())
+    assert ax.get_ylim()[1] == pytest.approx(2.5 * known)
+    top = band_edges(one(ax, "band:90"))[1].max()
+    assert top > 5 * ax.get_ylim()[1] / 2.5  # the band does leave the axis ...
+    note = legend_texts(ax)[0]
+    assert "90% leaves the axis" in note and f"{float(f'{top:.2g}'):,.0f}" in note  # ... said
+    # a band of the data's size is not cut
+    ax = P.plot_fit(recruits_fit, recruits)
+    assert "leaves" not in legend_texts(ax)[0]
+    assert ax.get_ylim()[1] >= band_edges(one(ax, "band:90"))[1].max()
+
+
 # ---- cumulative ---------------------------------------------------------------------------
 def test_cumulative_fan_is_monotone_with_targets(recruits_fit, recruits):
     ax = P.plot_cumulative(recruits_fit, targets=recruits)
