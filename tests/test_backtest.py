@@ -106,6 +106,7 @@ def bt_corpus_path():
         ("date,x\n2021-01-01,1\n", "y", "no column 'y'; the columns are: x"),
         ("date,x\n2021-01-01,1\n2021-01-02,lots\n", "x", "row 3, column 'x': 'lots' is not"),
         ("date,x\n2021-01-01,1\n2021-01-02,-4\n", "x", "row 3, column 'x'"),
+        ('date,x\n2021-01-01,1\n2021-01-02,"1,5"\n', "x", "row 3, column 'x': '1,5' is not"),
         ("date,x\n2021-01-02,1\n2021-01-01,2\n", "x", "2021-01-01 follows 2021-01-02"),
         ("date,x\n2021-01-01,1\n2021-13-02,2\n", "x", "row 3, column 'date'"),
     ],
@@ -116,6 +117,12 @@ def test_reader_errors_name_the_place(tmp_path, text, field, message):
     with pytest.raises(DataError, match="s.csv") as e:
         bt.load_series(path, field, min_days=1)
     assert message in str(e.value)
+
+
+def test_reader_takes_thousands_separators(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text('date,x\n2021-01-01,"1,200"\n2021-01-02,"1,234,567.5"\n')
+    np.testing.assert_allclose(bt.load_series(path, "x", min_days=1).daily, [1200, 1233367.5])
 
 
 def test_reader_rejects_a_series_shorter_than_needed(tmp_path):

@@ -15,22 +15,28 @@ import io
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import ClaimsFormatError, FieldError
+from .errors import ClaimsFormatError, FieldError, ReviewWarning
 from .files import atomic_write_text
-from .units import PERIODS, QUALIFIERS, period_window, window_days
+from .limits import MAX_CLAIMS, MAX_DAYS, MAX_FILE_BYTES, RATE_RATIO_MAX, VALUE_MAX, VALUE_MIN
+from .units import PERIODS, QUALIFIERS, period_days, period_window, window_days
 
 __all__ = [
     "Claim",
     "COLUMNS",
+    "REVIEW_COLUMNS",
+    "STATUSES",
     "REQUIRED",
     "KINDS",
     "read_claims",
     "parse_claims",
+    "parse_claims_text",
+    "claims_to_csv",
     "write_claims",
     "parse_value",
     "independent",
@@ -59,6 +65,10 @@ COLUMNS: tuple[str, ...] = (
     "quote",
     "notes",
 )
+#: Optional review columns (an extension of v1): rows marked ``candidate`` or ``rejected``
+#: are checked but not used; ``accepted`` and empty rows are claims.
+REVIEW_COLUMNS: tuple[str, ...] = ("confidence", "status")
+STATUSES: tuple[str, ...] = ("accepted", "candidate", "rejected")
 REQUIRED: tuple[str, ...] = ("id", "quantity", "kind", "value", "end")
 KINDS: tuple[str, ...] = ("rate", "total", "target", "stock")
 
@@ -206,29 +216,177 @@ def parse_claims(
 
     claims: list[Claim] = []
     first_seen: dict[str, int] = {}
+    unreviewed: list[str] = []  # ids of candidate and rejected rows: checked, not used
+    pending = 0
     for offset, rec in enumerate(records):
         row = first_row + offset
+        status, status_errors = _review(rec, row)
+        errors += status_errors
+        if status in ("candidate", "rejected"):
+            pending += status == "candidate"
+            # a proposal may still lack what only a reviewer can fill in (quantity,
+            # dates); what it does hold must be well-formed
+            errors += [e for e in _parse_row(rec, row)[1] if not _fillable(e)]
+            cid = (rec.get("id") or "").strip()
+            if cid in first_seen or cid in unreviewed:
+                errors.append(
+                    FieldError(row, "id", f"duplicate id {cid!r}", "give every row its own id")
+                )
+            unreviewed.append(cid)
+            continue
         claim, row_errors = _parse_row(rec, row)
         errors += row_errors
-        if claim is None:
-            continue
-        if claim.id in first_seen:
+        # Duplicates by the id's text, whether or not either row is otherwise valid.
+        cid = (rec.get("id") or "").strip() if isinstance(rec.get("id"), str) else ""
+        if cid and cid in first_seen:
             errors.append(
                 FieldError(
                     row,
                     "id",
-                    f"duplicate id {claim.id!r} (first on row {first_seen[claim.id]})",
+                    f"duplicate id {cid!r}: rows {first_seen[cid]} and {row}",
                     "give every claim its own id",
                 )
             )
             continue
-        first_seen[claim.id] = row
-        claims.append(claim)
-    errors += _check_derived(claims)
+        if cid and cid in unreviewed:
+            errors.append(
+                FieldError(row, "id", f"duplicate id {cid!r}", "give every row its own id")
+            )
+            continue
+        if cid:
+            first_seen[cid] = row
+        if claim is not None:
+            claims.append(claim)
+    errors += _check_derived(claims, also=unreviewed)
+    if not errors:
+        errors += _check_quantities(claims)
     if errors:
         errors.sort(key=lambda e: e.row if e.row is not None else 0)
         raise ClaimsFormatError(source, errors)
+    if pending:
+        warnings.warn(
+            f"{source}: {pending} row{'s' if pending != 1 else ''} marked 'candidate' "
+            "not used; review them and set status to accepted or rejected",
+            ReviewWarning,
+            stacklevel=2,
+        )
     return claims
+
+
+def _review(rec: Mapping[str, str | None], row: int) -> tuple[str, list[FieldError]]:
+    """The row's review status ("" when unmarked) and any error in the review columns."""
+    errors = []
+    status = (rec.get("status") or "").strip()
+    if status not in ("", *STATUSES):
+        hint = f"use one of {', '.join(STATUSES)}, or leave it empty"
+        errors.append(FieldError(row, "status", f"unknown status {status!r}", hint))
+    raw = (rec.get("confidence") or "").strip()
+    if raw:
+        try:
+            c = float(raw)
+            ok = 0.0 <= c <= 1.0
+        except ValueError:
+            ok = False
+        if not ok:
+            errors.append(FieldError(row, "confidence", f"confidence {raw!r} is not in 0..1",
+                                     "a number from 0 to 1, or empty"))  # fmt: skip
+    return status, errors
+
+
+def _fillable(e: FieldError) -> bool:
+    """Errors a reviewer resolves by filling in a proposal: empty quantity, start or end."""
+    return (
+        (e.column == "quantity" and "''" in e.message)
+        or (e.column == "end" and e.message.startswith("empty"))
+        or (e.column == "start" and "needs a start" in e.message)
+    )
+
+
+def _negative(text: str) -> bool:
+    """True for a negative number as written: ``-40000``, ``-4,000``, ``-2k``."""
+    t = text.strip()
+    if not t.startswith(("-", "\u2212")):
+        return False
+    try:
+        parse_value(t[1:])
+    except ValueError:
+        return False
+    return True
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """A cell as quoted in a message: long cells cut to ``width`` characters."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _range_problem(value: float, raw: str, column: str) -> tuple[str, str] | None:
+    """(message, hint) when a figure is zero, not finite, or outside VALUE_MIN..VALUE_MAX."""
+    if not math.isfinite(value):
+        return f"{column} {_clip(raw)} is too large to read", "figures are counts up to 1e15"
+    if value <= 0:
+        return f"{column} must be positive, got {_clip(raw)}", "figures are counts > 0"
+    if value < VALUE_MIN:
+        return (
+            f"{column} {value:.3g} is below the smallest figure trends reads ({VALUE_MIN:g})",
+            "state the count in larger units, or drop the claim",
+        )
+    if value > VALUE_MAX:
+        return (
+            f"{column} {value:.3g} is above the largest figure trends reads ({VALUE_MAX:g})",
+            "check the number of digits",
+        )
+    return None
+
+
+def _window(kind: str, per: str | None, start: dt.date | None, end: dt.date):
+    """The inclusive window a claim covers (as :attr:`Claim.window`)."""
+    if start is not None:
+        return start, end
+    if kind == "rate" and per is not None:
+        return period_window(per, end)
+    return end, end
+
+
+def _daily(c: Claim) -> float:
+    """The claim's figure as a mean count per day over its window."""
+    first, last = c.window
+    if c.kind == "rate":
+        assert c.per is not None
+        return c.value / float(period_days(c.per, first, last))
+    return c.value / window_days(first, last)
+
+
+def _check_quantities(claims: Sequence[Claim]) -> list[FieldError]:
+    """Claims of one quantity that no fit could hold together: the span and the ratio."""
+    errors: list[FieldError] = []
+    by_q: dict[str, list[Claim]] = {}
+    for c in claims:
+        if c.kind in ("rate", "total", "target"):
+            by_q.setdefault(c.quantity, []).append(c)
+    for q, group in by_q.items():
+        first = min(group, key=lambda c: c.window[0])
+        last = max(group, key=lambda c: c.window[1])
+        span = window_days(first.window[0], last.window[1])
+        if span > MAX_DAYS:
+            errors.append(FieldError(
+                last.row, "end",
+                f"the claims of {q!r} span {span:,} days (row {first.row} starts "
+                f"{first.window[0]}, row {last.row} ends {last.window[1]}), more than the "
+                f"limit of {MAX_DAYS:,} days (100 years)",
+                "split the quantity or drop the claims far from the rest",
+            ))  # fmt: skip
+        low = min(group, key=_daily)
+        high = max(group, key=_daily)
+        ratio = _daily(high) / _daily(low)
+        if ratio > RATE_RATIO_MAX:
+            errors.append(FieldError(
+                high.row, "value",
+                f"the claims of {q!r} on rows {low.row} and {high.row} differ by a factor "
+                f"of {ratio:.3g} per day ({_daily(low):.3g} and {_daily(high):.3g} a day), "
+                f"more than the limit of {RATE_RATIO_MAX:.0e}",
+                "check the units and the number of digits",
+            ))  # fmt: skip
+    return errors
 
 
 def _check_header(header: Sequence[str]) -> list[FieldError]:
@@ -238,7 +396,7 @@ def _check_header(header: Sequence[str]) -> list[FieldError]:
         if name in seen:
             errors.append(FieldError(1, name, "column appears twice", "keep one of them"))
         seen.add(name)
-        if name not in COLUMNS:
+        if name not in COLUMNS and name not in REVIEW_COLUMNS:
             close = [c for c in COLUMNS if c.replace("_", "") == name.lower().replace("_", "")]
             hint = (
                 f"did you mean '{close[0]}'?" if close else f"known columns: {', '.join(COLUMNS)}"
@@ -277,12 +435,18 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         err("kind", f"unknown kind {kind!r}", f"use one of {', '.join(KINDS)}")
 
     value = math.nan
+    raw_value = text.get("value", "")
     try:
-        value = parse_value(text.get("value", ""))
-        if not (value > 0 and math.isfinite(value)):
-            err("value", f"value {text.get('value')!r} is not positive", "figures are counts > 0")
+        value = parse_value(raw_value)
     except ValueError:
-        err("value", f"cannot read value {text.get('value', '')!r}", "write e.g. 8000, 8,000 or 8k")
+        if _negative(raw_value):
+            err("value", f"value must be positive, got {raw_value}", "figures are counts > 0")
+        else:
+            err("value", f"cannot read value {_clip(raw_value)!r}", "write e.g. 8000, 8,000 or 8k")
+    else:
+        problem = _range_problem(value, raw_value, "value")
+        if problem:
+            err("value", *problem)
 
     per = text.get("per", "") or None
     if per is not None and per not in PERIODS:
@@ -310,6 +474,18 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
     if start is not None and end is not None and end < start:
         err("end", f"end {end} is before start {start}", "swap them or fix the typo")
 
+    if end is not None and not errors:
+        try:
+            first, last = _window(kind, per, start, end)
+        except (ValueError, OverflowError):
+            err("end", f"the {per} before {end} falls outside the calendar (years 1 to 9999)",
+                "check the date")  # fmt: skip
+        else:
+            if window_days(first, last) > MAX_DAYS:
+                err("start", f"the window {first} to {last} spans "
+                    f"{window_days(first, last):,} days, more than the limit of "
+                    f"{MAX_DAYS:,} (100 years)", "check the dates")  # fmt: skip
+
     qualifier = text.get("qualifier", "")
     if qualifier not in QUALIFIERS and qualifier != "":
         err("qualifier", f"unknown qualifier {qualifier!r}", f"use one of {', '.join(QUALIFIERS)}")
@@ -319,11 +495,18 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         raw = text.get(col, "")
         if raw:
             try:
-                bounds[col] = parse_value(raw)
-                if not bounds[col] > 0:
-                    err(col, f"{col} {raw!r} is not positive", "ranges are of counts > 0")
+                parsed = parse_value(raw)
             except ValueError:
-                err(col, f"cannot read {col} {raw!r}", "write e.g. 20000 or 20k")
+                if _negative(raw):
+                    err(col, f"{col} must be positive, got {raw}", "ranges are of counts > 0")
+                else:
+                    err(col, f"cannot read {col} {_clip(raw)!r}", "write e.g. 20000 or 20k")
+                continue
+            problem = _range_problem(parsed, raw, col)
+            if problem:
+                err(col, *problem)
+            else:
+                bounds[col] = parsed
     low, high = bounds["low"], bounds["high"]
     if low is not None and high is not None and low > high:
         err("low", f"low {low:g} is above high {high:g}", "swap them")
@@ -359,15 +542,16 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
     return claim, []
 
 
-def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
+def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[FieldError]:
     by_id = {c.id: c for c in claims}
+    known = set(by_id) | set(also)  # a repeat may name a row still under review
     errors = []
     for c in claims:
         if c.derived_from is None:
             continue
         if c.derived_from == c.id:
             errors.append(FieldError(c.row, "derived_from", "a claim cannot repeat itself", ""))
-        elif c.derived_from not in by_id:
+        elif c.derived_from not in known:
             errors.append(
                 FieldError(
                     c.row,
@@ -405,7 +589,7 @@ def read_claims(path: str | os.PathLike) -> list[Claim]:
     Parameters
     ----------
     path : path-like
-        UTF-8 CSV with a header row (format v1).
+        UTF-8 CSV with a header row (format v1), at most :data:`~trends.limits.MAX_FILE_BYTES`.
 
     Returns
     -------
@@ -415,30 +599,77 @@ def read_claims(path: str | os.PathLike) -> list[Claim]:
     Raises
     ------
     ClaimsFormatError
-        Every problem in the file at once, each with row, column and a hint.
+        Every problem in the file at once, each with row, column and a hint; also for a
+        file that cannot be read, is not UTF-8, or is too large. A header with no rows
+        is no error here (an empty list); the commands refuse it.
     """
     path = Path(path)
+
+    def fail(message: str, hint: str = "", row: int | None = None) -> ClaimsFormatError:
+        return ClaimsFormatError(str(path), [FieldError(row, None, message, hint)])
+
     try:
+        if path.is_dir():
+            raise fail("is a folder, not a claims file", "give the path of a CSV file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(
+                f"the file has {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                "split it into files of one quantity each",
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ClaimsFormatError(
-            str(path), [FieldError(None, None, "file not found", "check the path")]
-        ) from None
+        raise fail("file not found", "check the path") from None
     except UnicodeDecodeError as e:
-        raise ClaimsFormatError(
-            str(path), [FieldError(None, None, f"not UTF-8 ({e.reason})", "save it as UTF-8")]
-        ) from None
+        raise fail(f"not UTF-8 ({e.reason} at byte {e.start:,})", "save it as UTF-8") from None
     except OSError as e:
-        raise ClaimsFormatError(str(path), [FieldError(None, None, str(e), "")]) from None
+        raise fail(f"cannot read ({e.strerror or e})", "check the path and permissions") from None
+    return parse_claims_text(text, source=str(path))
+
+
+def parse_claims_text(text: str, *, source: str = "<claims>") -> list[Claim]:
+    """Validate the text of a claims file (CSV with a header) and build claims.
+
+    The one validator: :func:`read_claims` and the series import both use it.
+
+    Raises
+    ------
+    ClaimsFormatError
+        Every problem found, each with row, column and a hint.
+    """
+
+    def fail(message: str, hint: str, row: int | None = 1) -> ClaimsFormatError:
+        return ClaimsFormatError(source, [FieldError(row, None, message, hint)])
+
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames
-    if not header:
-        raise ClaimsFormatError(
-            str(path), [FieldError(1, None, "the file is empty", "add a header row")]
-        )
-    header = [h.strip() for h in header]
-    reader.fieldnames = header
-    return parse_claims(reader, source=str(path), header=header)
+    try:
+        header = reader.fieldnames
+        if not header:
+            raise fail("the file is empty", "add a header row")
+        header = [h.strip() for h in header]
+        reader.fieldnames = header
+        records = []
+        for rec in reader:
+            if len(records) >= MAX_CLAIMS:
+                raise fail(
+                    f"more than {MAX_CLAIMS:,} claims in one file",
+                    "split it into files of one quantity each",
+                    reader.line_num,
+                )
+            records.append(rec)
+    except csv.Error as e:
+        raise fail(f"not a readable CSV ({e})", "check the quoting", reader.line_num) from None
+    return parse_claims(records, source=source, header=header)
+
+
+def claims_to_csv(claims: Iterable[Claim]) -> str:
+    """Claims as the text of a v1 claims file (header and one row a claim)."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for c in claims:
+        writer.writerow([_cell(getattr(c, name)) for name in COLUMNS])
+    return buf.getvalue()
 
 
 def _cell(value: object) -> str:
@@ -453,12 +684,7 @@ def _cell(value: object) -> str:
 
 def write_claims(claims: Iterable[Claim], path: str | os.PathLike) -> None:
     """Write claims as a v1 claims file, atomically (no half file on failure)."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for c in claims:
-        writer.writerow([_cell(getattr(c, name)) for name in COLUMNS])
-    atomic_write_text(path, buf.getvalue())
+    atomic_write_text(path, claims_to_csv(claims))
 
 
 def roots(claims: Iterable[Claim]) -> dict[str, str]:

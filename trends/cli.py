@@ -16,18 +16,18 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import math
 import re
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .claims import as_of, independent, read_claims, write_claims
+from .claims import as_of, claims_to_csv, independent, parse_claims_text, read_claims
 from .errors import TrendsError, TrendsWarning
-from .files import atomic_write_text
+from .files import atomic_write_text, check_output_file, describe_os_error
+from .limits import MAX_DRAWS, MAX_SEED
 from .observe import normalise, read_series, series_to_claims
 
 __all__ = ["main", "build_parser"]
@@ -65,16 +65,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TrendsWarning)
-        try:
-            return func(args)
-        except TrendsError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            return 130
-        finally:
-            _report_warnings(caught)
+        code = _run(func, args)
+        recorded = list(caught)
+    # Shown only now: inside catch_warnings, showwarning appends to the very list read.
+    _report_warnings(recorded)
+    return code
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command; every error a user can cause becomes one line and exit 1."""
+    try:
+        return func(args)
+    except TrendsError as e:
+        print(f"error: {e}", file=sys.stderr)
+    except OSError as e:
+        print(f"error: {describe_os_error(e, 'cannot read or write')}", file=sys.stderr)
+    except MemoryError:
+        print(
+            "error: out of memory; narrow the window (--from/--to, --until, the claims' "
+            "dates) or use fewer --draws",
+            file=sys.stderr,
+        )
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 1
 
 
 def _exit_code(code: object) -> int:
@@ -86,13 +101,31 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
-    """Data warnings as one stderr line each; anything else shown the usual way."""
+def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Data warnings as one stderr line each (each text once); others shown as usual."""
+    seen: set[str] = set()
     for w in caught:
         if issubclass(w.category, TrendsWarning):
-            print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+            text = " ".join(str(w.message).split())
+            if text not in seen:
+                seen.add(text)
+                print(f"warning: {text}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
+def _progress() -> Callable[[str], None] | None:
+    """Status lines with elapsed time on a terminal; nothing when stderr is piped."""
+    import time
+
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:5.1f} s] {msg}", file=sys.stderr, flush=True)
+
+    return say
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -112,6 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_plot(sub)
     _add_report(sub)
     _add_backtest(sub)
+    _add_extract(sub)
     return parser
 
 
@@ -142,11 +176,42 @@ def _quantity(text: str) -> str:
     return text
 
 
-def _check_not_input(output: str, *inputs: str) -> None:
-    out = Path(output).resolve()
-    for name in inputs:
-        if Path(name).resolve() == out:
-            raise TrendsError(f"{output}: is also the input; write the output elsewhere")
+def _seed(text: str) -> int:
+    """A seed argument: a whole number 0 .. 2**63 - 1; a usage error otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed must be 0 .. 2**63 - 1, got {value}")
+    return value
+
+
+def _draws(text: str) -> int:
+    """A number of Monte Carlo draws: 10 .. MAX_DRAWS; a usage error otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 10 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"draws must be 10 .. {MAX_DRAWS:,}, got {value:,}")
+    return value
+
+
+def _positive(text: str) -> float:
+    """A positive finite number (a target count); a usage error otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive count, got {text}")
+    return value
+
+
+def _check_not_input(output: str, *inputs: str | None) -> None:
+    """Refuse an output file that is, contains or lies in an input, or is a folder."""
+    check_output_file(output, inputs)
 
 
 def _write_text(path: str, text: str) -> None:
@@ -154,7 +219,19 @@ def _write_text(path: str, text: str) -> None:
     try:
         atomic_write_text(path, text)
     except OSError as e:
-        raise TrendsError(f"{path}: cannot write ({e.strerror or e})") from None
+        raise TrendsError(describe_os_error(e if e.filename else _named(e, path))) from None
+
+
+def _named(e: OSError, path: str) -> OSError:
+    return OSError(e.errno, e.strerror or str(e), path)
+
+
+def _claims(path: str):
+    """The claims of a file; an error when it has none (a header and no rows)."""
+    claims = read_claims(path)
+    if not claims:
+        raise TrendsError(f"{path}: no claims (the file has a header and no rows); add claims")
+    return claims
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -204,7 +281,7 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    claims = read_claims(args.file)
+    claims = _claims(args.file)
     n_quantities = len({c.quantity for c in claims})
     print(
         f"{args.file}: {_plural(len(claims), 'claim')} "
@@ -256,7 +333,7 @@ def _add_normalise(sub) -> None:
 
 
 def _cmd_normalise(args: argparse.Namespace) -> int:
-    claims = read_claims(args.file)
+    claims = _claims(args.file)
     table = normalise(claims, as_of_date=args.as_of)
     if args.output:
         _check_not_input(args.output, args.file)
@@ -309,6 +386,8 @@ def _add_import_series(sub) -> None:
 
 
 def _cmd_import_series(args: argparse.Namespace) -> int:
+    if args.output:
+        _check_not_input(args.output, args.file)
     series, origin = read_series(args.file, field=args.field)
     origin = args.start or origin
     quantity = args.quantity or str(series.name)
@@ -317,23 +396,30 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
             f"{args.file}: the series has no usable quantity name ({quantity!r}); "
             "pass --quantity NAME, e.g. --quantity casualties"
         )
-    claims = series_to_claims(series, quantity, origin=origin, document=args.file)
+    first = series.index[0]
+    if origin is not None and origin > first:
+        raise TrendsError(
+            f"{args.file}: counting cannot start on {origin}, after the first record "
+            f"({first}); give a --start on or before {first}"
+        )
+    try:
+        claims = series_to_claims(series, quantity, origin=origin, document=args.file)
+    except OverflowError:
+        raise TrendsError(
+            f"{args.file}: the dates reach the end of the calendar (years 1 to 9999)"
+        ) from None
+    text = claims_to_csv(claims)
+    # What is written must pass `trends validate`: the same validator, before writing.
+    target = args.output or "<stdout>"
+    parse_claims_text(text, source=f"{target} (claims made from {args.file})")
     if args.output:
-        _check_not_input(args.output, args.file)
-        try:
-            write_claims(claims, args.output)
-        except OSError as e:
-            raise TrendsError(f"{args.output}: cannot write ({e.strerror or e})") from None
+        _write_text(args.output, text)
     else:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "claims.csv")
-            write_claims(claims, path)
-            sys.stdout.write(Path(path).read_text(encoding="utf-8"))
+        sys.stdout.write(text)
     total = sum(c.value for c in claims)
-    first = claims[0].start
     print(
-        f"{args.output or '<stdout>'}: {_plural(len(claims), 'claim')} on {quantity!r}, "
-        f"{_number(total)} in all from {first} to {claims[-1].end}"
+        f"{target}: {_plural(len(claims), 'claim')} on {quantity!r}, "
+        f"{_number(total)} in all from {claims[0].start} to {claims[-1].end}"
         + ("" if origin is not None else " (no origin: the first report is the baseline)"),
         file=sys.stderr,
     )
@@ -351,13 +437,13 @@ def _model_arg(p) -> None:
     from .model import MODELS
 
     p.add_argument("--model", choices=MODELS, default="local_level", help="trend variant")
-    p.add_argument("--seed", type=int, default=0, help="seed of the posterior draws (0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the posterior draws (0)")
 
 
 def _fit(args, until: dt.date | None = None, start: dt.date | None = None):
     from .model import fit
 
-    claims = read_claims(args.claims)
+    claims = _claims(args.claims)
     return fit(
         claims, args.quantity, model=args.model, as_of_date=args.as_of, start=start,
         until=until, rng=args.seed,
@@ -387,6 +473,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if args.output:
         _check_not_input(args.output, args.claims)
     f = _fit(args, until=args.until)
+    if args.until is not None and args.until < f.origin:
+        raise TrendsError(
+            f"--until {args.until} is before the first fitted day ({f.origin}); "
+            f"give a date from {f.origin} on"
+        )
     print(f.summary())
     last = args.until or f.end
     rate = f.rate().loc[:last].add_prefix("rate_")
@@ -422,7 +513,7 @@ def _add_estimate(sub) -> None:
     p.add_argument("--from", dest="start", required=True, type=_date, metavar="START")
     p.add_argument("--to", dest="end", required=True, type=_date, metavar="END")
     p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
-    p.add_argument("--target", type=float, help="also give P(total >= TARGET)")
+    p.add_argument("--target", type=_positive, help="also give P(total >= TARGET)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     _model_arg(p)
     p.set_defaults(func=_cmd_estimate)
@@ -474,8 +565,8 @@ def _add_project(sub) -> None:
     p.add_argument("--until", required=True, type=_date)
     p.add_argument("--scenario", action="append", default=[], metavar="NAME",
                    help="scenario of the assumptions (repeatable; 'all': every one)")  # fmt: skip
-    p.add_argument("--draws", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=_draws, default=10_000)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("-o", "--output", help="write the tidy quantile table here (CSV)")
     p.set_defaults(func=_cmd_project)
 
@@ -488,9 +579,12 @@ def _cmd_project(args: argparse.Namespace) -> int:
         _check_not_input(args.output, args.claims, args.assumptions)
     if args.draws < 10:
         raise TrendsError("--draws must be at least 10")
-    claims = read_claims(args.claims)
+    claims = _claims(args.claims)
     assumptions = read_assumptions(args.assumptions)
     scenarios = "all" if "all" in args.scenario else tuple(args.scenario)
+    say = _progress()
+    if say is not None:
+        say(f"fitting and projecting with {args.draws:,} draws")
     proj = project(claims, assumptions, args.until, scenarios=scenarios, draws=args.draws,
                    seed=args.seed)  # fmt: skip
     print(proj.summary())
@@ -536,13 +630,28 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         return _plot_backtest(args)
     if args.kind != "claims" and not args.quantity and args.kind != "projection":
         raise TrendsError(f"'trends plot {args.kind}' needs --quantity")
-    claims = read_claims(args.claims)
+    claims = _claims(args.claims)
     if args.kind == "claims" and not args.quantity:
         names = sorted({c.quantity for c in claims})
         if len(names) > 1:
             raise TrendsError(f"{args.claims} holds {len(names)} quantities "
                               f"({', '.join(names)}); name one with --quantity")  # fmt: skip
     fig, ax = plot.figure(args.width)
+    try:
+        _draw(args, claims, ax)
+        plot.save_figure(fig, args.output)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)  # also on failure: a long-lived process must not collect figures
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _draw(args: argparse.Namespace, claims, ax) -> None:
+    """Draw the figure ``args.kind`` asks for on ``ax``."""
+    from . import plot
+
     if args.kind == "claims":
         plot.plot_claims(claims, args.quantity, per=args.per, ax=ax)
     elif args.kind in ("fit", "cumulative"):
@@ -562,9 +671,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         proj = project(claims, read_assumptions(args.assumptions), args.until,
                        scenarios="all", draws=4000, seed=args.seed)  # fmt: skip
         plot.plot_projection(proj, args.variable, ax=ax)
-    plot.save_figure(fig, args.output)
-    print(f"wrote {args.output}", file=sys.stderr)
-    return 0
 
 
 def _add_report(sub) -> None:
@@ -581,14 +687,12 @@ def _add_report(sub) -> None:
                    "data/assumptions.toml; 'none' for no projections")  # fmt: skip
     p.add_argument("--out", default="report", help="output folder (report/)")
     p.add_argument("--until", type=_date, help="horizon (default: end of the next year)")
-    p.add_argument("--draws", type=int, default=4000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=_draws, default=4000)
+    p.add_argument("--seed", type=_seed, default=0)
     p.set_defaults(func=_cmd_report)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    import time
-
     from .report import write_report
 
     claims = args.claims or str(_DATA / "claims.csv")
@@ -599,13 +703,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         default = _DATA / "assumptions.toml"
         assumptions = str(default) if default.exists() and not args.claims else None
-    t0 = time.perf_counter()
-
-    def progress(msg: str) -> None:
-        print(f"[{time.perf_counter() - t0:5.1f} s] {msg}", file=sys.stderr, flush=True)
-
     rep = write_report(claims, args.out, assumptions_path=assumptions, until=args.until,
-                       draws=args.draws, seed=args.seed, progress=progress)  # fmt: skip
+                       draws=args.draws, seed=args.seed, progress=_progress())  # fmt: skip
     print(f"wrote {rep.folder}/report.html, {rep.folder}/report.md, "
           f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
           f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "
@@ -741,4 +840,74 @@ def _plot_backtest(args: argparse.Namespace) -> int:
     plot.save_figure(fig, args.output)
     plt.close(fig)
     print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------
+# trends extract DOC... [--published [DOC=]DATE] [--quantities FILE] -o CANDIDATES.csv
+# ---------------------------------------------------------------------------------
+
+
+def _add_extract(sub) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="propose candidate claims, with their quotes, from articles (text, Markdown, HTML)",
+        description="Read articles and propose one candidate claim per reported figure: the "
+        "claims columns, then confidence (0..1) and status 'candidate'. Review the file: set "
+        "status to accepted or rejected; the other commands use only accepted or unmarked "
+        "rows. Windows count from the publication date: --published, else a date in the "
+        "document's first lines (a warning says which), else left empty.",
+    )
+    p.add_argument("docs", nargs="+", metavar="DOC", help="article files (.txt, .md, .html)")
+    p.add_argument(
+        "--published",
+        action="append",
+        default=[],
+        metavar="[DOC=]DATE",
+        help="publication date YYYY-MM-DD, for every document or (DOC=DATE, repeatable) one",
+    )
+    p.add_argument("--quantities", metavar="FILE", help="quantities vocabulary (TOML) merged "
+                   "over data/quantities.toml")  # fmt: skip
+    p.add_argument("--anchors", metavar="FILE", help="named start days (TOML) merged over the "
+                   "built-in ones (war, mobilisation, ...)")  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="CANDIDATES.csv")
+    p.set_defaults(func=_cmd_extract)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract, read_anchors, write_candidates
+    from .quantities import read_quantities
+
+    _check_not_input(args.output, *args.docs)
+    every: dt.date | None = None
+    each: dict[str, dt.date] = {}
+    for item in args.published:
+        doc, _, date = item.rpartition("=")
+        try:
+            day = _date(date)
+        except argparse.ArgumentTypeError as e:
+            raise TrendsError(f"--published {item}: {e}") from None
+        if doc:
+            if doc not in args.docs:
+                raise TrendsError(f"--published {item}: {doc} is not one of the documents")
+            each[doc] = day
+        else:
+            every = day
+    published = {d: each.get(d, every) for d in args.docs if each.get(d, every) is not None}
+    base = read_quantities()
+    quantities = read_quantities(args.quantities, base=base) if args.quantities else base
+    anchors = read_anchors(args.anchors) if args.anchors else None
+    cands = extract(args.docs, published=published, quantities=quantities, anchors=anchors)
+    try:
+        write_candidates(cands, args.output)
+    except OSError as e:
+        raise TrendsError(f"{args.output}: cannot write ({e.strerror or e})") from None
+    repeats = sum(1 for c in cands if c.derived_from)
+    unnamed = sum(1 for c in cands if not c.quantity)
+    print(
+        f"{args.output}: {_plural(len(cands), 'candidate')} from "
+        f"{_plural(len(args.docs), 'document')} ({repeats:,} marked as repeats, "
+        f"{unnamed:,} with no quantity); review the status column",
+        file=sys.stderr,
+    )
     return 0

@@ -18,6 +18,8 @@ __all__ = [
     "TrendsWarning",
     "ConflictWarning",
     "SparseDataWarning",
+    "ReviewWarning",
+    "SeriesWarning",
 ]
 
 
@@ -91,3 +93,11 @@ class ConflictWarning(TrendsWarning):
 
 class SparseDataWarning(TrendsWarning):
     """Too few claims to pin the estimate down: the interval is wide on purpose."""
+
+
+class ReviewWarning(TrendsWarning):
+    """A claims file holds rows still marked ``candidate``: they are not used until reviewed."""
+
+
+class SeriesWarning(TrendsWarning):
+    """Records of a series were skipped (no finite value); the message lists their lines."""

@@ -46,6 +46,7 @@ from scipy.special import gammaln, ndtri
 
 from .claims import Claim, as_of, independent
 from .errors import ConflictWarning, DataError, SparseDataWarning
+from .limits import check_days
 from .linalg import _band_matvec, _band_rmatvec, _BandFactor, _gram_upper, _Sym
 from .observe import Observation, observations
 from .rng import as_generator
@@ -179,7 +180,10 @@ class RateModel:
         obs = [obs[i] for i in order]  # the fit must not depend on input order
         origin = min([o.start for o in obs] + ([start] if start else []))
         last = max([o.end for o in obs] + ([end] if end else []))
-        T = (last - origin).days + 1
+        T = check_days(
+            origin, last, f"the fit of {quantity}",
+            "fit fewer days: a nearer --until or --from, or claims closer together",
+        )  # fmt: skip
         o0 = origin.toordinal()
         # Work on log figures centred on their median daily rate: scaling every figure
         # by k then changes nothing inside the engine (exact scale equivariance).
@@ -195,14 +199,22 @@ class RateModel:
         )
         gen = as_generator(rng)
         engine = _Engine(self, data, T)
-        theta_hat, conds, weights, hyper_sd = engine.run()
+        try:
+            theta_hat, conds, weights, hyper_sd = engine.run()
+        except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as e:
+            raise DataError(_numbers_failed(quantity, f"the solver stopped: {e}")) from None
+        if not (math.isfinite(conds[0].loglik) and np.isfinite(conds[0].x).all()):
+            raise DataError(_numbers_failed(quantity, "the evidence or the mode is not finite"))
         # Two streams fixed now, used when the draws are first needed: the sample paths,
         # and the modal-component draws behind the residual diagnostics.
         seed_paths, seed_modal = (int(v) for v in gen.integers(0, 2**63 - 1, size=2))
         n_modal = min(self.n_samples, _N_MODAL)
 
         def draw_paths() -> np.ndarray:
-            return engine.sample(conds, weights, self.n_samples, as_generator(seed_paths), shift)
+            paths = engine.sample(conds, weights, self.n_samples, as_generator(seed_paths), shift)
+            if not np.isfinite(paths).all():
+                raise DataError(_numbers_failed(quantity, "some sample paths are not finite"))
+            return paths
 
         def draw_modal() -> np.ndarray:
             one = np.ones(1)
@@ -288,6 +300,13 @@ def fit(
     highs = [c.window[1] for c in targets] + ([until] if until else [])
     lo, hi = min(lows, default=None), max(highs, default=None)
     return spec.fit(obs, start=lo, end=hi, rng=rng, quantity=quantity, set_aside=aside)
+
+
+def _numbers_failed(quantity: str, why: str) -> str:
+    return (
+        f"the fit of {quantity} failed its own checks ({why}); the claims are probably too "
+        "far apart in size or time for one trend: check their values, units and dates"
+    )
 
 
 class _Engine:

@@ -19,6 +19,7 @@ import numpy as np
 from .assumptions import _ROLES, ASSUMPTIONS, Assumptions
 from .claims import Claim, independent
 from .errors import AssumptionsError, DataError
+from .limits import check_assumptions, check_cells, check_days
 from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .stockflow import FLOWS, STOCKS, VARIABLES, _cum, _Engine
@@ -111,6 +112,7 @@ def project(
         An unknown scenario.
     """
     until = _as_date(until)
+    check_assumptions(assumptions)
     start = assumptions.start
     if until < start:
         raise DataError(
@@ -121,8 +123,11 @@ def project(
         raise DataError(f"draws must be a positive whole number, not {draws!r}")
     names = _scenario_names(assumptions, scenarios)
     lead = assumptions.max_delay(names[1:])
-    T = (until - start).days + 1
     first = start - dt.timedelta(days=lead)
+    how = "project to an earlier --until, or set a later projection.start"
+    T = check_days(start, until, "the projection", how)
+    check_cells(draws, check_days(first, until, "the projection with its delays", how),
+                "the projection")  # fmt: skip
     streams = spawn(seed, 5)  # fit r, fit c, paths r, paths c, assumptions
 
     if fits is None:
