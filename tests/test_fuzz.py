@@ -50,9 +50,9 @@ from trends.files import MARKER
 FULL = bool(os.environ.get("TRENDS_FULL"))
 #: Examples per test: (CI, TRENDS_FULL=1); the full column adds up to 10,000.
 EXAMPLES = {
-    "claims": (120, 4000),
+    "claims": (120, 4090),
     "figures": (12, 600),
-    "report": (3, 150),
+    "report": (3, 60),
     "assumptions": (40, 1500),
     "series": (100, 2500),
     "arguments": (60, 1250),

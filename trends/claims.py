@@ -13,18 +13,23 @@ import csv
 import datetime as dt
 import io
 import math
+import numbers
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import InitVar, dataclass, fields
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ClaimsFormatError, FieldError, ReviewWarning
 from .files import atomic_write_text
 from .limits import MAX_CLAIMS, MAX_DAYS, MAX_FILE_BYTES, RATE_RATIO_MAX, VALUE_MAX, VALUE_MIN
-from .units import PERIODS, QUALIFIERS, period_days, period_window, window_days
+from .units import PERIODS, QUALIFIERS, as_date, period_days, period_window, window_days
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Claim",
@@ -35,6 +40,8 @@ __all__ = [
     "KINDS",
     "read_claims",
     "parse_claims",
+    "check_claims",
+    "check_unique_ids",
     "parse_claims_text",
     "claims_to_csv",
     "write_claims",
@@ -108,8 +115,14 @@ class Claim:
         When the figure became public; None means ``end``.
     derived_from : str or None
         Id of the claim this one repeats.
-    row : int or None
-        Row in the file it was read from (header = row 1).
+    row : int, hashable or None
+        Row in the file it was read from (header = row 1), or the DataFrame index label.
+
+    A claim built in code is checked at once, with the messages a file's row would get
+    (:class:`~trends.ClaimsFormatError`): ``Claim(kind="rat", ...)`` or a value of -5 is
+    an error, not a surprise inside a fit. Dates may be any date-like (``"2025-01-31"``,
+    ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64``) and numbers may be written
+    as in a file (``"8,000"``, ``"8k"``); they are stored as ``date`` and ``float``.
     """
 
     id: str
@@ -129,7 +142,22 @@ class Claim:
     document: str = ""
     quote: str = ""
     notes: str = ""
-    row: int | None = None
+    row: Hashable | None = None
+    _checked: InitVar[bool] = False  # set by the file reader, which has checked the row
+
+    def __post_init__(self, _checked: bool) -> None:
+        if _checked:
+            return
+        cells = {name: _as_text(getattr(self, name)) for name in COLUMNS}
+        parsed, errors = _parse_row(cells, self.row)
+        if errors:
+            raise ClaimsFormatError(f"Claim {cells['id']!r}", errors, what="the claim")
+        assert parsed is not None
+        for name in COLUMNS:  # the stored types: dates as date, text stripped
+            value = getattr(self, name)
+            if name in ("value", "low", "high") and _is_number(value):
+                continue  # keep every bit of a number given as a number
+            object.__setattr__(self, name, getattr(parsed, name))
 
     @property
     def window(self) -> tuple[dt.date, dt.date]:
@@ -183,6 +211,8 @@ def parse_claims(
     source: str = "<claims>",
     first_row: int = 2,
     header: Sequence[str] | None = None,
+    rows: Sequence[Hashable] | None = None,
+    links: bool = True,
 ) -> list[Claim]:
     """Validate rows of strings (column -> text) and build claims.
 
@@ -197,6 +227,12 @@ def parse_claims(
         Row number of the first record (2 when the header is row 1).
     header : sequence of str, optional
         The file's header, checked for unknown, missing and repeated columns.
+    rows : sequence, optional
+        The label of each record in messages (a DataFrame's index), instead of
+        ``first_row``, ``first_row + 1``, ...
+    links : bool
+        Check ``derived_from`` (off when several batches are checked together by
+        :func:`check_claims`).
 
     Returns
     -------
@@ -219,7 +255,7 @@ def parse_claims(
     unreviewed: list[str] = []  # ids of candidate and rejected rows: checked, not used
     pending = 0
     for offset, rec in enumerate(records):
-        row = first_row + offset
+        row = rows[offset] if rows is not None else first_row + offset
         status, status_errors = _review(rec, row)
         errors += status_errors
         if status in ("candidate", "rejected"):
@@ -257,11 +293,16 @@ def parse_claims(
             first_seen[cid] = row
         if claim is not None:
             claims.append(claim)
-    errors += _check_derived(claims, also=unreviewed)
+    if links:
+        errors += _check_derived(claims, also=unreviewed)
     if not errors:
         errors += _check_quantities(claims)
     if errors:
-        errors.sort(key=lambda e: e.row if e.row is not None else 0)
+        if rows is None:
+            errors.sort(key=lambda e: e.row if e.row is not None else 0)
+        else:  # labels need not be comparable: sort by position
+            at = {label: i for i, label in enumerate(rows)}
+            errors.sort(key=lambda e: at.get(e.row, -1))
         raise ClaimsFormatError(source, errors)
     if pending:
         warnings.warn(
@@ -408,7 +449,9 @@ def _check_header(header: Sequence[str]) -> list[FieldError]:
     return errors
 
 
-def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, list[FieldError]]:
+def _parse_row(
+    rec: Mapping[str, str | None], row: Hashable
+) -> tuple[Claim | None, list[FieldError]]:
     errors: list[FieldError] = []
 
     def err(column: str | None, message: str, hint: str = "") -> None:
@@ -416,7 +459,9 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
 
     if None in rec:  # csv.DictReader files surplus cells under the key None
         err(None, "more cells than header columns", "quote cells that contain commas")
-    text = {k: (v or "").strip() for k, v in rec.items() if k is not None}
+    # A byte-order mark inside a cell is debris of joined files, and matplotlib's PDF
+    # writer fails on it in a label: dropped.
+    text = {k: (v or "").replace("\ufeff", "").strip() for k, v in rec.items() if k is not None}
     if any(v is None for k, v in rec.items() if k is not None and k in REQUIRED):
         err(None, "fewer cells than header columns", "check the row for a missing comma")
 
@@ -538,11 +583,21 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         quote=text.get("quote", ""),
         notes=text.get("notes", ""),
         row=row,
+        _checked=True,
     )
     return claim, []
 
 
-def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[FieldError]:
+def _check_derived(
+    claims: Sequence[Claim], also: Iterable[str] = (), where: Mapping[int, str] | None = None
+) -> list[FieldError]:
+    """``derived_from`` naming no claim, the claim itself, or forming a cycle.
+
+    ``also``: ids of rows under review that a repeat may name. ``where`` maps
+    ``id(claim)`` to the name of its source, for messages about claims from several
+    sources.
+    """
+    where = where or {}
     by_id = {c.id: c for c in claims}
     known = set(by_id) | set(also)  # a repeat may name a row still under review
     errors = []
@@ -550,7 +605,15 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
         if c.derived_from is None:
             continue
         if c.derived_from == c.id:
-            errors.append(FieldError(c.row, "derived_from", "a claim cannot repeat itself", ""))
+            errors.append(
+                FieldError(
+                    c.row,
+                    "derived_from",
+                    "a claim cannot repeat itself",
+                    "",
+                    source=where.get(id(c)),
+                )
+            )
         elif c.derived_from not in known:
             errors.append(
                 FieldError(
@@ -558,6 +621,7 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
                     "derived_from",
                     f"names {c.derived_from!r}, which is not an id in the file",
                     "name the id of the claim this one repeats, or leave it empty",
+                    source=where.get(id(c)),
                 )
             )
     for c in claims:
@@ -576,6 +640,7 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
                             "derived_from",
                             f"derived_from forms a cycle: {chain}",
                             "one claim of the chain must be the original",
+                            source=where.get(id(c)),
                         )
                     )
                 break
@@ -583,26 +648,41 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
     return errors
 
 
-def read_claims(path: str | os.PathLike) -> list[Claim]:
-    """Read and validate a claims file.
+def read_claims(source: str | os.PathLike | pd.DataFrame | Sequence) -> list[Claim]:
+    """Read and validate claims from a file, a DataFrame, or several sources together.
 
     Parameters
     ----------
-    path : path-like
-        UTF-8 CSV with a header row (format v1), at most :data:`~trends.limits.MAX_FILE_BYTES`.
+    source : path-like, pandas.DataFrame, or a list of them
+        A claims file (UTF-8 CSV with a header row, format v1, at most
+        :data:`~trends.limits.MAX_FILE_BYTES`); a DataFrame with the format's columns,
+        cells of any type pandas gives (strings, ints, floats, NaN, None, Timestamps,
+        dates), checked exactly as a file's text would be, rows named by the
+        DataFrame's index; or a list of paths, DataFrames and lists of claims already
+        read, checked together: ids unique across them all, and ``derived_from`` may
+        name a claim of another batch.
 
     Returns
     -------
     list of Claim
-        In file order; repeats included (see :func:`independent`).
+        In order; repeats included (see :func:`independent`).
 
     Raises
     ------
     ClaimsFormatError
-        Every problem in the file at once, each with row, column and a hint; also for a
+        Every problem at once, each with its source, row, column and a hint; also for a
         file that cannot be read, is not UTF-8, or is too large. A header with no rows
         is no error here (an empty list); the commands refuse it.
     """
+    if hasattr(source, "columns") and hasattr(source, "itertuples"):
+        return _read_frame(source)
+    if not isinstance(source, str | os.PathLike):
+        return _read_batches(list(source))
+    return _read_file(source)
+
+
+def _read_file(path: str | os.PathLike, links: bool = True) -> list[Claim]:
+    """A claims file, checked (``links``: its ``derived_from`` too)."""
     path = Path(path)
 
     def fail(message: str, hint: str = "", row: int | None = None) -> ClaimsFormatError:
@@ -624,10 +704,10 @@ def read_claims(path: str | os.PathLike) -> list[Claim]:
         raise fail(f"not UTF-8 ({e.reason} at byte {e.start:,})", "save it as UTF-8") from None
     except OSError as e:
         raise fail(f"cannot read ({e.strerror or e})", "check the path and permissions") from None
-    return parse_claims_text(text, source=str(path))
+    return parse_claims_text(text, source=str(path), links=links)
 
 
-def parse_claims_text(text: str, *, source: str = "<claims>") -> list[Claim]:
+def parse_claims_text(text: str, *, source: str = "<claims>", links: bool = True) -> list[Claim]:
     """Validate the text of a claims file (CSV with a header) and build claims.
 
     The one validator: :func:`read_claims` and the series import both use it.
@@ -659,7 +739,7 @@ def parse_claims_text(text: str, *, source: str = "<claims>") -> list[Claim]:
             records.append(rec)
     except csv.Error as e:
         raise fail(f"not a readable CSV ({e})", "check the quoting", reader.line_num) from None
-    return parse_claims(records, source=source, header=header)
+    return parse_claims(records, source=source, header=header, links=links)
 
 
 def claims_to_csv(claims: Iterable[Claim]) -> str:
@@ -670,6 +750,171 @@ def claims_to_csv(claims: Iterable[Claim]) -> str:
     for c in claims:
         writer.writerow([_cell(getattr(c, name)) for name in COLUMNS])
     return buf.getvalue()
+
+
+_FRAME = "<DataFrame>"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _as_text(value: object) -> str:
+    """A cell of any type pandas or code gives, as the text a claims file would hold.
+
+    Missing values (None, NaN, NaT, pandas.NA) are empty; whole numbers lose their
+    ``.0``; a date or a timestamp at midnight is ``YYYY-MM-DD`` (a time of day is kept,
+    so the date check reports it); anything else is ``str(value)``.
+    """
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if math.isnan(x):
+            return ""
+        return _cell(x) if math.isfinite(x) else str(x)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time():
+            return value.date().isoformat()
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "dtype") and str(getattr(value, "dtype", "")).startswith("datetime64"):
+        if value != value:  # numpy NaT
+            return ""
+        day = as_date(value)
+        whole = value.astype("datetime64[D]") == value
+        return day.isoformat() if whole else str(value)
+    return str(value)
+
+
+def _read_frame(frame, source: str = _FRAME, links: bool = True) -> list[Claim]:
+    """Claims from a DataFrame, checked as a file (rows named by the index)."""
+    header = [str(c).strip() for c in frame.columns]
+    # A DataFrame has no header row: its column problems name no row.
+    errors = [FieldError(None, e.column, e.message, e.hint) for e in _check_header(header)]
+    if any(e.column in REQUIRED and "missing" in e.message for e in errors):
+        raise ClaimsFormatError(source, errors, what="the claims")
+    records = [
+        dict(zip(header, map(_as_text, cells), strict=True))
+        for cells in frame.itertuples(index=False, name=None)
+    ]
+    try:
+        claims = parse_claims(records, source=source, rows=list(frame.index), links=links)
+    except ClaimsFormatError as e:
+        raise ClaimsFormatError(source, errors + e.errors, what="the claims") from None
+    if errors:
+        raise ClaimsFormatError(source, errors, what="the claims")
+    return claims
+
+
+def _read_batches(sources: list) -> list[Claim]:
+    """Several sources checked together (see :func:`read_claims`)."""
+    if sources and all(isinstance(c, Claim) for c in sources):
+        sources = [sources]  # one list of claims
+    claims: list[Claim] = []
+    where: dict[int, str] = {}  # id(claim) -> its source, for messages
+    errors: list[FieldError] = []
+    for n, src in enumerate(sources, 1):
+        several = len(sources) > 1
+        try:
+            if isinstance(src, str | os.PathLike):
+                name, batch = str(src), _read_file(src, links=False)
+            elif hasattr(src, "columns") and hasattr(src, "itertuples"):
+                name = f"{_FRAME}#{n}" if several else _FRAME
+                batch = _read_frame(src, name, links=False)
+            else:
+                name, batch = (f"<claims>#{n}" if several else "<claims>"), list(src)
+                if not all(isinstance(c, Claim) for c in batch):
+                    raise TypeError(
+                        "read_claims takes a path, a DataFrame, or a list of paths, "
+                        f"DataFrames and lists of Claim; item {n} is {type(src).__name__}"
+                    )
+        except ClaimsFormatError as e:
+            errors += [_with_source(x, x.source or e.path) for x in e.errors]
+            continue
+        where.update((id(c), name) for c in batch)
+        claims += batch
+    if not errors:  # links need every batch read
+        errors = _link_errors(claims, where)
+    if errors:
+        names = list(dict.fromkeys(e.source for e in errors if e.source))
+        raise ClaimsFormatError(", ".join(names) or "<claims>", errors, what="the claims")
+    return claims
+
+
+def _with_source(e: FieldError, source: str | None) -> FieldError:
+    return FieldError(e.row, e.column, e.message, e.hint, source=source)
+
+
+def _duplicate_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """One error for each claim whose id an earlier claim has (``where`` as in
+    :func:`_check_derived`)."""
+
+    def at(c: Claim) -> str:
+        place = [f"row {c.row}"] if c.row is not None else []
+        place += [where[id(c)]] if id(c) in where else []
+        return " of ".join(place) or "a claim built in code"
+
+    errors = []
+    first: dict[str, Claim] = {}
+    for c in claims:
+        f = first.get(c.id)
+        if f is None:
+            first[c.id] = c
+        else:  # the same claim twice counts twice too
+            errors.append(
+                FieldError(
+                    c.row,
+                    "id",
+                    f"duplicate id {c.id!r}: {at(f)} and {at(c)}",
+                    "give every claim its own id",
+                    source=where.get(id(c)),
+                )
+            )
+    return errors
+
+
+def _link_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """Ids used twice, and ``derived_from`` naming no claim or forming a cycle."""
+    return _duplicate_errors(claims, where) + _check_derived(claims, where=where)
+
+
+def check_claims(claims: Iterable[Claim], *, source: str = "<claims>") -> list[Claim]:
+    """Check claims from several places together: unique ids, ``derived_from`` links.
+
+    Each claim is checked on its own when built; this checks what only the whole set
+    can say.
+
+    Returns
+    -------
+    list of Claim
+        The claims, unchanged.
+
+    Raises
+    ------
+    ClaimsFormatError
+        An id used twice, a ``derived_from`` naming no claim, a cycle of repeats.
+    """
+    claims = list(claims)
+    errors = _link_errors(claims, {})
+    if errors:
+        raise ClaimsFormatError(source, errors, what="the claims")
+    return claims
+
+
+def check_unique_ids(claims: Iterable[Claim]) -> None:
+    """Raise :class:`~trends.ClaimsFormatError` when two claims share an id (a fit would
+    count the figure twice)."""
+    errors = _duplicate_errors(list(claims), {})
+    if errors:
+        raise ClaimsFormatError("<claims>", errors, what="the claims")
 
 
 def _cell(value: object) -> str:
@@ -729,10 +974,12 @@ def independent(claims: Iterable[Claim]) -> list[Claim]:
     return [c for c in claims if c.id in keep]
 
 
-def as_of(claims: Iterable[Claim], date: dt.date | None) -> list[Claim]:
-    """The claims public on ``date`` (``published``, else ``end``, on or before it)."""
+def as_of(claims: Iterable[Claim], date) -> list[Claim]:
+    """The claims public on ``date`` (``published``, else ``end``, on or before it);
+    ``date`` is any date-like, or None for every claim."""
     if date is None:
         return list(claims)
+    date = as_date(date)
     return [c for c in claims if c.published_on <= date]
 
 

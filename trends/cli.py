@@ -5,6 +5,13 @@ Each subcommand is a ``_cmd_<name>(args) -> int`` function registered in
 command, write ``_add_<name>(subparsers)`` (its arguments, ``func=_cmd_<name>``) and
 ``_cmd_<name>``, and call ``_add_<name>`` from :func:`build_parser`.
 
+Imports are lazy: this module loads only the standard library, :mod:`trends.errors`
+and the constants of :mod:`trends.limits`, and each ``_cmd_<name>`` imports the library
+modules it uses inside its body (``from .model import fit``), so ``trends --help`` and
+argument errors answer in a few tens of milliseconds (``analysis/import_time.py``); keep
+new commands that way, and write ``choices=`` and default lists as literals
+(:data:`_MODELS` and :data:`_METHODS` are checked against the library's by the tests).
+
 Exit codes: 0 success, 1 an error in the data or files (a :class:`~trends.TrendsError`,
 printed as one message without a traceback), 2 a usage error. Warnings the library
 issues about the data (:class:`~trends.TrendsWarning`) are printed to stderr, one
@@ -24,11 +31,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .claims import as_of, claims_to_csv, independent, parse_claims_text, read_claims
 from .errors import TrendsError, TrendsWarning
-from .files import atomic_write_text, check_output_file, describe_os_error
 from .limits import MAX_DRAWS, MAX_SEED
-from .observe import normalise, read_series, series_to_claims
 
 __all__ = ["main", "build_parser"]
 
@@ -79,7 +83,10 @@ def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) ->
     except TrendsError as e:
         print(f"error: {e}", file=sys.stderr)
     except OSError as e:
-        print(f"error: {describe_os_error(e, 'cannot read or write')}", file=sys.stderr)
+        from .files import WriteError, describe_os_error
+
+        action = "cannot write" if isinstance(e, WriteError) else "cannot read or write"
+        print(f"error: {describe_os_error(e, action)}", file=sys.stderr)
     except MemoryError:
         print(
             "error: out of memory; narrow the window (--from/--to, --until, the claims' "
@@ -211,11 +218,15 @@ def _positive(text: str) -> float:
 
 def _check_not_input(output: str, *inputs: str | None) -> None:
     """Refuse an output file that is, contains or lies in an input, or is a folder."""
+    from .files import check_output_file
+
     check_output_file(output, inputs)
 
 
 def _write_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically; a clean error when it cannot be written."""
+    from .files import atomic_write_text, describe_os_error
+
     try:
         atomic_write_text(path, text)
     except OSError as e:
@@ -228,6 +239,8 @@ def _named(e: OSError, path: str) -> OSError:
 
 def _claims(path: str):
     """The claims of a file; an error when it has none (a header and no rows)."""
+    from .claims import read_claims
+
     claims = read_claims(path)
     if not claims:
         raise TrendsError(f"{path}: no claims (the file has a header and no rows); add claims")
@@ -281,6 +294,8 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    from .claims import independent
+
     claims = _claims(args.file)
     n_quantities = len({c.quantity for c in claims})
     print(
@@ -299,8 +314,8 @@ _TABLE = [  # (normalise column, header, right-aligned, formatter)
     ("id", "id", False, str),
     ("quantity", "quantity", False, str),
     ("kind", "kind", False, str),
-    ("start", "start", False, str),
-    ("end", "end", False, str),
+    ("start", "start", False, lambda d: d.strftime("%Y-%m-%d")),
+    ("end", "end", False, lambda d: d.strftime("%Y-%m-%d")),
     ("days", "days", True, lambda d: f"{int(d):,}"),
     ("total_low", "total low", True, _number),
     ("total_mid", "total mid", True, _number),
@@ -333,6 +348,9 @@ def _add_normalise(sub) -> None:
 
 
 def _cmd_normalise(args: argparse.Namespace) -> int:
+    from .claims import as_of
+    from .observe import normalise
+
     claims = _claims(args.file)
     table = normalise(claims, as_of_date=args.as_of)
     if args.output:
@@ -386,6 +404,9 @@ def _add_import_series(sub) -> None:
 
 
 def _cmd_import_series(args: argparse.Namespace) -> int:
+    from .claims import claims_to_csv, parse_claims_text
+    from .observe import read_series, series_to_claims
+
     if args.output:
         _check_not_input(args.output, args.file)
     series, origin = read_series(args.file, field=args.field)
@@ -431,12 +452,13 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------
 
 _DATA = Path("data")
+#: The model names of :data:`trends.model.MODELS`, written out so that building the
+#: parser does not load the model (numpy, scipy); a test keeps the two equal.
+_MODELS = ("local_level", "local_linear_trend", "constant")
 
 
 def _model_arg(p) -> None:
-    from .model import MODELS
-
-    p.add_argument("--model", choices=MODELS, default="local_level", help="trend variant")
+    p.add_argument("--model", choices=_MODELS, default="local_level", help="trend variant")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the posterior draws (0)")
 
 
@@ -479,12 +501,11 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             f"give a date from {f.origin} on"
         )
     print(f.summary())
-    last = args.until or f.end
+    last = pd.Timestamp(args.until or f.end)
     rate = f.rate().loc[:last].add_prefix("rate_")
     cum = f.cumulative().loc[:last].add_prefix("cumulative_")
     table = pd.concat([rate, cum], axis=1)
-    table.index = [d.isoformat() for d in table.index]
-    table.index.name = "date"
+    table.index = table.index.strftime("%Y-%m-%d").rename("date")
     if args.output:
         _write_text(args.output, table.to_csv(float_format="%.6g"))
         print(f"wrote {args.output} ({_plural(len(table), 'day')})", file=sys.stderr)
@@ -651,6 +672,7 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 def _draw(args: argparse.Namespace, claims, ax) -> None:
     """Draw the figure ``args.kind`` asks for on ``ax``."""
     from . import plot
+    from .claims import independent
 
     if args.kind == "claims":
         plot.plot_claims(claims, args.quantity, per=args.per, ax=ax)
@@ -717,9 +739,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------
 
 
-def _add_backtest(sub) -> None:
-    from .backtest import BASELINES, METHODS
+#: :data:`trends.backtest.BASELINES` and :data:`~trends.backtest.METHODS`, written out
+#: so that building the parser does not load the backtest; a test keeps them equal.
+_BASELINES = ("naive", "ucm", "tempdisagg")
+_METHODS = ("trends", *_BASELINES)
 
+
+def _add_backtest(sub) -> None:
     p = sub.add_parser(
         "backtest",
         help="score trends and baselines on news-like reports drawn from a known series",
@@ -735,7 +761,7 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--every", type=int, default=2, metavar="MONTHS", help="months between as-of dates (2)"
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the reports and draws (0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the reports and draws (0)")
     p.add_argument("--jobs", type=int, default=1, help="local worker processes (1)")
     p.add_argument(
         "--scheduler",
@@ -745,9 +771,9 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--methods",
         nargs="+",
-        default=list(METHODS),
+        default=list(_METHODS),
         metavar="METHOD",
-        help=f"trends, trends:<model>, {', '.join(BASELINES)} (all four)",
+        help=f"trends, trends:<model>, {', '.join(_BASELINES)} (all four)",
     )
     p.add_argument(
         "--timings",

@@ -36,6 +36,7 @@ __all__ = [
     "check_output_folder",
     "describe_os_error",
     "OutputPathError",
+    "WriteError",
     "StagedFolder",
 ]
 
@@ -44,6 +45,10 @@ MARKER = ".trends-report"
 _MARKER_TEXT = "This folder was written by 'trends report'; the next run may replace it.\n"
 _STAGING = ".staging-"
 _PREVIOUS = ".previous"
+
+
+class WriteError(OSError):
+    """An :class:`OSError` while writing a file; ``filename`` is the destination."""
 
 
 class OutputPathError(TrendsError):
@@ -76,7 +81,7 @@ def atomic_write_bytes(path: str | os.PathLike, data: bytes) -> None:
     try:
         _atomic_write(path, data)
     except OSError as e:  # name the destination, not the temporary file
-        raise OSError(e.errno, e.strerror or str(e), str(path)) from e
+        raise WriteError(e.errno, e.strerror or str(e), str(path)) from e
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

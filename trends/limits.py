@@ -87,7 +87,8 @@ MULTIPLY_MAX = 1e6
 def check_assumptions(assumptions) -> None:
     """Numbers of an assumptions file within the limits, before any draw.
 
-    Every parameter finite and at most :data:`VALUE_MAX` in size, delays at most
+    Every parameter finite and at most :data:`VALUE_MAX` in size, a lognormal range
+    within a factor :data:`RATE_RATIO_MAX`, delays at most
     :data:`MAX_DAYS`, multipliers ``0 .. MULTIPLY_MAX``, and the first day a delay reaches
     back to inside the calendar.
 
@@ -118,6 +119,16 @@ def check_assumptions(assumptions) -> None:
                         f"{where}: {prefix}.{name}.{param} = {x:g} is outside the range "
                         f"trends computes with (-{VALUE_MAX:g} .. {VALUE_MAX:g})"
                     )
+            if (
+                getattr(d, "dist", None) == "lognormal"
+                and d.low
+                and d.high
+                and (d.high / d.low > RATE_RATIO_MAX)
+            ):
+                raise AssumptionsError(
+                    f"{where}: {prefix}.{name}: a lognormal range from {d.low:g} to "
+                    f"{d.high:g} spans more than a factor {RATE_RATIO_MAX:.0e}; narrow it"
+                )
             if (
                 name == "return_delay_days"
                 and max(getattr(d, p) or 0 for p in ("low", "high", "mode", "value")) > MAX_DAYS

@@ -26,7 +26,7 @@ from pathlib import Path
 from .claims import Claim, as_of, independent, roots
 from .errors import DataError, SeriesWarning
 from .limits import MAX_FILE_BYTES
-from .units import Hedge, hedge_range, rate_to_total
+from .units import Hedge, as_date, hedge_range, rate_to_total
 
 __all__ = [
     "Z90",
@@ -165,7 +165,7 @@ def normalise(
     Parameters
     ----------
     claims : sequence of Claim
-    as_of_date : datetime.date, optional
+    as_of_date : date-like, optional
         Keep only claims published on or before it.
     hedges : mapping, optional
         Hedge table.
@@ -173,7 +173,7 @@ def normalise(
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, quantity, kind, start, end, days, total_low, total_mid,
+        Columns ``id, quantity, kind, start, end`` (datetime64), ``days, total_low, total_mid,
         total_high, rate_low, rate_mid, rate_high, qualifier, repeats, source,
         attributed_to``; rates are counts per day, ``repeats`` lists the ids of the
         claims that repeat this one (counted once).
@@ -211,7 +211,10 @@ def normalise(
         "total_high", "rate_low", "rate_mid", "rate_high", "qualifier", "repeats",
         "source", "attributed_to",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    for col in ("start", "end"):  # datetime64 columns: filter and plot by date
+        table[col] = pd.to_datetime(table[col])
+    return table
 
 
 def read_series(path: str | os.PathLike, field: str | None = None):
@@ -454,10 +457,11 @@ def series_to_claims(
     Parameters
     ----------
     series : pandas.Series
-        Cumulative counts indexed by increasing ``datetime.date``.
+        Cumulative counts indexed by increasing dates (``datetime.date``, or a
+        ``DatetimeIndex``).
     quantity : str
         Quantity name for the claims.
-    origin : datetime.date, optional
+    origin : date-like, optional
         First day counted by the series.
 
     Returns
@@ -471,10 +475,11 @@ def series_to_claims(
         If the series decreases (it is not cumulative).
     """
     prefix = id_prefix or quantity
-    dates = list(series.index)
+    dates = [as_date(d) for d in series.index]  # dates, Timestamps, datetime64
     values = [float(v) for v in series.to_numpy()]
     claims: list[Claim] = []
     if origin is not None:
+        origin = as_date(origin)
         prev_date, prev_value = origin - dt.timedelta(days=1), 0.0
         todo = range(len(dates))
     else:

@@ -55,6 +55,8 @@ def _md_table(frame, floats: str = "{:,.0f}") -> str:
         for v in row:
             if isinstance(v, float):
                 cells.append(floats.format(v))
+            elif isinstance(v, dt.datetime):  # pandas.Timestamp: a day
+                cells.append(v.strftime("%Y-%m-%d"))
             else:
                 cells.append(str(v).replace("|", "\\|"))
         lines.append("| " + " | ".join(cells) + " |")
