@@ -30,7 +30,11 @@ def test_paper_example_runs(tmp_path, repo_root):
     totals = res["totals"]
     assert list(totals["start"].dt.year) == [2024, 2025]
     assert ((totals["q05"] < totals["q50"]) & (totals["q50"] < totals["q95"])).all()
-    assert ((0 < totals["p_target"]) & (totals["p_target"] < 1)).all()
+    for _, row in totals.iterrows():  # P(>= 400,000) agrees with the quantiles
+        p, target = row["p_target"], 400_000
+        assert 0 <= p <= 1
+        assert (p >= 0.95 or row["q05"] <= target) and (p <= 0.05 or row["q95"] >= target)
+        assert (p >= 0.5 or row["q50"] <= target) and (p <= 0.5 or row["q50"] >= target)
     latex = (tmp_path / "totals.tex").read_text()
     assert latex.startswith("\\begin{tabular}{rrrrr}") and "$P(\\geq 400{,}000)$" in latex
     for _, row in totals.iterrows():
