@@ -129,15 +129,34 @@ def bands(ax) -> list:
     return [c for c in ax.collections if isinstance(c, PolyCollection)]
 
 
+def band_edges(collection) -> tuple[np.ndarray, np.ndarray]:
+    """Lower and upper edge of a fill_between band, one value per x, in x order."""
+    v = collection.get_paths()[0].vertices
+    # fill_between's path: a start point, the lower edge, a turn point, the upper edge
+    # (reversed) and the closing point.
+    n = (len(v) - 3) // 2
+    return v[1 : n + 1, 1], v[n + 2 : 2 * n + 2][::-1, 1]
+
+
 def band_y(collection) -> tuple[float, float]:
     v = np.concatenate([p.vertices for p in collection.get_paths()])
     return float(v[:, 1].min()), float(v[:, 1].max())
 
 
 def legend_texts(ax) -> list[str]:
+    """Legend entries, each as one line (labels wrap at word boundaries)."""
     legend = ax.get_legend()
     assert legend is not None, "no legend"
-    return [t.get_text() for t in legend.get_texts()]
+    return [flat(t.get_text()) for t in legend.get_texts()]
+
+
+def flat(text: str) -> str:
+    """Text as one line: wrapping and no-break spaces undone."""
+    return " ".join(text.split())
+
+
+def ylabel(ax) -> str:
+    return flat(ax.get_ylabel())
 
 
 def num(d: dt.date) -> float:
@@ -168,7 +187,7 @@ def test_paper_style_resolves_by_dotted_name():
             assert 6.5 <= float(rc[key]) <= 9, key
         assert not rc["axes.spines.top"] and not rc["axes.spines.right"]
         assert rc["axes.grid"]
-        assert rc["savefig.dpi"] == 300 and rc["savefig.bbox"] == "tight"
+        assert rc["savefig.dpi"] == 300 and rc["savefig.bbox"] is None  # the size asked
         cycle = rc["axes.prop_cycle"].by_key()
         assert cycle["color"][:3] == ["#0072B2", "#E69F00", "#009E73"]
         assert len(set(cycle["linestyle"])) > 1  # a second cue besides colour
@@ -233,34 +252,34 @@ def test_claims_chart_content(recruits):
     assert target.get_linestyle() == ":"
     assert target.get_markerfacecolor() == "white"
     assert target.get_ydata()[0] == pytest.approx(400_000 / 365 * 7)
-    assert "target" in [t.get_text() for t in ax.texts]
-    # legend: every source (shortened), the target and the repeat keys
+    # legend: who each figure is credited to (attributed_to, in full), the target and
+    # the repeat keys
     labels = legend_texts(ax)
-    for source in {c.source for c in recruits}:
-        assert any(source.startswith(label.rstrip("\u2026")) for label in labels), source
+    for who in {c.attributed_to for c in recruits}:
+        assert who in labels, who
     assert "target" in labels and any(label.startswith("repeat") for label in labels)
     # units on the axes
-    assert ax.get_ylabel() == "Recruits per week"
+    assert ylabel(ax) == "Recruits (people per week)"
     assert ax.get_ylim()[0] == 0
     assert isinstance(ax.xaxis.get_major_formatter(), ConciseDateFormatter)
     assert "8,000" in tick_labels(ax)
 
 
-def test_claims_chart_colours_by_source(recruits):
+def test_claims_chart_colours_by_attribution(recruits):
     ax = P.plot_claims(recruits, "recruits")
     segments = {a.get_gid().split(":", 1)[1]: a for a in ax.lines if a.get_gid()
                 and a.get_gid().startswith(("claim:", "target:", "repeat:"))}  # fmt: skip
     assert set(segments) == {c.id for c in recruits}
     colour = {}
     for c in recruits:
-        colour.setdefault(c.source, set()).add(segments[c.id].get_color())
+        colour.setdefault(c.attributed_to, set()).add(segments[c.id].get_color())
     assert all(len(v) == 1 for v in colour.values())
     assert len({next(iter(v)) for v in colour.values()}) == len(colour)
 
 
 def test_claims_chart_per_month_and_other_units(recruits):
     ax = P.plot_claims(recruits, per="month")
-    assert ax.get_ylabel() == "Recruits per month"
+    assert ylabel(ax) == "Recruits (people per month)"
     assert one(ax, "claim:nato_monthly_2024").get_ydata()[0] == pytest.approx(30_000)
     with pytest.raises(DataError, match="fortnight"):
         P.plot_claims(recruits, per="fortnight")
@@ -286,7 +305,21 @@ def test_fit_chart_bands_median_and_claims(recruits_fit, recruits):
     lo50, hi50 = band_y(one(ax, "band:50"))
     lo90, hi90 = band_y(one(ax, "band:90"))
     assert lo90 < lo50 < hi50 < hi90
-    table = recruits_fit.rate(per="week")
+    # the bands agree with the per-day sample quantiles of the paths up to Monte Carlo
+    # error (median over days within 2%) ...
+    sampled = recruits_fit.rate(per="week")
+    drawn = {gid: band_edges(one(ax, gid)) for gid in ("band:50", "band:90")}
+    low90, hi90_line = drawn["band:90"]
+    for edge, col in ((low90, "q05"), (hi90_line, "q95"), (drawn["band:50"][1], "q75")):
+        rel = np.abs(edge / sampled[col].to_numpy()[: len(edge)] - 1)
+        assert np.median(rel) < 0.02, col
+    # ... and, unlike them, do not saw-tooth: the day-to-day wiggle of the 90% edge
+    # (second differences of its log) is a fraction of theirs
+    wiggle = np.abs(np.diff(np.log(hi90_line), 2)).sum()
+    theirs = np.abs(np.diff(np.log(sampled["q95"].to_numpy()[: len(hi90_line)]), 2)).sum()
+    assert wiggle < 0.3 * theirs
+    table = pd.DataFrame({"q50": P._rate_bands(recruits_fit, "week")["q50"]})
+    np.testing.assert_allclose(table["q50"], sampled["q50"], rtol=0.03)
     last = max(o.end for o in recruits_fit.observations)
     median = one(ax, "median")
     ahead = one(ax, "median:forecast")
@@ -307,9 +340,31 @@ def test_fit_chart_bands_median_and_claims(recruits_fit, recruits):
     data = ax.dataLim
     assert data.y0 <= rates["rate_low"].min() and data.y1 >= rates["rate_high"].max()
     labels = legend_texts(ax)
-    assert "median" in labels and any("50%" in t and "90%" in t for t in labels)
-    assert any(t.startswith("Global Newz") for t in labels)
-    assert ax.get_ylabel() == "Recruits per week"
+    assert labels[0] == "median, 50% and 90% intervals"
+    assert "ISW" in labels
+    assert ylabel(ax) == "Recruits (people per week)"
+
+
+def test_rate_bands_recover_a_heavy_tailed_posterior():
+    # Known answer: each day's log rate a 50:50 mixture of N(0, 0.2^2) and N(0, 1) (the
+    # kind of scale mixture the fit's average over smoothness makes), drawn afresh each
+    # day. Its 95% quantile solves 0.5 Phi(x / 0.2) + 0.5 Phi(x) = 0.95: x = 1.2816; a
+    # normal with the same variance would put it at 1.186.
+    from scipy.optimize import brentq
+    from scipy.stats import norm
+
+    gen = np.random.default_rng(3)
+    n, days = 1000, 400
+    scale = np.where(gen.random((n, 1)) < 0.5, 0.2, 1.0)
+    logs = gen.standard_normal((n, days)) * scale
+    dates = [dt.date(2025, 1, 1) + dt.timedelta(d) for d in range(days)]
+    fake = type("Fit", (), {"log_samples": logs, "dates": dates})
+    table = P._rate_bands(fake, "day")
+    for col, q in (("q05", 0.05), ("q75", 0.75), ("q95", 0.95)):
+        want = brentq(lambda x, q=q: 0.5 * norm.cdf(x / 0.2) + 0.5 * norm.cdf(x) - q, -5, 5)
+        got = np.log(table[col].to_numpy())
+        assert abs(np.median(got) - want) < 0.02, col  # no bias towards the normal
+    assert abs(1.186 - 1.2816) > 0.09  # what the normal shortcut would have missed by
 
 
 def test_fit_chart_forecast_from_and_without_claims(recruits_fit):
@@ -319,7 +374,50 @@ def test_fit_chart_forecast_from_and_without_claims(recruits_fit):
     assert not by_gid(ax, "claim:") and not by_gid(ax, "repeat:")
     ahead = one(ax, "median:forecast")
     assert date2num(ahead.get_xdata()[0]) == pytest.approx(num(start) + 0.5)
-    assert ax.get_ylabel() == "Recruits per day"
+    # the forecast starts near the right edge: its label sits left of the line, inside
+    note = one(ax, "label:forecast")
+    assert note.get_horizontalalignment() == "right"
+    ax.figure.canvas.draw()
+    inside = ax.get_window_extent().x1
+    assert note.get_window_extent().x1 <= inside
+    assert ylabel(ax) == "Recruits (people per day)"
+
+
+def test_one_old_claim_is_not_extrapolated_across_the_grid(claims):
+    # one 2022-23 claim, a grid to 2027: the figure stops a year after the claim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one claim: SparseDataWarning
+        f = fit_rate(claims, "emigrants", until=dt.date(2027, 12, 31), rng=0)
+    end = dt.date(2023, 3, 24)
+    assert max(o.end for o in f.observations) == end
+    for ax in (P.plot_fit(f, claims), P.plot_cumulative(f)):
+        x0, x1 = ax.get_xlim()
+        assert x1 <= num(end + dt.timedelta(days=P.HORIZON_DAYS + 2)), ax.get_ylabel()
+        assert (num(end) - x0) / (x1 - x0) > 0.25  # the claim fills the axis, not 5% of it
+    ax = P.plot_fit(f, claims, horizon=None)  # the whole grid on request
+    assert ax.get_xlim()[1] >= num(dt.date(2027, 12, 31))
+    with pytest.raises(DataError, match="horizon"):
+        P.plot_fit(f, horizon=-1)
+
+
+def test_a_band_many_times_the_data_is_cut_and_said_so(claims, recruits_fit, recruits):
+    # one 2022-23 claim drawn to 2027: the 90% band ends ten times above the claim
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # one claim: SparseDataWarning
+        f = fit_rate(claims, "emigrants", until=dt.date(2027, 12, 31), rng=0)
+    ax = P.plot_fit(f, claims, horizon=None)
+    rates = P.implied_rates(claims, "emigrants")
+    median = one(ax, "median:forecast").get_ydata()
+    known = max(rates["rate_high"].max(), one(ax, "median").get_ydata().max(), median.max())
+    assert ax.get_ylim()[1] == pytest.approx(2.5 * known)
+    top = band_edges(one(ax, "band:90"))[1].max()
+    assert top > 5 * ax.get_ylim()[1] / 2.5  # the band does leave the axis ...
+    note = legend_texts(ax)[0]
+    assert "90% leaves the axis" in note and f"{float(f'{top:.2g}'):,.0f}" in note  # ... said
+    # a band of the data's size is not cut
+    ax = P.plot_fit(recruits_fit, recruits)
+    assert "leaves" not in legend_texts(ax)[0]
+    assert ax.get_ylim()[1] >= band_edges(one(ax, "band:90"))[1].max()
 
 
 # ---- cumulative ---------------------------------------------------------------------------
@@ -341,7 +439,7 @@ def test_cumulative_fan_is_monotone_with_targets(recruits_fit, recruits):
     assert date2num(marks[0].get_xdata()[0]) == pytest.approx(num(dt.date(2024, 1, 1)))
     text = " ".join(t.get_text() for t in ax.texts)
     assert "400,000" in text and "P(reached)" in text
-    assert ax.get_ylabel() == "Recruits since 1 Jan 2023"
+    assert ylabel(ax) == "Recruits since 1 Jan 2023 (people)"
     assert "target" in legend_texts(ax)
 
 
@@ -354,7 +452,7 @@ def test_cumulative_tuple_targets_and_start(recruits_fit):
     (mark,) = by_gid(ax, "target:")
     assert mark.get_ydata()[0] == 420_000
     assert "plan 2025" in [t.get_text() for t in ax.texts]
-    assert ax.get_ylabel() == "Recruits since 1 Jan 2025"
+    assert ylabel(ax) == "Recruits since 1 Jan 2025 (people)"
     assert one(ax, "median").get_ydata()[0] > 0  # through the first day
 
 
@@ -364,18 +462,28 @@ def test_projection_plot_lines_and_bands_per_scenario():
     ax = P.plot_projection(proj, "reserve")
     medians = by_gid(ax, "median:")
     assert [m.get_gid() for m in medians] == [f"median:{s}" for s in proj.scenarios]
-    assert len(bands(ax)) == 2 * len(proj.scenarios)
-    for s in proj.scenarios:
-        one(ax, f"band:50:{s}")
-        one(ax, f"band:90:{s}")
+    # one shared band (the baseline's), never a fan per scenario
+    assert len(bands(ax)) == 2
+    one(ax, "band:50:baseline")
+    one(ax, "band:90:baseline")
+    np.testing.assert_allclose(
+        band_y(one(ax, "band:90:baseline")),
+        (proj.quantiles("reserve")["q05"].min(), proj.quantiles("reserve")["q95"].max()),
+    )
     assert len({m.get_color() for m in medians}) == 3
     assert len({str(m.get_linestyle()) for m in medians}) == 3
     np.testing.assert_allclose(
         one(ax, "median:surge").get_ydata(), proj.quantiles("reserve", "surge")["q50"]
     )
     labels = legend_texts(ax)
-    assert labels[:3] == ["Baseline", "Surge", "Slowdown"]
-    assert ax.get_ylabel() == "Reserve"
+    assert labels == ["Baseline", "Surge", "Slowdown", "Baseline: 50%, 90% intervals"]
+    # the band in the baseline's colour (not a grey swatch)
+    band_rgb = tuple(one(ax, "band:90:baseline").get_facecolor()[0][:3])
+    assert band_rgb == pytest.approx(matplotlib.colors.to_rgb(medians[0].get_color()))
+    assert ylabel(ax) == "Reserve (people)"
+    ax = P.plot_projection(proj, "reserve", band="surge")
+    one(ax, "band:50:surge")
+    assert len(bands(ax)) == 2
     ax = P.plot_projection(proj, "losses", scenarios=["surge"])
     assert len(by_gid(ax, "median:")) == 1 and len(bands(ax)) == 2
     with pytest.raises(DataError, match="unknown scenario"):
@@ -502,6 +610,70 @@ def test_functions_return_the_given_axes(recruits, recruits_fit, calibration_tab
     assert ax.figure.get_size_inches()[0] == pytest.approx(P.COLUMN_WIDTH)
 
 
+def test_style_applied_to_the_users_axes_with_labels(recruits_fit, recruits):
+    # an Axes made outside the paper style: the function dresses it
+    with matplotlib.rc_context({"xtick.labelsize": 12, "ytick.labelsize": 12,
+                                "axes.spines.top": True}):  # fmt: skip
+        fig, axes = plt.subplots(1, 2)
+    ax = P.plot_fit(recruits_fit, recruits, ax=axes[0], title="a. Recruits", label="model A",
+                    ylabel="Contracts a week")  # fmt: skip
+    assert ax is axes[0]
+    assert ax.xaxis.get_major_ticks()[0].label1.get_fontsize() == 7
+    assert ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == 7
+    assert not ax.spines["top"].get_visible()
+    assert ax.get_title(loc="left") == "a. Recruits"
+    assert ax.get_ylabel() == "Contracts a week"
+    assert legend_texts(ax)[0] == "model A, 50% and 90% intervals"
+    # style=None leaves the Axes as it was made
+    ax = P.plot_claims(recruits, "recruits", ax=axes[1], style=None)
+    assert ax.yaxis.get_major_ticks()[0].label1.get_fontsize() == 12
+    assert ax.spines["top"].get_visible()
+
+
+def test_every_plot_function_takes_ax_by_keyword_only():
+    import inspect
+
+    for name in (n for n in P.__all__ if n.startswith("plot_")):
+        params = inspect.signature(getattr(P, name)).parameters
+        assert params["ax"].kind is inspect.Parameter.KEYWORD_ONLY, name
+        assert params["ax"].default is None, name
+        assert "title" in params and "ylabel" in params, name
+
+
+def test_source_names_whole_and_grouped():
+    table = pd.DataFrame(
+        {
+            "attributed_to": ["", "unknown", "ISW", "ISW", "", "Mark Rutte (NATO)", "", ""],
+            "source": [
+                "South China Morning Post (Bloomberg)",
+                "Reuters",
+                "x",
+                "y",
+                "unknown (text also at dailywrap.ca)",
+                "z",
+                "unknown",
+                "BBC News",
+            ],
+        }  # fmt: skip
+    )
+    rows, names = P.source_groups(table, max_groups=2)
+    assert names == ["ISW", "South China Morning Post (Bloomberg)", P.OTHER_SOURCES]
+    assert rows[1] == P.OTHER_SOURCES  # Reuters: "unknown" attribution falls back to it
+    _, outlets = P.source_groups(table, max_groups=10, by="source")
+    assert "ISW" not in outlets and "Reuters" in outlets
+    with pytest.raises(DataError, match="attributed_to"):
+        P.source_groups(table, by="author")
+    all_rows, all_names = P.source_groups(table, max_groups=10)
+    assert "Reuters" in all_names and "unnamed outlet (text also at dailywrap.ca)" in all_names
+    assert "unnamed source" in all_names and not any(n == "unknown" for n in all_names)
+    # wrapped at word boundaries; cut (with an ellipsis) only after a whole word
+    long = "South China Morning Post (Bloomberg)"
+    assert P._wrap(long) == "South China Morning Post\n(Bloomberg)"
+    cut = P._wrap("Jamestown Foundation Eurasia Daily Monitor weekly special edition", 16)
+    words = "Jamestown Foundation Eurasia Daily Monitor weekly special edition".split()
+    assert cut.endswith("\u2026") and all(w in words for w in cut[:-1].split())
+
+
 # ---- saving -------------------------------------------------------------------------------
 @pytest.mark.parametrize("suffix", ["pdf", "svg", "png"])
 def test_save_figure_is_byte_reproducible(tmp_path, suffix):
@@ -526,7 +698,7 @@ def test_save_figure_is_byte_reproducible(tmp_path, suffix):
         with Image.open(a) as im:
             assert im.info["dpi"] == pytest.approx((300, 300), abs=0.1)
             assert "Software" not in im.info
-            assert im.size[0] == pytest.approx(300 * P.COLUMN_WIDTH, rel=0.1)
+            assert im.size == (round(300 * P.COLUMN_WIDTH), 720)  # exactly the size asked
     # written through a temporary file and a rename: nothing else left behind
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([a.name, b.name])
 

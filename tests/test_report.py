@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -16,8 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 CLAIMS = REPO / "data" / "claims.csv"
 ASSUMPTIONS = REPO / "data" / "assumptions.toml"
 
-SECTIONS = ("# trends report", "## Claims", "## Fitted quantities", "### recruits",
-            "### casualties", "## Projections", "## Warnings", "## Figures",
+SECTIONS = ("# trends report", "## Claims", "## Fitted quantities", "### Recruits",
+            "### Casualties", "## Projections", "## Warnings", "## Files",
             "## Reproducibility")  # fmt: skip
 
 
@@ -102,3 +103,141 @@ def test_html_loads_in_headless_chromium(report, tmp_path):
     assert dom.stdout.count("<img") >= 8
     subprocess.run(cmd, capture_output=True, timeout=120)
     assert shot.is_file() and shot.stat().st_size > 10_000
+
+
+# ---- the HTML, checked by a parser ----------------------------------------------------------
+_VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+         "track", "wbr"}  # fmt: skip
+
+
+class _Checker(HTMLParser):
+    """Records unbalanced tags, list items outside lists and text outside code."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.stack: list[str] = []
+        self.problems: list[str] = []
+        self.text: list[str] = []
+        self.figures: list[dict] = []
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "li" and not any(t in ("ul", "ol") for t in self.stack):
+            self.problems.append(f"<li> outside <ul>/<ol> at line {self.getpos()[0]}")
+        if tag == "figure":
+            self.figures.append({"img": 0, "figcaption": 0})
+        if tag in ("img", "figcaption") and "figure" in self.stack:
+            self.figures[-1][tag] += 1
+        if tag not in _VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):
+        if tag in _VOID:
+            return
+        if not self.stack or self.stack[-1] != tag:
+            self.problems.append(f"</{tag}> closes {self.stack[-1:]} at line {self.getpos()[0]}")
+            return
+        self.stack.pop()
+
+    def handle_data(self, data):
+        if not {"code", "pre", "style"} & set(self.stack):
+            self.text.append(data)
+
+
+def _check_html(page: str) -> _Checker:
+    checker = _Checker()
+    checker.feed(page)
+    checker.close()
+    if checker.stack:
+        checker.problems.append(f"never closed: {checker.stack}")
+    return checker
+
+
+def test_the_html_checker_finds_faults():
+    bad = _check_html("<html><body><li>a</li><p>`x` <b>y</p></body></html>")
+    assert any("<li> outside" in p for p in bad.problems)
+    assert any("</p> closes ['b']" in p for p in bad.problems)
+    assert "`" in "".join(bad.text)
+
+
+def test_html_is_well_formed(report):
+    page = (report.folder / "report.html").read_text(encoding="utf-8")
+    checker = _check_html(page)
+    assert not checker.problems, checker.problems[:5]
+    assert "`" not in "".join(checker.text)  # code spans rendered, not left as backticks
+    assert "`" not in page.split("<body>", 1)[1].replace("data:image", "")
+    # one <figure> per image, each with its caption under the image
+    text = (report.folder / "report.md").read_text(encoding="utf-8")
+    assert len(checker.figures) == len(re.findall(r"^!\[", text, re.M)) >= 6
+    assert all(f == {"img": 1, "figcaption": 1} for f in checker.figures), checker.figures
+    assert re.search(r"<img [^>]*>\s*<figcaption><em>Figure 1\.</em>", page)
+    # the claims table is a table, the summaries are code
+    assert "<table>" in page and "<th>id</th>" in page and "<pre><code>" in page
+
+
+def test_captions_sit_under_each_figure(report):
+    text = (report.folder / "report.md").read_text(encoding="utf-8")
+    lines = [line for line in text.splitlines() if line.strip()]
+    images = [i for i, line in enumerate(lines) if line.startswith("![")]
+    for n, i in enumerate(images, start=1):
+        assert lines[i + 1].startswith(f"*Figure {n}.* "), lines[i + 1]
+    assert "per week (people)" in text and "(people):" in text  # units in the captions
+
+
+def test_one_number_per_target(report):
+    # the same target's P(reached) in the fit's section and in the projection's summary
+    text = (report.folder / "report.md").read_text(encoding="utf-8")
+    fit_p = re.search(r"Target `kremlin_target_2023`.*P\(reached\) = ([01]\.\d\d)", text).group(1)
+    proj_p = re.search(r"kremlin_target_2023: recruits .*: P = ([01]\.\d\d)", text).group(1)
+    assert fit_p == proj_p
+    assert "same number" in text
+
+
+def test_mean_outside_its_interval_is_explained():
+    from types import SimpleNamespace
+
+    from trends.report import _estimate_text
+
+    def est(mean):
+        return SimpleNamespace(start="2026-01-01", end="2026-12-31", mean=mean,
+                               quantiles={0.05: 100.0, 0.5: 150.0, 0.95: 300.0})  # fmt: skip
+
+    inside = _estimate_text(est(180.0))
+    assert "about 150" in inside and "mean 180" in inside and "lies" not in inside
+    above = _estimate_text(est(450.0))
+    assert "mean, 450, lies above that interval" in above and "median" in above
+
+
+def test_warnings_listed_once_and_passed_on(tmp_path, capsys):
+    # one claim about emigrants: a sparse-data warning, in the report once and on stderr
+    claims = tmp_path / "claims.csv"
+    claims.write_text(
+        "id,quantity,kind,value,per,start,end\n"
+        "a,emigrants,total,1000000,,2022-09-21,2023-03-24\n"
+        "b,recruits,total,300000,,2025-01-01,2025-09-15\n"
+        "c,recruits,rate,30000,month,,2024-10-30\n"
+        "d,recruits,rate,8000,week,,2025-06-30\n",
+        encoding="utf-8",
+    )
+    assert main(["report", str(claims), "--out", str(tmp_path / "rep")]) == 0
+    err = capsys.readouterr().err
+    assert err.count("warning: emigrants: only 1 claim") == 1
+    text = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    assert text.count("emigrants: only 1 claim") == 1
+    assert "This fit met 1 warning" in text
+    # a quantity whose claims ended in 2023 is fitted to the end of 2024, not 2026
+    assert "Total from 2024-01-01 to 2024-12-31" in text
+
+
+def test_forty_sources_report_exit_0_no_warning(tmp_path, capsys):
+    from claimsgen import forty_sources
+
+    claims = forty_sources(tmp_path / "claims.csv")
+    code = main(["report", str(claims), "--out", str(tmp_path / "rep"), "--assumptions",
+                 str(ASSUMPTIONS), "--draws", "300"])  # fmt: skip
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert "warning" not in err.lower() and "Traceback" not in err, err
+    page = (tmp_path / "rep" / "report.html").read_text(encoding="utf-8")
+    assert not _check_html(page).problems
+    text = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    assert re.search(r"^## Warnings\n\nNone\.$", text, re.M)
