@@ -284,7 +284,7 @@ def test_axis_labels_carry_units(gallery):
     want = {
         "fit_ammunition_production_eu": "EU ammunition production (rounds per week)",
         "claims_recruits": "Recruits (people per week)",
-        "projection_reserve": "Reserve (people)",
+        "projection_reserve": "Operational reserve (people)",
         "projection_attrition": "Attrition (people)",
     }
     for name, label in want.items():

@@ -480,7 +480,7 @@ def test_projection_plot_lines_and_bands_per_scenario():
     # the band in the baseline's colour (not a grey swatch)
     band_rgb = tuple(one(ax, "band:90:baseline").get_facecolor()[0][:3])
     assert band_rgb == pytest.approx(matplotlib.colors.to_rgb(medians[0].get_color()))
-    assert ylabel(ax) == "Reserve (people)"
+    assert ylabel(ax) == "Operational reserve (people)"
     ax = P.plot_projection(proj, "reserve", band="surge")
     one(ax, "band:50:surge")
     assert len(bands(ax)) == 2
