@@ -74,6 +74,8 @@ class Observation:
     total_high: float
     log_center: float
     log_sd: float
+    #: Who the figure is from: the claim's ``attributed_to``, else its ``source``.
+    source: str = ""
 
     @property
     def rate_mid(self) -> float:
@@ -115,6 +117,7 @@ def observe(claim: Claim, hedges: Mapping[str, Hedge] | None = None) -> Observat
         total_high=float(high),
         log_center=0.5 * (log_low + log_high),
         log_sd=max((log_high - log_low) / (2 * Z90), LOG_SD_FLOOR),
+        source=(claim.attributed_to or claim.source or "").strip(),
     )
 
 
