@@ -49,7 +49,7 @@ from scipy.special import gammaln, ndtri
 from .claims import Claim, as_of, independent
 from .errors import ConflictWarning, DataError, SparseDataWarning
 from .linalg import _band_matvec, _band_rmatvec, _gram_upper, _SparseFactor, _Sym
-from .observe import Observation, observations
+from .observe import Z90, Observation, observations
 from .rng import as_generator
 from .units import as_date as _as_date
 
@@ -79,6 +79,7 @@ _NU = 4.0
 _BIAS_SCALE = 0.05  # Cauchy scale of a source's bias (log): agreeing sources stay near 0
 _SATURATION = 1.0  # long-run sd of the log rate beyond the data (local level)
 _TREND_DAMP_DAYS = 365.0  # e-folding of the trend's innovations and slope beyond the data
+_AGREE = 0.02  # a claim this close to its fitted value (relative) is never a conflict
 _LOG_2PI = math.log(2 * math.pi)
 _HALF_LOG_2PI = 0.5 * _LOG_2PI
 _N_MODAL = 250  # draws of the modal fit behind the residual diagnostics
@@ -509,7 +510,7 @@ class _Engine:
         if not sat:
             return np.ones(self.T)
         L = 2.0 * sat * sat / (sigma * sigma) if self.m.kind == "local_level" else _TREND_DAMP_DAYS
-        return np.maximum(np.exp(-self.dist / L), 1e-3)
+        return np.maximum(np.exp(-self.dist / L), 0.05)
 
     def prior_terms(self, x: np.ndarray, pri):
         """Negative log prior density of x (with its constants) and each row's IRLS
@@ -1268,17 +1269,21 @@ class RateFit:
         # hyperparameters, not the mixture over them.
         cum = _cumulative(np.exp(self.draw_modal()))
         log_tot = np.log(cum[:, e + 1] - cum[:, s])
-        fitted = log_tot.mean(axis=0)
+        bias = self.claim_bias if self.claim_bias is not None else np.zeros(len(obs))
+        # What the model expects this claim's source to print: the consensus window
+        # total times the source's bias.
+        fitted = log_tot.mean(axis=0) + bias
         post_var = log_tot.var(axis=0)
         s2 = v + self.tau**2
-        # Leave-one-out predictive residual from the working Gaussian: the leverage
-        # h = post_var * w says how much the claim moved its own fit.
-        h = np.clip(post_var * self.weights_irls, 0.0, 0.95)
-        loo = (y - fitted) / (1 - h)
-        var_loo = post_var / (1 - h)
-        z = loo / np.sqrt(s2 + var_loo)
+        # The claim's own standardised residual: its distance from the fit in units of
+        # its own noise (hedge and discrepancy) and of the fit's uncertainty there; no
+        # leave-one-out inflation, which made precise long totals (high leverage) look
+        # wild.
+        z = (y - fitted) / np.sqrt(s2 + post_var)
         n = len(obs)
         threshold = max(2.5, float(_norm_ppf(1 - 0.05 / (2 * n))))
+        # Within 2% of the fit is agreement, whatever the hedge says.
+        close = np.abs(y - fitted) <= math.log(1.0 + _AGREE)
         table = pd.DataFrame(
             {
                 "id": [o.claim_id for o in obs],
@@ -1295,10 +1300,46 @@ class RateFit:
                 "weight": self.model.nu * s2 / (self.model.nu * s2 + (y - fitted) ** 2)
                 if math.isfinite(self.model.nu)
                 else np.ones(n),
-                "conflict": np.abs(z) > threshold,
+                "conflict": (np.abs(z) > threshold) & ~close,
+                "source": [o.source for o in obs],
             }
         )
         return table, threshold
+
+    def sources(self):
+        """Per-source table: claims, bias with a 90% interval, noise.
+
+        Returns
+        -------
+        pandas.DataFrame
+            Index ``source`` (``attributed_to``, else ``source``; ``(none)`` if empty);
+            columns ``claims``, ``bias`` (factor on the consensus: 1.3 = prints 30%
+            high), ``bias_q05``, ``bias_q95``, ``reference`` (bias fixed at 1), and
+            ``noise``: the log-scale sd of the source's claims around its biased fit,
+            partially pooled toward the discrepancy ``tau`` (two pseudo-claims at tau).
+        """
+        import pandas as pd
+
+        res = self._residuals[0]
+        logr = np.log(res["ratio"].to_numpy())
+        rows = []
+        for name in sorted(set(res["source"])):
+            sel = (res["source"] == name).to_numpy()
+            k = int(sel.sum())
+            b, sd = self.source_bias.get(name, (0.0, 0.0))
+            noise = math.sqrt((2 * self.tau**2 + float(np.sum(logr[sel] ** 2))) / (2 + k))
+            rows.append(
+                {
+                    "source": name or "(none)",
+                    "claims": k,
+                    "bias": math.exp(b),
+                    "bias_q05": math.exp(b - Z90 * sd),
+                    "bias_q95": math.exp(b + Z90 * sd),
+                    "reference": name in self.model.reference or name not in self.source_bias,
+                    "noise": noise,
+                }
+            )
+        return pd.DataFrame(rows).set_index("source")
 
     def residuals(self):
         """Per-claim fit: claimed vs fitted window total and the standardised residual.
@@ -1380,12 +1421,18 @@ class RateFit:
                 stacklevel=3,
             )
         if bad:
-            table = self._residuals[0].set_index("id")
-            shown = ", ".join(f"{i} (z = {table.loc[i, 'z']:+.1f})" for i in bad[:10])
+            table, thr = self._residuals
+            table = table.set_index("id")
+            shown = ", ".join(
+                f"{i} (claimed {table.loc[i, 'claimed']:,.0f}, fitted "
+                f"{table.loc[i, 'fitted']:,.0f}, z = {table.loc[i, 'z']:+.1f})"
+                for i in bad[:10]
+            )
             more = f" and {len(bad) - 10} more" if len(bad) > 10 else ""
             warnings.warn(
-                f"{self.quantity}: claims in conflict with the rest: {shown}{more}; "
-                "they are down-weighted and the discrepancy term widens the intervals",
+                f"{self.quantity}: claims in conflict with the rest (|z| > {thr:.2f}): "
+                f"{shown}{more}; they are down-weighted and the discrepancy term widens "
+                "the intervals",
                 ConflictWarning,
                 stacklevel=3,
             )
@@ -1422,9 +1469,26 @@ class FitSummary:
                     f" {mark} {name:<20} {row['log_evidence']:>10.2f} {row['delta']:>8.2f} "
                     f"{row['weight']:>6.2f}"
                 )
+        src = f.sources()
+        if len(src) > 1 or f.source_bias:
+            lines.append("")
+            lines.append(
+                "sources (bias: factor on the consensus, 90% interval; noise: log sd):"
+            )
+            for name, r in src.iterrows():
+                bias = (
+                    "reference"
+                    if r["reference"]
+                    else f"{r['bias']:.2f} ({r['bias_q05']:.2f}-{r['bias_q95']:.2f})"
+                )
+                lines.append(f"  {str(name)[:40]:<40} {r['claims']:>4}  {bias:<20} {r['noise']:.3f}")
         res = f.residuals()
+        thr = f._residuals[1]
         lines.append("")
-        lines.append("claims (claimed vs fitted window total; z = standardised residual):")
+        lines.append(
+            "claims (claimed vs fitted window total; z = standardised residual, "
+            f"conflict above |z| = {thr:.2f} and more than 2% off):"
+        )
         show = (
             res
             if len(res) <= 25
