@@ -76,3 +76,82 @@ def test_steady_claims_take_no_jump():
     assert f.n_jumps == 0
     est = f.total(D(2024, 7, 15), D(2024, 10, 12))
     assert abs(est.quantiles[0.5] / 90_000 - 1) < 0.1
+
+
+# ---- sources ----------------------------------------------------------------------------
+def source_claims(biases: dict[str, float], rate: float = 1000.0) -> list[Claim]:
+    """Monthly reports of a constant rate from each source, each source's figures
+    ``bias`` times the truth (3 significant figures, "about")."""
+    out = []
+    for k, (name, bias) in enumerate(sorted(biases.items())):
+        for m in range(1, 10):
+            end = D(2024, m, 28) + dt.timedelta(days=k)
+            value = float(f"{rate * 30 * bias:.3g}")
+            out.append(
+                Claim(f"{name}_{m}", "x", "total", value, end, start=end - 29 * DAY,
+                      qualifier="about", source="paper", attributed_to=name)  # fmt: skip
+            )
+    return out
+
+
+def test_a_biased_source_is_recovered_against_a_reference():
+    claims = source_claims({"agency": 1.0, "tabloid": 1.3})
+    f = fit_quiet(claims, model=RateModel(reference=("agency",)), rng=1)
+    table = f.sources()
+    assert table.loc["agency", "reference"]
+    row = table.loc["tabloid"]
+    assert row["bias_q05"] <= 1.3 <= row["bias_q95"]
+    assert abs(row["bias"] / 1.3 - 1) < 0.05
+    # The consensus is the reference's: June (30 days at 1,000) stays near 30,000.
+    june = f.total(D(2024, 6, 1), D(2024, 6, 30))
+    assert abs(june.quantiles[0.5] / 30000 - 1) < 0.03
+    assert june.quantiles[0.05] <= 30000 <= june.quantiles[0.95]
+    assert f.conflicts == []
+
+
+def test_the_consensus_follows_the_majority_not_the_outlier_source():
+    claims = source_claims({"a": 1.0, "b": 1.0, "c": 1.3})
+    f = fit_quiet(claims, rng=1)
+    table = f.sources()
+    assert table.loc["c", "bias_q05"] <= 1.3 <= table.loc["c", "bias_q95"]
+    june = f.total(D(2024, 6, 1), D(2024, 6, 30))
+    assert abs(june.quantiles[0.5] / 30000 - 1) < 0.04
+    # Without source biases the consensus sits between them.
+    g = fit_quiet(claims, model=RateModel(sources=False), rng=1)
+    assert g.total(D(2024, 6, 1), D(2024, 6, 30)).quantiles[0.5] > june.quantiles[0.5]
+
+
+def test_two_precise_totals_pin_the_rate_between_them():
+    """"Since the war began" from one source at days 300 and 540 (3 significant
+    figures) against three noisy short reports from others: the 240 days between the
+    totals hold their difference. The totals' source is the reference (marked by the
+    user): the others' level is measured against it, so it does not matter that the
+    noisy reports average 9% high."""
+    start = D(2022, 2, 24)
+    rate = 1013.0  # totals 303,900 and 547,020, printed 304,000 and 547,000
+    t1, t2 = start + 299 * DAY, start + 539 * DAY
+    claims = [
+        Claim("since_1", "x", "total", float(f"{300 * rate:.3g}"), t1, start=start,
+              qualifier="about", attributed_to="staff"),  # fmt: skip
+        Claim("since_2", "x", "total", float(f"{540 * rate:.3g}"), t2, start=start,
+              qualifier="about", attributed_to="staff"),  # fmt: skip
+    ]
+    for k, (day, factor) in enumerate([(360, 1.6), (420, 0.55), (480, 1.5)]):
+        end = start + day * DAY
+        claims.append(Claim(f"noisy_{k}", "x", "rate", float(f"{7 * rate * factor:.2g}"), end,
+                            per="week", qualifier="about", attributed_to=f"outlet{k}"))  # fmt: skip
+    f = fit_quiet(claims, model=RateModel(precision=True, reference=("staff",)), rng=1)
+    between = f.total(t1 + DAY, t2)
+    truth = 240 * rate
+    assert abs(between.quantiles[0.5] / truth - 1) < 0.05
+    assert between.quantiles[0.05] <= truth <= between.quantiles[0.95]
+    # a 60-day nowcast inside it
+    now = f.total(start + 400 * DAY, start + 459 * DAY)
+    assert abs(now.quantiles[0.5] / (60 * rate) - 1) < 0.25
+    assert not {"since_1", "since_2"} & set(f.conflicts)
+    # Read as +-10% estimates, the same totals pin nothing of the kind.
+    g = fit_quiet(claims, model=RateModel(precision=False, reference=("staff",)), rng=1)
+    wide = g.total(t1 + DAY, t2)
+    assert math.log(wide.quantiles[0.95] / wide.quantiles[0.05]) > 2 * math.log(
+        between.quantiles[0.95] / between.quantiles[0.05]
+    )

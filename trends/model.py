@@ -79,6 +79,8 @@ _NU = 4.0
 _BIAS_SCALE = 0.05  # Cauchy scale of a source's bias (log): agreeing sources stay near 0
 _SATURATION = 1.0  # long-run sd of the log rate beyond the data (local level)
 _TREND_DAMP_DAYS = 365.0  # e-folding of the trend's innovations and slope beyond the data
+_WITHIN = 0.02  # within-source discrepancy (log) when biases carry the between-source one
+_LOG_T2_NORM = math.log(math.gamma(1.5) / math.sqrt(2 * math.pi))  # t_2 density at 0, scale 1
 _AGREE = 0.02  # a claim this close to its fitted value (relative) is never a conflict
 _LOG_2PI = math.log(2 * math.pi)
 _HALF_LOG_2PI = 0.5 * _LOG_2PI
@@ -155,6 +157,10 @@ class RateModel:
     reference : tuple of str
         Sources taken as unbiased: the consensus is theirs. Empty: the consensus of
         all sources.
+    precision : bool
+        Read figures printed to 3 significant figures or more with a symmetric
+        qualifier as rounded counts (:func:`trends.observe.observe`); used by
+        :func:`fit`.
     """
 
     kind: str = "local_level"
@@ -169,6 +175,7 @@ class RateModel:
     saturation: float | None = _SATURATION
     sources: bool = True
     reference: tuple[str, ...] = ()
+    precision: bool = False
 
     def __post_init__(self):
         if self.kind not in MODELS:
@@ -341,7 +348,9 @@ def fit(
         When no rate or total claim about ``quantity`` is public by ``as_of_date``.
     """
     spec = model if isinstance(model, RateModel) else RateModel(kind=model)
-    obs, aside = observations(claims, quantity, as_of_date=as_of_date, hedges=hedges)
+    obs, aside = observations(
+        claims, quantity, as_of_date=as_of_date, hedges=hedges, precision=spec.precision
+    )
     if not obs:
         known = sorted({c.quantity for c in claims})
         raise DataError(
@@ -460,6 +469,7 @@ class _Engine:
         # Jumps are level shifts: only the local level has them (in the trend model a
         # mixture on second differences would be a jump of the slope).
         self.jumps = bool(model.jumps) and model.kind == "local_level"
+        self.tau_b = _TAU0
         self.p_jump = min(model.jump_rate / 365.2425, 0.5)
 
     # ---- priors -------------------------------------------------------------------
@@ -539,10 +549,27 @@ class _Engine:
         return float(np.sum(rho)), prec, dvec
 
     def bias_terms(self, b: np.ndarray):
-        """Cauchy prior on the source biases: negative log density and IRLS precision."""
-        om = _BIAS_SCALE
-        q = 1.0 + (b / om) ** 2
-        return float(np.sum(np.log(math.pi * om * q))), 2.0 / (om * om * q)
+        """Student-t prior (``nu = 2``, scale ``tau``) on the source biases: negative log
+        density and IRLS precision. Heavy tails: sources that agree keep a bias near 0
+        while one far off takes its whole offset, so it does not drag the consensus."""
+        tb = self.tau_b
+        q = 1.0 + b * b / (2.0 * tb * tb)
+        nll = float(np.sum(1.5 * np.log(q) + math.log(tb) - _LOG_T2_NORM))
+        return nll, 3.0 / (2.0 * tb * tb + b * b)
+
+    def noise(self, tau: float) -> np.ndarray:
+        """Each claim's noise variance (log scale) at discrepancy ``tau``.
+
+        One source (or sources off): the hedge plus ``tau^2``. Several sources: ``tau``
+        is the spread between sources and goes into their biases; a claim's own noise
+        is its hedge plus the within-source discrepancy ``_WITHIN`` (figures of one
+        source agree up to rounding; the Student-t still sets a stray one aside).
+        """
+        self.tau_b = tau
+        if not self.K:
+            return self.d.v + tau * tau
+        within = min(_WITHIN, tau)
+        return self.d.v + within * within
 
     def prior_sds(self) -> np.ndarray:
         """The hyperpriors' sds (log scale), per entry of theta: the integration grid's
@@ -690,7 +717,7 @@ class _Engine:
         if self.m.kind == "constant":
             return self._mode_constant(tau, keep)
         pri = self.prior_rows(sigma)
-        s2 = self.d.v + tau * tau
+        s2 = self.noise(tau)
         best = self._converge(x0, pri, s2, keep)
         if self.jumps:
             # A surprise has two readings: a bad claim or a change of level. Newton
@@ -768,7 +795,7 @@ class _Engine:
 
     def _mode_constant(self, tau: float, keep: bool) -> _Cond:
         # x_t = theta for all t, so log window total = theta + log(days): linear.
-        s2 = self.d.v + tau * tau
+        s2 = self.noise(tau)
         logdays = np.log(self.d.e - self.d.s + 1)
         theta = self.m0
         prec0 = 1.0 / _LEVEL_SD**2
@@ -828,7 +855,7 @@ class _Engine:
         if cond is None or self.m.kind == "constant":
             return self.mode(sigma, tau, self.x_warm, keep=True)
         # The mode is converged: only its Gaussian (observed curvature) is new.
-        sysm = self.system(cond.x, cond.b, self.prior_rows(sigma), self.d.v + tau * tau)
+        sysm = self.system(cond.x, cond.b, self.prior_rows(sigma), self.noise(tau))
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
         cond.factor = sysm
@@ -884,9 +911,10 @@ class _Engine:
 
         Along each free axis the scale is found on each side separately: from the
         curvature at the mode, then corrected so the log density drops by 2 at
-        ``z = +-2`` (INLA's skewness correction). Points ``z in {-2, ..., 2}^k`` whose
-        log density lies within 3 of the mode's are kept; each weighs its posterior
-        density times the volume of its cell (the side's scales).
+        ``z = +-2`` (INLA's skewness correction). Points: ``z in {-1, 0, 1}^k`` and
+        ``z = +-2`` along each axis, those whose log density lies within 3 of the mode's;
+        each weighs its posterior density times the volume of its cell (the side's
+        scales).
         """
         k = len(free)
         f_hat = f(x_hat)
@@ -906,11 +934,16 @@ class _Engine:
                 drop = f(x_hat + e) - f_hat
                 scales[side, j] = min(s * math.sqrt(2.0 / max(drop, 0.1)), cap)
         hyper_sd[:, free] = scales
-        offsets = [-2, -1, 0, 1, 2]
-        grid = np.array(np.meshgrid(*[offsets] * k)).reshape(k, -1).T
+        offsets = [-1, 0, 1]
+        grid = np.array(np.meshgrid(*[offsets] * k)).reshape(k, -1).T.tolist()
+        for j in range(k):
+            for v in (-2, 2):
+                z = [0] * k
+                z[j] = v
+                grid.append(z)
         # Order by the integer grid offsets (mode first), never by float distances:
         # exact ties would let rounding noise permute the components.
-        grid = sorted(grid.tolist(), key=lambda z: (sum(v * v for v in z), z))
+        grid = sorted(grid, key=lambda z: (sum(v * v for v in z), z))
         points, logvol = [], []
         for z in np.array(grid, dtype=float):
             lo, hi = scales[0], scales[1]
@@ -1269,12 +1302,28 @@ class RateFit:
         # hyperparameters, not the mixture over them.
         cum = _cumulative(np.exp(self.draw_modal()))
         log_tot = np.log(cum[:, e + 1] - cum[:, s])
-        bias = self.claim_bias if self.claim_bias is not None else np.zeros(len(obs))
-        # What the model expects this claim's source to print: the consensus window
-        # total times the source's bias.
-        fitted = log_tot.mean(axis=0) + bias
         post_var = log_tot.var(axis=0)
-        s2 = v + self.tau**2
+        names = [o.source for o in obs]
+        if self.source_bias:
+            # Several sources: a source with two claims or more is judged against its
+            # own bias (what the model expects it to print: the consensus times its
+            # bias); a lone claim against the consensus, its bias and the
+            # between-source spread tau being one and the same thing.
+            counts = {nm: names.count(nm) for nm in set(names)}
+            within = min(_WITHIN, self.tau) ** 2
+            bias = np.zeros(len(obs))
+            s2 = v + within
+            for i, nm in enumerate(names):
+                if nm in self.source_bias and counts[nm] >= 2:
+                    b, sd = self.source_bias[nm]
+                    bias[i] = b
+                    s2[i] += sd * sd
+                elif nm in self.source_bias:
+                    s2[i] += self.tau**2
+        else:
+            bias = np.zeros(len(obs))
+            s2 = v + self.tau**2
+        fitted = log_tot.mean(axis=0) + bias
         # The claim's own standardised residual: its distance from the fit in units of
         # its own noise (hedge and discrepancy) and of the fit's uncertainty there; no
         # leave-one-out inflation, which made precise long totals (high leverage) look
@@ -1377,7 +1426,9 @@ class RateFit:
             if kind == self.model.kind:
                 f = self
             else:
-                spec = RateModel(kind=kind, nu=self.model.nu, n_samples=10, integrate=False)
+                spec = dataclasses.replace(
+                    self.model, kind=kind, n_samples=10, integrate=False, sigma=None
+                )
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     f = spec.fit(self.observations, start=self.origin, end=self.end, rng=0)
