@@ -104,6 +104,7 @@ class _Data:
     v: np.ndarray  # hedge variance on the log scale
     ids: tuple[str, ...]
     grp: np.ndarray  # source group with a free bias, int, -1 for none
+    lone: np.ndarray = None  # claims whose noise is the between-source spread (bool)
 
 
 @dataclass
@@ -253,11 +254,20 @@ class RateModel:
                 SparseDataWarning,
                 stacklevel=2,
             )
-        free = [nm for nm in names if nm not in self.reference]
-        if self.sources and len(names) >= 2 and free and self.kind != "constant":
+        # Sources with two claims or more can show a bias (their figures agree with
+        # each other, not with the rest); a lone claim's bias is its noise, the
+        # between-source spread tau. With two such sources or more, each one not marked
+        # reference gets a bias; with one, it is the reference.
+        counts = {nm: sum(o.source == nm for o in obs) for nm in names}
+        multi = [nm for nm in names if counts[nm] >= 2]
+        free = [nm for nm in multi if nm not in self.reference] if len(multi) >= 2 else []
+        grouped = self.sources and len(names) >= 2 and bool(multi) and self.kind != "constant"
+        if grouped:
             index = {nm: k for k, nm in enumerate(free)}
             data = dataclasses.replace(
-                data, grp=np.array([index.get(o.source, -1) for o in obs], dtype=np.int64)
+                data,
+                grp=np.array([index.get(o.source, -1) for o in obs], dtype=np.int64),
+                lone=np.array([counts[o.source] < 2 for o in obs]),
             )
         else:
             free = []
@@ -301,6 +311,7 @@ class RateModel:
             set_aside=dict(set_aside or {}),
             source_bias=bias_table,
             claim_bias=claim_bias,
+            claim_var=engine.noise(tau),
             n_jumps=best.n_jumps,
             draw_paths=draw_paths,
             draw_modal=draw_modal,
@@ -560,16 +571,17 @@ class _Engine:
     def noise(self, tau: float) -> np.ndarray:
         """Each claim's noise variance (log scale) at discrepancy ``tau``.
 
-        One source (or sources off): the hedge plus ``tau^2``. Several sources: ``tau``
-        is the spread between sources and goes into their biases; a claim's own noise
-        is its hedge plus the within-source discrepancy ``_WITHIN`` (figures of one
-        source agree up to rounding; the Student-t still sets a stray one aside).
+        One source, or each claim from its own source (or sources off): the hedge plus
+        ``tau^2``. Otherwise ``tau`` is the spread between sources: the noise of a lone
+        claim, and the scale of the biases of sources with several claims, whose own
+        noise is their hedge plus the within-source discrepancy ``_WITHIN`` (figures of
+        one source agree up to rounding; the Student-t still sets a stray one aside).
         """
         self.tau_b = tau
-        if not self.K:
+        if self.d.lone is None:
             return self.d.v + tau * tau
         within = min(_WITHIN, tau)
-        return self.d.v + within * within
+        return self.d.v + np.where(self.d.lone, tau * tau, within * within)
 
     def prior_sds(self) -> np.ndarray:
         """The hyperpriors' sds (log scale), per entry of theta: the integration grid's
@@ -1160,6 +1172,8 @@ class RateFit:
     source_bias: dict[str, tuple[float, float]] = field(default_factory=dict)
     #: Each observation's source bias (log), shape (n,).
     claim_bias: np.ndarray = field(repr=False, default=None)
+    #: Each observation's noise variance (log scale) at the modal discrepancy.
+    claim_var: np.ndarray = field(repr=False, default=None)
     #: Days on which the modal path takes a jump.
     n_jumps: int = 0
     # Seeded samplers (no arguments -> log paths, shape (draws, n_days)): the paths are
@@ -1304,25 +1318,16 @@ class RateFit:
         log_tot = np.log(cum[:, e + 1] - cum[:, s])
         post_var = log_tot.var(axis=0)
         names = [o.source for o in obs]
-        if self.source_bias:
-            # Several sources: a source with two claims or more is judged against its
-            # own bias (what the model expects it to print: the consensus times its
-            # bias); a lone claim against the consensus, its bias and the
-            # between-source spread tau being one and the same thing.
-            counts = {nm: names.count(nm) for nm in set(names)}
-            within = min(_WITHIN, self.tau) ** 2
-            bias = np.zeros(len(obs))
-            s2 = v + within
-            for i, nm in enumerate(names):
-                if nm in self.source_bias and counts[nm] >= 2:
-                    b, sd = self.source_bias[nm]
-                    bias[i] = b
-                    s2[i] += sd * sd
-                elif nm in self.source_bias:
-                    s2[i] += self.tau**2
-        else:
-            bias = np.zeros(len(obs))
-            s2 = v + self.tau**2
+        # Each claim's noise as fitted (hedge plus discrepancy: tau, or the
+        # within-source one for a source with several claims), and for a source with a
+        # bias, what the model expects it to print: the consensus times its bias.
+        s2 = self.claim_var.copy() if self.claim_var is not None else v + self.tau**2
+        bias = np.zeros(len(obs))
+        for i, o in enumerate(obs):
+            if o.source in self.source_bias:
+                b, sd = self.source_bias[o.source]
+                bias[i] = b
+                s2[i] += sd * sd
         fitted = log_tot.mean(axis=0) + bias
         # The claim's own standardised residual: its distance from the fit in units of
         # its own noise (hedge and discrepancy) and of the fit's uncertainty there; no
@@ -1371,12 +1376,16 @@ class RateFit:
 
         res = self._residuals[0]
         logr = np.log(res["ratio"].to_numpy())
+        v = np.array([o.log_sd**2 for o in self.observations])
+        # The discrepancy each claim was fitted with (tau, or the within-source one).
+        disc = (self.claim_var - v) if self.claim_var is not None else np.full(len(v), self.tau**2)
         rows = []
         for name in sorted(set(res["source"])):
             sel = (res["source"] == name).to_numpy()
             k = int(sel.sum())
             b, sd = self.source_bias.get(name, (0.0, 0.0))
-            noise = math.sqrt((2 * self.tau**2 + float(np.sum(logr[sel] ** 2))) / (2 + k))
+            prior = float(np.mean(disc[sel]))
+            noise = math.sqrt((2 * prior + float(np.sum(logr[sel] ** 2))) / (2 + k))
             rows.append(
                 {
                     "source": name or "(none)",
@@ -1384,7 +1393,8 @@ class RateFit:
                     "bias": math.exp(b),
                     "bias_q05": math.exp(b - Z90 * sd),
                     "bias_q95": math.exp(b + Z90 * sd),
-                    "reference": name in self.model.reference or name not in self.source_bias,
+                    "reference": name not in self.source_bias and k >= 2,
+                    "lone": k < 2,
                     "noise": noise,
                 }
             )
@@ -1527,11 +1537,13 @@ class FitSummary:
                 "sources (bias: factor on the consensus, 90% interval; noise: log sd):"
             )
             for name, r in src.iterrows():
-                bias = (
-                    "reference"
-                    if r["reference"]
-                    else f"{r['bias']:.2f} ({r['bias_q05']:.2f}-{r['bias_q95']:.2f})"
-                )
+                if r["reference"]:
+                    bias = "reference"
+                elif r["lone"]:
+                    bias = "lone claim"
+                else:
+                    bias = f"{r['bias']:.2f} ({r['bias_q05']:.2f}-{r['bias_q95']:.2f})"
+
                 lines.append(f"  {str(name)[:40]:<40} {r['claims']:>4}  {bias:<20} {r['noise']:.3f}")
         res = f.residuals()
         thr = f._residuals[1]
