@@ -155,3 +155,93 @@ def test_two_precise_totals_pin_the_rate_between_them():
     assert math.log(wide.quantiles[0.95] / wide.quantiles[0.05]) > 2 * math.log(
         between.quantiles[0.95] / between.quantiles[0.05]
     )
+
+
+# ---- awkward input ----------------------------------------------------------------------
+def fit_recorded(claims, **kw):
+    with warnings.catch_warnings(record=True) as record:
+        warnings.simplefilter("always")
+        f = fit(claims, "x", rng=1, **kw)
+    return f, [str(w.message) for w in record]
+
+
+def assert_sane(f, min_ratio: float = 1.01):
+    """Finite tables, ordered quantiles, and no silently narrow interval at the end."""
+    table = f.rate()
+    assert np.isfinite(table.to_numpy()).all()
+    last = table.iloc[-1]
+    assert last["q95"] / last["q05"] > min_ratio
+    res = f.residuals()
+    assert np.isfinite(res[["fitted", "z", "weight"]].to_numpy(float)).all()
+
+
+def weekly(n, source, value=7000.0, step=30, first=D(2024, 1, 7), prefix="c"):
+    return [Claim(f"{prefix}{i}", "x", "rate", value, first + i * step * DAY, per="week",
+                  attributed_to=source) for i in range(n)]  # fmt: skip
+
+
+def test_forty_sources_each_with_one_claim():
+    claims = [Claim(f"c{i}", "x", "rate", 7000 * (1 + 0.05 * math.sin(i)), D(2024, 1, 7) + 7 * i * DAY,
+                    per="week", attributed_to=f"outlet {i}") for i in range(40)]  # fmt: skip
+    f, _ = fit_recorded(claims)
+    assert_sane(f)
+    table = f.sources()
+    assert len(table) == 40 and table["lone"].all()
+    assert abs(f.total(D(2024, 3, 1), D(2024, 3, 31)).quantiles[0.5] / 31000 - 1) < 0.05
+
+
+def test_a_lone_claim_does_not_move_a_consistent_source():
+    claims = weekly(6, "A") + [Claim("lone", "x", "rate", 9000, D(2024, 3, 15), per="week",
+                                     attributed_to="B")]  # fmt: skip
+    f, _ = fit_recorded(claims)
+    assert_sane(f)
+    table = f.sources()
+    assert table.loc["A", "reference"] and table.loc["B", "lone"]
+    est = f.total(D(2024, 4, 1), D(2024, 4, 30))
+    assert abs(est.quantiles[0.5] / 30000 - 1) < 0.03
+
+
+def test_all_claims_from_one_source_have_no_bias():
+    f, _ = fit_recorded(weekly(6, "A"))
+    assert_sane(f)
+    assert f.source_bias == {}
+    assert "sources" not in str(f.summary(compare=False))
+
+
+def test_odd_source_names():
+    names = ['Ministry of Défense, "official"', "日本語 source", "a,b;c\nd", "  "]
+    claims = []
+    for k, nm in enumerate(names):
+        claims += weekly(2, nm, first=D(2024, 1, 7) + k * DAY, prefix=f"s{k}_")
+    f, _ = fit_recorded(claims)
+    assert_sane(f)
+    text = str(f.summary(compare=False))
+    assert "Défense" in text and "日本語" in text
+    assert set(f.sources().index) == {'Ministry of Défense, "official"', "日本語 source",
+                                      "a,b;c\nd", "(none)"}  # fmt: skip
+
+
+def test_an_unknown_reference_source_is_named():
+    with pytest.warns(SparseDataWarning, match="'nobody'"):
+        fit(weekly(3, "A") + weekly(3, "B", first=D(2024, 1, 9)), "x",
+            model=RateModel(reference=("nobody",)), rng=1)  # fmt: skip
+
+
+@pytest.mark.parametrize("years", [20, pytest.param(100, marks=pytest.mark.slow)])
+def test_claims_decades_apart(years):
+    old = D(2024 - years, 1, 7)
+    f, messages = fit_recorded([Claim("old", "x", "rate", 7000, old, per="week"),
+                                Claim("new", "x", "rate", 7000, D(2024, 1, 7), per="week")])  # fmt: skip
+    assert_sane(f)
+    assert any("old" in m and "new" in m for m in messages)
+    # the decades between are wide open: a day in the middle is known to no better
+    # than a factor of 3 either way
+    mid = f.rate([old + (D(2024, 1, 7) - old) / 2]).iloc[0]
+    assert mid["q95"] / mid["q05"] > 9
+
+
+def test_a_one_day_window_alone():
+    f, messages = fit_recorded([Claim("day", "x", "total", 1000, D(2024, 1, 7), start=D(2024, 1, 7))],
+                               until=D(2025, 1, 7))  # fmt: skip
+    assert_sane(f, min_ratio=3.0)
+    assert any("day" in m for m in messages)
