@@ -731,11 +731,12 @@ class _Engine:
         pri = self.prior_rows(sigma)
         s2 = self.noise(tau)
         best = self._converge(x0, pri, s2, keep)
-        if self.jumps:
+        if self.jumps and self.n < _DENSE:
             # A surprise has two readings: a bad claim or a change of level. Newton
             # finds the one nearest its start, so when the mode sets a claim aside, try
             # the path that believes the claims; when it takes a jump, try a flat one;
-            # keep the reading with the larger evidence.
+            # keep the reading with the larger evidence. (Dense claims show a change of
+            # level in many claims at once: Newton finds it from any start.)
             z = np.abs(best.r) / np.sqrt(s2)
             alt = []
             if float(np.max(z)) > 3.0 and x0 is not self.x_believe:
@@ -778,18 +779,28 @@ class _Engine:
             big = max(float(np.max(np.abs(t * step))), float(np.max(np.abs(t * bstep), initial=0)))
             if big < x_tol or 0 <= dJ < j_abs + j_rel * (1 + abs(J)):
                 break
-        # Laplace evidence at the mode, with the expected curvature (see weights()).
+        # Laplace evidence at the mode. Dense claims: the expected curvature (see
+        # weights()). Sparse claims: the mean of the log-determinants with the expected
+        # and the observed curvature, which tracks importance sampling best there
+        # (analysis/evidence_check.py: largest error 0.32 nats against 0.88 and 0.41).
         sysm = self.system(x, b, pri, s2, expected=True)
         dim = self.T + self.K
-        logdet = sysm.logdet() + 2.0 * float(np.sum(np.log(sysm.c)))
+        logdet = sysm.logdet()
+        obs_sys = None
+        if self.n < _DENSE:
+            obs_sys = self.system(x, b, pri, s2, expected=False)
+            logdet = 0.5 * (logdet + obs_sys.logdet())
+        logdet += 2.0 * float(np.sum(np.log(sysm.c)))
         loglik = -J + 0.5 * dim * _LOG_2PI - 0.5 * logdet
         _, prec, dvec = self.prior_terms(x, pri)
         n_jumps = int(np.sum(pri[2] & (prec < 0.5 / pri[1] ** 2))) if self.jumps else 0
         if not keep:
-            return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps)
+            # (sparse claims: the observed system is at hand, keep it for the grid)
+            return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps,
+                         factor=obs_sys)  # fmt: skip
         # The posterior's Gaussian, for draws and leverages, takes the observed
         # curvature: a claim the Student-t has set aside adds no information there.
-        sysm = self.system(x, b, pri, s2, expected=False)
+        sysm = obs_sys or self.system(x, b, pri, s2, expected=False)
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
         return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps, factor=sysm)
@@ -866,8 +877,10 @@ class _Engine:
         cond = self.conds.get(tuple(np.round(theta, 12)))
         if cond is None or self.m.kind == "constant":
             return self.mode(sigma, tau, self.x_warm, keep=True)
-        # The mode is converged: only its Gaussian (observed curvature) is new.
-        sysm = self.system(cond.x, cond.b, self.prior_rows(sigma), self.noise(tau))
+        # The mode is converged: only its Gaussian (observed curvature) may be new.
+        sysm = cond.factor or self.system(
+            cond.x, cond.b, self.prior_rows(sigma), self.noise(tau)
+        )
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
         cond.factor = sysm
