@@ -269,3 +269,24 @@ def test_sparse_evidence_tracks_importance_sampling():
         assert ess > 300
         mean = 0.5 * (exp_ + obs_) - 0.5 * (ref[0] + ref[1])
         assert abs(mean - (is_ - ref[2])) < 0.5
+
+
+# ---- the hyperparameter grid ------------------------------------------------------------
+def test_grid_spans_a_flat_hyper_posterior():
+    """Two nested "since the invasion" totals (the shipped casualty claims) say little
+    about sigma: the integration grid must reach from well below the prior median
+    (0.02) to well above 0.08, where the earlier +-1.5 sd grid stopped at 0.044-0.14;
+    and the year-ahead rate's mean must stay inside its 90% interval."""
+    claims = [
+        Claim("rutte", "casualties", "total", 600000, D(2024, 10, 28), start=D(2022, 2, 24),
+              qualifier="approximately", attributed_to="Mark Rutte (NATO)"),  # fmt: skip
+        Claim("csis", "casualties", "total", 1000000, D(2025, 6, 3), start=D(2022, 2, 24),
+              attributed_to="CSIS (implied)"),  # fmt: skip
+    ]
+    f = fit_quiet(claims, "casualties", until=D(2026, 6, 3), rng=1)
+    lo, hi = f.hyper_sd[0, 0], f.hyper_sd[1, 0]
+    assert f.sigma * math.exp(-2 * lo) < 0.01
+    assert f.sigma * math.exp(2 * hi) > 0.08
+    r = f.rate([D(2026, 6, 3)]).iloc[0]
+    assert r["q05"] <= r["mean"] <= r["q95"]
+    assert r["q95"] / r["q50"] < 6
