@@ -105,6 +105,7 @@ class _Data:
     ids: tuple[str, ...]
     grp: np.ndarray  # source group with a free bias, int, -1 for none
     lone: np.ndarray = None  # claims whose noise is the between-source spread (bool)
+    src: np.ndarray = None  # source index of each claim (int), when grouped
 
 
 @dataclass
@@ -117,6 +118,7 @@ class _Cond:
     b: np.ndarray = None  # source biases at the mode
     r: np.ndarray = None  # residuals at the mode
     n_jumps: int = 0  # innovations the jump component explains
+    s2: np.ndarray = None  # each claim's noise variance used
     factor: object = None  # _System (or the constant model's precision) for sampling
 
 
@@ -268,6 +270,7 @@ class RateModel:
                 data,
                 grp=np.array([index.get(o.source, -1) for o in obs], dtype=np.int64),
                 lone=np.array([counts[o.source] < 2 for o in obs]),
+                src=np.array([names.index(o.source) for o in obs], dtype=np.int64),
             )
         else:
             free = []
@@ -311,7 +314,7 @@ class RateModel:
             set_aside=dict(set_aside or {}),
             source_bias=bias_table,
             claim_bias=claim_bias,
-            claim_var=engine.noise(tau),
+            claim_var=best.s2 if best.s2 is not None else engine.noise(tau),
             n_jumps=best.n_jumps,
             draw_paths=draw_paths,
             draw_modal=draw_modal,
@@ -731,6 +734,18 @@ class _Engine:
         pri = self.prior_rows(sigma)
         s2 = self.noise(tau)
         best = self._converge(x0, pri, s2, keep)
+        if self.d.src is not None:
+            # Each source with several claims gets its own noise, partially pooled: the
+            # within-source discrepancy as two pseudo-claims, plus its claims' squared
+            # residuals at the mode; then the mode again (one step of EM).
+            lone = self.d.lone
+            r2 = np.where(lone, 0.0, best.r * best.r)
+            n_k = np.bincount(self.d.src, weights=(~lone).astype(float))
+            ss = np.bincount(self.d.src, weights=r2, minlength=len(n_k))
+            within2 = min(_WITHIN, tau) ** 2
+            d2 = (2.0 * within2 + ss) / (2.0 + n_k)
+            s2 = np.where(lone, s2, self.d.v + d2[self.d.src])
+            best = self._converge(best.x, pri, s2, keep)
         if self.jumps and self.n < _DENSE:
             # A surprise has two readings: a bad claim or a change of level. Newton
             # finds the one nearest its start, so when the mode sets a claim aside, try
@@ -797,13 +812,14 @@ class _Engine:
         if not keep:
             # (sparse claims: the observed system is at hand, keep it for the grid)
             return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps,
-                         factor=obs_sys)  # fmt: skip
+                         factor=obs_sys, s2=s2)  # fmt: skip
         # The posterior's Gaussian, for draws and leverages, takes the observed
         # curvature: a claim the Student-t has set aside adds no information there.
         sysm = obs_sys or self.system(x, b, pri, s2, expected=False)
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
-        return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps, factor=sysm)
+        return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps, factor=sysm,
+                     s2=s2)  # fmt: skip
 
     def _attach_root(self, sysm: _System) -> None:
         """Give a sparse-LU system its square root ``b ~ N(0, H_u)`` for draws."""
@@ -879,7 +895,7 @@ class _Engine:
             return self.mode(sigma, tau, self.x_warm, keep=True)
         # The mode is converged: only its Gaussian (observed curvature) may be new.
         sysm = cond.factor or self.system(
-            cond.x, cond.b, self.prior_rows(sigma), self.noise(tau)
+            cond.x, cond.b, self.prior_rows(sigma), cond.s2 if cond.s2 is not None else self.noise(tau)
         )
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
