@@ -36,7 +36,8 @@ VARIANTS: dict[str, dict] = {
     "default": {},
     "nojumps": {"jumps": False},
     "nosat": {"saturation": None},
-    "sat07": {"saturation": 0.7},
+    "sat10": {"saturation": 1.0},
+    "sat05": {"saturation": 0.5},
     "precision": {"precision": True},
     "v1like": {"jumps": False, "saturation": None, "sources": False},
 }

@@ -290,3 +290,33 @@ def test_grid_spans_a_flat_hyper_posterior():
     r = f.rate([D(2026, 6, 3)]).iloc[0]
     assert r["q05"] <= r["mean"] <= r["q95"]
     assert r["q95"] / r["q50"] < 6
+
+
+# ---- the shipped claims, far out ---------------------------------------------------------
+def test_shipped_claims_stay_sane_to_2027():
+    """`trends fit data/claims.csv -q Q --until 2027-12-31` for each quantity with two
+    independent claims or more: the end-2027 daily rate's q95/q50 is at most 6, the
+    cumulative total's at most 3, and casualties' 2026 total has its mean inside its
+    90% interval (it had a mean of 5.7 million against a 90% interval of 0.1-2.2
+    million)."""
+    from pathlib import Path
+
+    from trends.claims import read_claims
+    from trends.observe import observations
+
+    claims = read_claims(Path(__file__).resolve().parents[1] / "data" / "claims.csv")
+    end = D(2027, 12, 31)
+    checked = []
+    for q in sorted({c.quantity for c in claims}):
+        if len(observations(claims, q)[0]) < 2:
+            continue
+        f = fit_quiet(claims, q, until=end, rng=0)
+        r = f.rate([end]).iloc[0]
+        c = f.cumulative(dates=[end]).iloc[0]
+        assert r["q95"] / r["q50"] <= 6, q
+        assert c["q95"] / c["q50"] <= 3, q
+        checked.append(q)
+        if q == "casualties":
+            y = f.total(D(2026, 1, 1), D(2026, 12, 31))
+            assert y.quantiles[0.05] <= y.mean <= y.quantiles[0.95]
+    assert "casualties" in checked
