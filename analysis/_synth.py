@@ -1,9 +1,9 @@
-"""Shared helpers of the validation studies: news-style reports, scores, parallel runs.
+"""Helpers of the simulation study: news-style reports with every hedge word, parallel runs.
 
-Used by ``analysis/calibration.py`` (simulation) and ``analysis/backtest.py`` (the real
-series). Nothing here is part of the ``trends`` package: it is the *test harness* that
-plays the part of the news (a true window total in, a hedged, rounded figure out) and
-scores the answers.
+Used by ``analysis/calibration.py``. Nothing here is part of the ``trends`` package: it
+is the *test harness* that plays the part of the news (a true window total in, a
+hedged, rounded figure out). The scores (pinball loss, coverage, PIT) are the
+library's, :mod:`trends.backtest`, re-exported here.
 
 The news model
 --------------
@@ -37,6 +37,15 @@ from pathlib import Path
 
 import numpy as np
 
+from trends.backtest import (  # the scores are the library's (the backtest uses them too)
+    QUANTILE_LEVELS,
+    binom_se,
+    interval_hits,
+    pinball,
+    pit,
+    relative_pinball,
+    round_sig,
+)
 from trends.claims import Claim
 from trends.units import period_window, total_to_rate
 
@@ -61,8 +70,6 @@ __all__ = [
     "parallel_map",
 ]
 
-#: The quantile levels scored (the same as :data:`trends.model.QUANTILES`).
-QUANTILE_LEVELS: tuple[float, ...] = (0.05, 0.25, 0.5, 0.75, 0.95)
 #: The real daily series shipped with the project (Ukrainian General Staff, MIT licence).
 SERIES_PATH = (
     Path(__file__).resolve().parents[1]
@@ -101,12 +108,6 @@ _UNDER = {"fewer_than", "less_than"}  # truth below the figure, by up to ~20%
 
 def _scale(x: float, n: int) -> float:
     return 10.0 ** (math.floor(math.log10(x)) - n + 1)
-
-
-def round_sig(x: float, n: int) -> float:
-    """``x`` rounded to ``n`` significant figures (half away from zero)."""
-    s = _scale(x, n)
-    return math.floor(x / s + 0.5) * s
 
 
 def ceil_sig(x: float, n: int) -> float:
@@ -295,43 +296,6 @@ def news_claims(
             )
         )
     return claims
-
-
-# ---- scores -----------------------------------------------------------------------------
-def pinball(quantiles: dict[float, float], truth: float) -> float:
-    """Quantile (pinball) loss averaged over the levels of ``quantiles``.
-
-    For level ``a`` and forecast ``q``: ``(1{truth < q} - a) * (q - truth)``. Its mean
-    over the five levels 0.05..0.95 is a proper score of the whole distribution (a
-    discretised CRPS / 2 up to weights).
-    """
-    losses = []
-    for a, q in quantiles.items():
-        losses.append(((truth < q) - a) * (q - truth))
-    return float(np.mean(losses))
-
-
-def relative_pinball(quantiles: dict[float, float], truth: float) -> float:
-    """:func:`pinball` divided by the truth (a share; scale free)."""
-    return pinball(quantiles, truth) / truth
-
-
-def interval_hits(quantiles: dict[float, float], truth: float) -> tuple[bool, bool]:
-    """Whether ``truth`` lies in the central 50% (q25..q75) and 90% (q05..q95) ranges."""
-    in50 = quantiles[0.25] <= truth <= quantiles[0.75]
-    in90 = quantiles[0.05] <= truth <= quantiles[0.95]
-    return bool(in50), bool(in90)
-
-
-def pit(samples: np.ndarray, truth: float) -> float:
-    """Probability integral transform: the share of draws below ``truth`` (ties halved)."""
-    samples = np.asarray(samples)
-    return float(np.mean(samples < truth) + 0.5 * np.mean(samples == truth))
-
-
-def binom_se(p: float, n: int) -> float:
-    """Binomial standard error of a share ``p`` out of ``n``."""
-    return math.sqrt(max(p * (1 - p), 0.0) / n) if n else float("nan")
 
 
 # ---- parallel runs ----------------------------------------------------------------------

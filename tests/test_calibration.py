@@ -1,8 +1,8 @@
 """Calibration of the latent-rate model: small versions of the two validation studies.
 
-The full studies are the scripts ``analysis/calibration.py`` (500 simulated problems)
-and ``analysis/backtest.py`` (39 as-of dates on the real series); their results are in
-``docs/validation.md``. Here CI runs 40 problems and 6 dates with loose bounds that
+The full study is the script ``analysis/calibration.py`` (500 simulated problems); its
+results are in ``docs/validation.md`` (the backtests are in ``tests/test_backtest.py``).
+Here CI runs 40 problems with loose bounds that
 still fail when intervals are badly off (a 90% interval covering under 70%, say), plus
 checks of the harness itself: the news model respects the hedge table, the scores have
 their known values. ``TRENDS_FULL=1`` runs the full studies (marked ``slow``).
@@ -157,95 +157,6 @@ def test_sbc_cli(tmp_path, capsys):
     assert "90% cover" in capsys.readouterr().out
 
 
-# ---- backtest on the real series (quick) ------------------------------------------------
-@pytest.fixture(scope="module")
-def backtest(personnel_series_path):
-    from analysis import backtest
-
-    dates = backtest.as_of_dates()[::7]  # 6 dates spread over 2023-2026
-    assert len(dates) == 6
-    return backtest.run(dates, seed=5, processes=2)
-
-
-def test_backtest_truth_matches_the_series(personnel_series_path):
-    from analysis import backtest
-    from trends.observe import read_series
-
-    origin, daily = backtest.load_truth(personnel_series_path)
-    series, _ = read_series(personnel_series_path, field="personnel")
-    assert origin == dt.date(2022, 2, 24)
-    assert daily.sum() == pytest.approx(series.iloc[-1])
-    assert (daily >= 0).all()
-
-
-def test_backtest_quick(backtest):
-    from analysis import backtest as bt
-
-    assert set(backtest["method"]) == set(bt.METHODS)
-    table = bt.score_table(backtest)
-    ours = table[table["method"] == "trends"]
-    n = int(ours["n"].sum())
-    hits90 = float((ours["cov90"] * ours["n"]).sum()) / n
-    assert hits90 >= 0.66, hits90  # 12 intervals: at least 8 hold the truth
-    for target in bt.TARGETS:
-        rows = table[table["target"] == target].set_index("method")
-        # better than drawing a straight line through the latest figure
-        assert rows.loc["trends", "rel_pinball"] < rows.loc["naive", "rel_pinball"]
-        assert rows.loc["trends", "mdape"] < 0.35
-
-
-def test_backtest_nowcast_windows_avoid_rate_reports(backtest):
-    from analysis import backtest as bt
-
-    now = backtest[(backtest["target"] == "nowcast") & (backtest["method"] == "trends")]
-    for _, r in now.iterrows():
-        s, e = dt.date.fromisoformat(r["start"]), dt.date.fromisoformat(r["end"])
-        assert (e - s).days + 1 == bt.NOWCAST_DAYS
-        assert e <= dt.date.fromisoformat(r["as_of"])
-
-
-def test_backtest_exact_reference(personnel_series_path):
-    # --exact adds trends fitted to the true totals of the same windows: present for
-    # every target, not a baseline (skill is still against the baselines), and with
-    # perfect figures its medians are no worse than with the printed ones on average.
-    from analysis import backtest as bt
-
-    df = bt.run(bt.as_of_dates()[::13], seed=5, processes=1, options={"exact": True})
-    assert set(df["method"]) == set(bt.METHODS) | {"trends_exact"}
-    table = bt.score_table(df).set_index(["target", "method"])
-    for target in bt.TARGETS:
-        assert np.isfinite(table.loc[(target, "trends_exact"), "rel_pinball"])
-    ours = df[df["method"] == "trends"]["ape"].mean()
-    exact = df[df["method"] == "trends_exact"]["ape"].mean()
-    assert exact <= ours * 1.25, (exact, ours)
-
-
-def test_flat_oracle_knows_a_constant_series_exactly():
-    from analysis import backtest as bt
-
-    origin = dt.date(2022, 1, 1)
-    daily = np.full(2000, 300.0)
-    dates = [dt.date(2023, 3, 1), dt.date(2024, 6, 1)]
-    got = bt.flat_oracle(dates, origin_daily=(origin, daily))
-    assert got["rms_log_error"] == pytest.approx(0.0, abs=1e-12)
-    assert got["rel_pinball"] == pytest.approx(0.0, abs=1e-12)
-    # a series that doubles right after each as-of date: the oracle misses by log 2
-    jump = daily.copy()
-    jump[(dates[0] - origin).days + 1 :] *= 2
-    got = bt.flat_oracle(dates[:1], origin_daily=(origin, jump))
-    assert got["rms_log_error"] == pytest.approx(math.log(2))
-
-
-def test_backtest_outputs(backtest, tmp_path):
-    from analysis import backtest as bt
-
-    text = bt.format_table(bt.score_table(backtest))
-    assert "ucm" in text and "skill" in text
-    path = tmp_path / "backtest.png"
-    save_axes_figure(bt.plot(backtest), path)
-    assert path.stat().st_size > 10_000
-
-
 # ---- the full studies (TRENDS_FULL=1) -----------------------------------------------------
 @pytest.mark.slow
 @pytest.mark.skipif(not FULL, reason="full calibration study: set TRENDS_FULL=1")
@@ -256,14 +167,3 @@ def test_full_sbc_meets_the_goals():
     for w, row in table.iterrows():
         assert 0.85 <= row["cov90"] <= 0.95, (w, row["cov90"])
         assert 0.40 <= row["cov50"] <= 0.60, (w, row["cov50"])
-
-
-@pytest.mark.slow
-@pytest.mark.skipif(not FULL, reason="full backtest: set TRENDS_FULL=1")
-def test_full_backtest_calibration():
-    from analysis import backtest as bt
-
-    table = bt.score_table(bt.run(processes=2))
-    ours = table[table["method"] == "trends"].set_index("target")
-    for target, row in ours.iterrows():
-        assert 0.85 <= row["cov90"] <= 0.95 + 2 * row["se90"], (target, row["cov90"])

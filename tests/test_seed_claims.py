@@ -1,7 +1,12 @@
-"""Checks on data/claims.csv against the seed documents it was read from.
+"""Checks on data/claims.csv against the documents it was read from.
 
-Standard library only (csv, pathlib, re, datetime): these tests do not import `trends`,
-so they hold the data to account even while the package is being written.
+A claim's `document` is either a seed file under `seeds/` or the URL of a public web page.
+The text of every web page used is kept in the repository under `seeds/web/` (listed in
+`seeds/web/index.csv`), so that each quote can be checked here, offline.
+
+Standard library only (csv, pathlib, re, datetime): these tests do not import `trends`
+(except the repeat check, which reuses its window arithmetic), so they hold the data to
+account even while the package is being written.
 """
 
 import csv
@@ -13,6 +18,8 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 CLAIMS = REPO / "data" / "claims.csv"
+WEB = REPO / "seeds" / "web"
+WEB_INDEX = WEB / "index.csv"
 
 COLUMNS = [
     "id",
@@ -35,23 +42,33 @@ COLUMNS = [
 ]
 KINDS = {"rate", "total", "target", "stock"}
 PERS = {"day", "week", "month", "quarter", "year"}
-# qualifier -> the phrase(s) a quote carrying it must contain
+# qualifier -> phrases of which a quote carrying it must contain at least one (the stored
+# pages are in English, Russian, Portuguese, Romanian, Polish, Italian, German, Hungarian
+# and Arabic)
 HEDGE_PHRASES = {
-    "about": ["about"],
+    "about": ["about", "около", "порядка", "примерно", "circa"],
     "approximately": ["approximately"],
     "around": ["around"],
     "roughly": ["roughly"],
-    "nearly": ["nearly"],
-    "almost": ["almost"],
-    "over": ["over"],
-    "more_than": ["more than"],
-    "at_least": ["at least"],
+    "nearly": ["nearly", "approaching", "почти", "quase", "aproape"],
+    "almost": ["almost", "почти", "aproape"],
+    "over": ["over", "свыше", "более"],
+    "more_than": ["more than", "более", "свыше", "больше", "أكثر من", "mehr als", "greater than"],
+    "at_least": ["at least", "legalább"],
     "up_to": ["up to"],
     "as_many_as": ["as many as"],
     "fewer_than": ["fewer than"],
     "less_than": ["less than"],
     "exact": [],
 }
+# a named-death count is a lower bound by construction even when its text has no hedge
+# word: `at_least` is then allowed if the notes say so
+LOWER_BOUND_NOTE = "LOWER BOUND"
+# words for "thousand" and "million" on the stored pages
+THOUSAND_WORDS = ["thousand", "тыс", "тысяч", "mil", "ألف", "tys", "ezer"]
+MILLION_WORDS = ["million", "млн", "millionen"]
+# digit-group separators: comma, full stop, space, no-break space, narrow no-break space
+SEPARATORS = [",", ".", " ", "\u00a0", "\u202f"]
 NUMBER_WORDS = {
     1: "one",
     2: "two",
@@ -82,6 +99,40 @@ HEADER, ROWS = _read()
 BY_ID = {r["id"]: r for r in ROWS}
 
 
+def _read_web_index():
+    with WEB_INDEX.open(encoding="utf-8", newline="") as f:
+        reader = csv.DictReader(f)
+        return reader.fieldnames, list(reader)
+
+
+WEB_HEADER, WEB_ROWS = _read_web_index()
+WEB_FILE = {r["url"]: r["file"] for r in WEB_ROWS}
+
+
+def is_url(document):
+    return document.startswith(("http://", "https://"))
+
+
+def document_path(document):
+    """The file in the repository that holds `document`'s text."""
+    if is_url(document):
+        assert document in WEB_FILE, f"{document} is not listed in {WEB_INDEX.relative_to(REPO)}"
+        return REPO / WEB_FILE[document]
+    return REPO / document
+
+
+def squash(text):
+    """`text` with every run of whitespace turned into one space."""
+    return " ".join(text.split())
+
+
+def quote_in_text(quote, text, url):
+    """True if `quote` occurs in `text`: exactly for seed files, up to whitespace for pages."""
+    if url:
+        return squash(quote) in squash(text)
+    return quote in text
+
+
 def _ids(rows):
     return [r["id"] or f"row{i + 2}" for i, r in enumerate(rows)]
 
@@ -90,23 +141,39 @@ def _number(text):
     return float(text.replace(",", ""))
 
 
+def _grouped(n, sep):
+    return f"{n:,}".replace(",", sep)
+
+
 def renderings(value):
     """Ways a document may write `value` (as lower-case strings)."""
     v = _number(value)
     out = set()
     if v == int(v):
         n = int(v)
-        out |= {f"{n:,}", str(n)}
-        for unit, word in ((1_000_000_000, "billion"), (1_000_000, "million"), (1_000, "thousand")):
+        out |= {_grouped(n, sep) for sep in SEPARATORS} | {str(n)}
+        for unit, words in (
+            (1_000_000_000, ["billion"]),
+            (1_000_000, MILLION_WORDS),
+            (1_000, THOUSAND_WORDS),
+        ):
             if n % unit == 0:
                 k = n // unit
-                out |= {f"{k} {word}", f"{k:,} {word}"}
-                if k in NUMBER_WORDS:
-                    out.add(f"{NUMBER_WORDS[k]} {word}")
-                if k == 1:
-                    out.add(f"a {word}")
+                for word in words:
+                    out |= {f"{k} {word}", f"{k:,} {word}"}
+                    if k in NUMBER_WORDS:
+                        out.add(f"{NUMBER_WORDS[k]} {word}")
+                    if k == 1:
+                        out.add(f"a {word}")
+            elif n % (unit // 10) == 0 and n > unit:
+                # one decimal: "26.8 thousand", "26,8 tys."
+                k = f"{n / unit:.1f}"
+                for word in words:
+                    out |= {f"{k} {word}", f"{k.replace('.', ',')} {word}"}
         if n % 1000 == 0:
             out.add(f"{n // 1000}k")
+        if n == 500_000:
+            out.add("half a million")
     else:
         out.add(str(v))
     return out
@@ -144,7 +211,30 @@ def test_header_is_exactly_the_v1_columns():
 def test_there_are_claims_from_every_seed_document():
     seeds = {f"seeds/{p.name}" for p in (REPO / "seeds").glob("*.txt")}
     assert seeds, "no seed documents under seeds/"
-    assert {r["document"] for r in ROWS} == seeds
+    files = {r["document"] for r in ROWS if not is_url(r["document"])}
+    assert files == seeds
+
+
+def test_web_index_lists_every_stored_page_once():
+    assert WEB_HEADER == ["url", "file"]
+    urls = [r["url"] for r in WEB_ROWS]
+    assert len(urls) == len(set(urls)), "a URL is listed twice"
+    files = [r["file"] for r in WEB_ROWS]
+    assert sorted(files) == sorted(f"seeds/web/{p.name}" for p in WEB.glob("*.txt"))
+    for r in WEB_ROWS:
+        lines = (REPO / r["file"]).read_text(encoding="utf-8").splitlines()
+        assert lines[0] == f"URL: {r['url']}", f"{r['file']}: first line is not 'URL: {r['url']}'"
+        assert lines[1].startswith("Retrieved: "), (
+            f"{r['file']}: second line is not 'Retrieved: ...'"
+        )
+
+
+def test_every_stored_page_is_used():
+    """Each page is the document of a claim, or named in a claim's notes as evidence."""
+    documents = {r["document"] for r in ROWS}
+    notes = " ".join(r["notes"] for r in ROWS)
+    for r in WEB_ROWS:
+        assert r["url"] in documents or r["file"] in notes, f"{r['file']} is not used"
 
 
 def test_ids_are_unique_and_well_formed():
@@ -163,10 +253,26 @@ def test_document_and_quote_present(row):
 
 @pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))
 def test_quote_is_verbatim_in_document(row):
-    path = REPO / row["document"]
-    assert path.is_file(), f"{row['document']} not found under {REPO}"
+    path = document_path(row["document"])
+    assert path.is_file(), f"{path} not found (document {row['document']})"
     text = path.read_text(encoding="utf-8")
-    assert row["quote"] in text, f"quote of {row['id']} is not a substring of {row['document']}"
+    assert quote_in_text(row["quote"], text, is_url(row["document"])), (
+        f"quote of {row['id']} is not in the text of {row['document']} ({path.name})"
+    )
+
+
+def test_quote_check_can_fail():
+    """The verbatim check is not vacuous: one changed word or figure is caught."""
+    row = next(r for r in ROWS if is_url(r["document"]))
+    text = document_path(row["document"]).read_text(encoding="utf-8")
+    assert quote_in_text(row["quote"], text, True)
+    assert quote_in_text("  " + row["quote"].replace(" ", "\n", 1), text, True)
+    for digit in "0123456789":
+        if digit in row["quote"]:
+            other = str((int(digit) + 1) % 10)
+            assert not quote_in_text(row["quote"].replace(digit, other), text, True)
+            break
+    assert not quote_in_text(row["quote"] + " and more", text, True)
 
 
 @pytest.mark.parametrize(
@@ -211,9 +317,17 @@ def test_quote_figure_matches_value(row):
 def test_qualifier_matches_quote(row):
     q = row["qualifier"]
     assert q == "" or q in HEDGE_PHRASES, f"unknown qualifier {q!r}"
+    phrases = HEDGE_PHRASES.get(q, [])
+    if not phrases:
+        return
     quote = row["quote"].lower()
-    for phrase in HEDGE_PHRASES.get(q, []):
-        assert re.search(rf"\b{re.escape(phrase)}\b", quote), f"{q!r} but quote lacks {phrase!r}"
+    found = [p for p in phrases if re.search(rf"\b{re.escape(p)}\b", quote)]
+    if q == "at_least" and not found:
+        assert LOWER_BOUND_NOTE in row["notes"], (
+            f"'at_least' without 'at least' in the quote needs a {LOWER_BOUND_NOTE!r} note"
+        )
+        return
+    assert found, f"{q!r} but the quote has none of {phrases}"
 
 
 @pytest.mark.parametrize("row", ROWS, ids=_ids(ROWS))

@@ -15,18 +15,21 @@ import io
 import math
 import os
 import re
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import ClaimsFormatError, FieldError
+from .errors import ClaimsFormatError, FieldError, ReviewWarning
 from .files import atomic_write_text
 from .units import PERIODS, QUALIFIERS, period_window, window_days
 
 __all__ = [
     "Claim",
     "COLUMNS",
+    "REVIEW_COLUMNS",
+    "STATUSES",
     "REQUIRED",
     "KINDS",
     "read_claims",
@@ -59,6 +62,10 @@ COLUMNS: tuple[str, ...] = (
     "quote",
     "notes",
 )
+#: Optional review columns (an extension of v1): rows marked ``candidate`` or ``rejected``
+#: are checked but not used; ``accepted`` and empty rows are claims.
+REVIEW_COLUMNS: tuple[str, ...] = ("confidence", "status")
+STATUSES: tuple[str, ...] = ("accepted", "candidate", "rejected")
 REQUIRED: tuple[str, ...] = ("id", "quantity", "kind", "value", "end")
 KINDS: tuple[str, ...] = ("rate", "total", "target", "stock")
 
@@ -206,8 +213,24 @@ def parse_claims(
 
     claims: list[Claim] = []
     first_seen: dict[str, int] = {}
+    unreviewed: list[str] = []  # ids of candidate and rejected rows: checked, not used
+    pending = 0
     for offset, rec in enumerate(records):
         row = first_row + offset
+        status, status_errors = _review(rec, row)
+        errors += status_errors
+        if status in ("candidate", "rejected"):
+            pending += status == "candidate"
+            # a proposal may still lack what only a reviewer can fill in (quantity,
+            # dates); what it does hold must be well-formed
+            errors += [e for e in _parse_row(rec, row)[1] if not _fillable(e)]
+            cid = (rec.get("id") or "").strip()
+            if cid in first_seen or cid in unreviewed:
+                errors.append(
+                    FieldError(row, "id", f"duplicate id {cid!r}", "give every row its own id")
+                )
+            unreviewed.append(cid)
+            continue
         claim, row_errors = _parse_row(rec, row)
         errors += row_errors
         if claim is None:
@@ -222,13 +245,54 @@ def parse_claims(
                 )
             )
             continue
+        if claim.id in unreviewed:
+            errors.append(
+                FieldError(row, "id", f"duplicate id {claim.id!r}", "give every row its own id")
+            )
+            continue
         first_seen[claim.id] = row
         claims.append(claim)
-    errors += _check_derived(claims)
+    errors += _check_derived(claims, also=unreviewed)
     if errors:
         errors.sort(key=lambda e: e.row if e.row is not None else 0)
         raise ClaimsFormatError(source, errors)
+    if pending:
+        warnings.warn(
+            f"{source}: {pending} row{'s' if pending != 1 else ''} marked 'candidate' "
+            "not used; review them and set status to accepted or rejected",
+            ReviewWarning,
+            stacklevel=2,
+        )
     return claims
+
+
+def _review(rec: Mapping[str, str | None], row: int) -> tuple[str, list[FieldError]]:
+    """The row's review status ("" when unmarked) and any error in the review columns."""
+    errors = []
+    status = (rec.get("status") or "").strip()
+    if status not in ("", *STATUSES):
+        hint = f"use one of {', '.join(STATUSES)}, or leave it empty"
+        errors.append(FieldError(row, "status", f"unknown status {status!r}", hint))
+    raw = (rec.get("confidence") or "").strip()
+    if raw:
+        try:
+            c = float(raw)
+            ok = 0.0 <= c <= 1.0
+        except ValueError:
+            ok = False
+        if not ok:
+            errors.append(FieldError(row, "confidence", f"confidence {raw!r} is not in 0..1",
+                                     "a number from 0 to 1, or empty"))  # fmt: skip
+    return status, errors
+
+
+def _fillable(e: FieldError) -> bool:
+    """Errors a reviewer resolves by filling in a proposal: empty quantity, start or end."""
+    return (
+        (e.column == "quantity" and "''" in e.message)
+        or (e.column == "end" and e.message.startswith("empty"))
+        or (e.column == "start" and "needs a start" in e.message)
+    )
 
 
 def _check_header(header: Sequence[str]) -> list[FieldError]:
@@ -238,7 +302,7 @@ def _check_header(header: Sequence[str]) -> list[FieldError]:
         if name in seen:
             errors.append(FieldError(1, name, "column appears twice", "keep one of them"))
         seen.add(name)
-        if name not in COLUMNS:
+        if name not in COLUMNS and name not in REVIEW_COLUMNS:
             close = [c for c in COLUMNS if c.replace("_", "") == name.lower().replace("_", "")]
             hint = (
                 f"did you mean '{close[0]}'?" if close else f"known columns: {', '.join(COLUMNS)}"
@@ -359,15 +423,16 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
     return claim, []
 
 
-def _check_derived(claims: Sequence[Claim]) -> list[FieldError]:
+def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[FieldError]:
     by_id = {c.id: c for c in claims}
+    known = set(by_id) | set(also)  # a repeat may name a row still under review
     errors = []
     for c in claims:
         if c.derived_from is None:
             continue
         if c.derived_from == c.id:
             errors.append(FieldError(c.row, "derived_from", "a claim cannot repeat itself", ""))
-        elif c.derived_from not in by_id:
+        elif c.derived_from not in known:
             errors.append(
                 FieldError(
                     c.row,

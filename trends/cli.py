@@ -111,6 +111,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_project(sub)
     _add_plot(sub)
     _add_report(sub)
+    _add_backtest(sub)
+    _add_extract(sub)
     return parser
 
 
@@ -507,7 +509,7 @@ def _cmd_project(args: argparse.Namespace) -> int:
     return 0
 
 
-_PLOTS = ("claims", "fit", "cumulative", "projection")
+_PLOTS = ("claims", "fit", "cumulative", "projection", "backtest")
 
 
 def _add_plot(sub) -> None:
@@ -517,7 +519,9 @@ def _add_plot(sub) -> None:
         description="Draw one paper figure. The format follows the output's suffix.",
     )
     p.add_argument("kind", choices=_PLOTS, metavar="KIND", help=", ".join(_PLOTS))
-    p.add_argument("claims", metavar="CLAIMS", help="claims file (CSV, format v1)")
+    p.add_argument("claims", metavar="CLAIMS",
+                   help="claims file (CSV, format v1); for backtest: the rows of "
+                   "'trends backtest -o'")  # fmt: skip
     p.add_argument("--quantity", "-q", type=_quantity, help="quantity (needed but for claims)")
     p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
     p.add_argument("--until", type=_date, help="horizon of fits and projections")
@@ -537,6 +541,8 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if suffix not in (".png", ".pdf", ".svg"):
         raise TrendsError(f"{args.output}: the output must end in .png, .pdf or .svg")
     _check_not_input(args.output, args.claims)
+    if args.kind == "backtest":
+        return _plot_backtest(args)
     if args.kind != "claims" and not args.quantity and args.kind != "projection":
         raise TrendsError(f"'trends plot {args.kind}' needs --quantity")
     claims = read_claims(args.claims)
@@ -613,4 +619,205 @@ def _cmd_report(args: argparse.Namespace) -> int:
           f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
           f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "
           f"({_plural(len(rep.warnings), 'warning')})")  # fmt: skip
+    return 0
+
+
+# ---------------------------------------------------------------------------------
+# trends backtest SERIES --field NAME
+# ---------------------------------------------------------------------------------
+
+
+def _add_backtest(sub) -> None:
+    from .backtest import BASELINES, METHODS
+
+    p = sub.add_parser(
+        "backtest",
+        help="score trends and baselines on news-like reports drawn from a known series",
+        description="As of every --every months, draw 4-10 news-like reports from the year "
+        "before from a daily cumulative series (JSON records or a CSV with a date column "
+        "and one column per field), estimate the next 90 days, a 60-day past window no rate "
+        "report covers and the next 365 days with each method, and score the quantiles "
+        "against the truth. Writes one row per method, as-of date and target to -o and "
+        "prints the summary per method and target.",
+    )
+    p.add_argument("series", metavar="SERIES", help="daily cumulative series (.json or .csv)")
+    p.add_argument("--field", required=True, help="the JSON field or CSV column to backtest")
+    p.add_argument(
+        "--every", type=int, default=2, metavar="MONTHS", help="months between as-of dates (2)"
+    )
+    p.add_argument("--seed", type=int, default=0, help="seed of the reports and draws (0)")
+    p.add_argument("--jobs", type=int, default=1, help="local worker processes (1)")
+    p.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="run on this dask.distributed scheduler (needs the dask extra)",
+    )
+    p.add_argument(
+        "--methods",
+        nargs="+",
+        default=list(METHODS),
+        metavar="METHOD",
+        help=f"trends, trends:<model>, {', '.join(BASELINES)} (all four)",
+    )
+    p.add_argument(
+        "--timings",
+        action="store_true",
+        help="fill fit_s with each method's seconds (rows then differ per run)",
+    )
+    p.add_argument("-o", "--output", required=True, help="write the score rows here (CSV)")
+    p.set_defaults(func=_cmd_backtest)
+
+
+def _progress_bar() -> Callable[[int, int], None] | None:
+    """A one-line progress bar on stderr: on a terminal, once a run passes 2 seconds."""
+    import time
+
+    if not sys.stderr.isatty():
+        return None
+    t0 = time.perf_counter()
+    shown = False
+
+    def show(done: int, total: int) -> None:
+        nonlocal shown
+        elapsed = time.perf_counter() - t0
+        if elapsed < 2 and not shown:
+            return
+        shown = True
+        width = 30
+        fill = round(width * done / total)
+        eta = elapsed / done * (total - done) if done else 0.0
+        print(
+            f"\r[{'#' * fill}{'.' * (width - fill)}] {done}/{total} cases, "
+            f"{elapsed:.0f} s, {eta:.0f} s left ",
+            end="\n" if done == total else "",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
+
+
+def _cmd_backtest(args: argparse.Namespace) -> int:
+    from .backtest import backtest, format_summary, load_series, summarise
+
+    _check_not_input(args.output, args.series)
+    if args.jobs < 1:
+        raise TrendsError("--jobs must be at least 1")
+    if args.every < 1:
+        raise TrendsError("--every must be at least 1 (months)")
+    series = load_series(args.series, args.field)
+    for note in series.notes():
+        print(f"note: {note}", file=sys.stderr)
+    rows = backtest(
+        series,
+        every=args.every,
+        seed=args.seed,
+        methods=args.methods,
+        jobs=args.jobs,
+        scheduler=args.scheduler,
+        timings=args.timings,
+        progress=_progress_bar(),
+    )
+    _write_text(args.output, rows.to_csv(index=False, float_format="%.10g"))
+    print(format_summary(summarise(rows)))
+    n_cases = rows[["as_of"]].drop_duplicates().shape[0]
+    print(
+        f"wrote {args.output} ({_plural(len(rows), 'row')}, {_plural(n_cases, 'as-of date')})",
+        file=sys.stderr,
+    )
+    return 0
+
+
+def _plot_backtest(args: argparse.Namespace) -> int:
+    """``trends plot backtest ROWS.csv``: pinball by series and method, and the PIT."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from . import plot
+
+    try:
+        rows = pd.read_csv(args.claims)
+    except (OSError, ValueError) as e:
+        raise TrendsError(f"{args.claims}: cannot read the backtest rows ({e})") from None
+    width = plot.DOUBLE_WIDTH
+    height = max(2.4, 0.16 * rows["series"].nunique() + 1.2) if "series" in rows else 2.4
+    with plt.style.context(plot.STYLE):
+        fig, ax = plt.subplots(
+            1, 2, figsize=(width, height), layout="constrained", width_ratios=(1.3, 1)
+        )
+    plot.plot_backtest_series(rows, ax=ax[0])
+    plot.plot_backtest_pit(rows, ax=ax[1])
+    plot.save_figure(fig, args.output)
+    plt.close(fig)
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------
+# trends extract DOC... [--published [DOC=]DATE] [--quantities FILE] -o CANDIDATES.csv
+# ---------------------------------------------------------------------------------
+
+
+def _add_extract(sub) -> None:
+    p = sub.add_parser(
+        "extract",
+        help="propose candidate claims, with their quotes, from articles (text, Markdown, HTML)",
+        description="Read articles and propose one candidate claim per reported figure: the "
+        "claims columns, then confidence (0..1) and status 'candidate'. Review the file: set "
+        "status to accepted or rejected; the other commands use only accepted or unmarked "
+        "rows. Windows count from the publication date: --published, else a date in the "
+        "document's first lines (a warning says which), else left empty.",
+    )
+    p.add_argument("docs", nargs="+", metavar="DOC", help="article files (.txt, .md, .html)")
+    p.add_argument(
+        "--published",
+        action="append",
+        default=[],
+        metavar="[DOC=]DATE",
+        help="publication date YYYY-MM-DD, for every document or (DOC=DATE, repeatable) one",
+    )
+    p.add_argument("--quantities", metavar="FILE", help="quantities vocabulary (TOML) merged "
+                   "over data/quantities.toml")  # fmt: skip
+    p.add_argument("--anchors", metavar="FILE", help="named start days (TOML) merged over the "
+                   "built-in ones (war, mobilisation, ...)")  # fmt: skip
+    p.add_argument("-o", "--output", required=True, metavar="CANDIDATES.csv")
+    p.set_defaults(func=_cmd_extract)
+
+
+def _cmd_extract(args: argparse.Namespace) -> int:
+    from .extract import extract, read_anchors, write_candidates
+    from .quantities import read_quantities
+
+    _check_not_input(args.output, *args.docs)
+    every: dt.date | None = None
+    each: dict[str, dt.date] = {}
+    for item in args.published:
+        doc, _, date = item.rpartition("=")
+        try:
+            day = _date(date)
+        except argparse.ArgumentTypeError as e:
+            raise TrendsError(f"--published {item}: {e}") from None
+        if doc:
+            if doc not in args.docs:
+                raise TrendsError(f"--published {item}: {doc} is not one of the documents")
+            each[doc] = day
+        else:
+            every = day
+    published = {d: each.get(d, every) for d in args.docs if each.get(d, every) is not None}
+    base = read_quantities()
+    quantities = read_quantities(args.quantities, base=base) if args.quantities else base
+    anchors = read_anchors(args.anchors) if args.anchors else None
+    cands = extract(args.docs, published=published, quantities=quantities, anchors=anchors)
+    try:
+        write_candidates(cands, args.output)
+    except OSError as e:
+        raise TrendsError(f"{args.output}: cannot write ({e.strerror or e})") from None
+    repeats = sum(1 for c in cands if c.derived_from)
+    unnamed = sum(1 for c in cands if not c.quantity)
+    print(
+        f"{args.output}: {_plural(len(cands), 'candidate')} from "
+        f"{_plural(len(args.docs), 'document')} ({repeats:,} marked as repeats, "
+        f"{unnamed:,} with no quantity); review the status column",
+        file=sys.stderr,
+    )
     return 0

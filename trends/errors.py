@@ -18,6 +18,7 @@ __all__ = [
     "TrendsWarning",
     "ConflictWarning",
     "SparseDataWarning",
+    "ReviewWarning",
 ]
 
 
@@ -91,3 +92,7 @@ class ConflictWarning(TrendsWarning):
 
 class SparseDataWarning(TrendsWarning):
     """Too few claims to pin the estimate down: the interval is wide on purpose."""
+
+
+class ReviewWarning(TrendsWarning):
+    """A claims file holds rows still marked ``candidate``: they are not used until reviewed."""

@@ -51,6 +51,8 @@ __all__ = [
     "plot_calibration",
     "plot_pit",
     "plot_backtest",
+    "plot_backtest_series",
+    "plot_backtest_pit",
 ]
 
 #: One journal column, inches.
@@ -1137,4 +1139,148 @@ def plot_backtest(table, ax=None, *, reference: float | None = 1.0, style=STYLE)
         ax.grid(False, axis="x")
         ax.set_ylabel("Relative quantile loss")
         _legend(ax, handles, methods, ncol=min(len(methods), 3), borderaxespad=1.9)
+    return ax
+
+
+# ---- backtests over many series -------------------------------------------------------------
+_PIT_EDGES = (0.0, 0.05, 0.25, 0.5, 0.75, 0.95, 1.0)
+_PIT_CAP = 4.0
+
+
+def plot_backtest_series(
+    rows, ax=None, *, statistic: str = "mean", clip: float | None = None, style=STYLE
+):
+    """Relative pinball loss of each method on each series (a dot plot).
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Backtest score rows (:func:`trends.backtest.backtest`): columns ``series``,
+        ``method`` and ``pinball`` (quantile loss / truth). Rows of one series and
+        method are averaged; series run top to bottom in their order of appearance.
+    ax : matplotlib.axes.Axes, optional
+    style : str, dict, list or None
+        Matplotlib style the artists are drawn in: the paper style by default, None for
+        the current settings.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Log-scaled x axis; one marker shape and colour per method.
+    """
+    from matplotlib.ticker import FuncFormatter
+
+    _need(rows, ("series", "method", "pinball"), "plot_backtest_series")
+    if len(rows) == 0:
+        raise DataError("plot_backtest_series: no rows")
+    if statistic not in ("mean", "median"):
+        raise DataError(
+            f"plot_backtest_series: statistic must be mean or median, not {statistic!r}"
+        )
+    series = list(dict.fromkeys(rows["series"].astype(str)))
+    methods = list(dict.fromkeys(rows["method"].astype(str)))
+    mean = rows.assign(series=rows["series"].astype(str), method=rows["method"].astype(str))
+    mean = mean.groupby(["series", "method"], sort=False)["pinball"].agg(statistic)
+    ax = _axes(ax, style)
+    with _style(style):
+        y = {s: i for i, s in enumerate(series)}
+        for j, method in enumerate(methods):
+            pts = [(float(mean[(s, method)]), y[s]) for s in series if (s, method) in mean.index]
+            xs = np.maximum([p[0] for p in pts], 1e-4)  # a perfect score still shows
+            ys = np.array([p[1] for p in pts]) + (j - (len(methods) - 1) / 2) * 0.12
+            color, marker = COLORS[j % len(COLORS)], _MARKERS[j % len(_MARKERS)]
+            out = xs > clip if clip is not None else np.zeros(len(xs), bool)
+            line = ax.plot(xs[~out], ys[~out], linestyle="none", marker=marker, markersize=3.2,
+                           color=color, label=method, zorder=3)[0]  # fmt: skip
+            line.set_gid(f"series-pinball:{method}")
+            if out.any():
+                far = ax.plot(np.full(out.sum(), clip), ys[out], linestyle="none", marker=marker,
+                              markersize=3.2, markerfacecolor="white", color=color, zorder=3,
+                              clip_on=False)[0]  # fmt: skip
+                far.set_gid(f"series-pinball-clipped:{method}")
+        ax.set_yticks(range(len(series)), [_short(s, 22) for s in series])
+        ax.set_ylim(len(series) - 0.5, -0.5)
+        ax.set_xscale("log")
+        ax.margins(x=0.06)
+        if clip is not None:
+            ax.set_xlim(right=clip)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+        ax.grid(False, axis="y")
+        ax.set_xlabel(f"Pinball loss / truth ({statistic})")
+        ax.legend(loc="lower right", frameon=False, fontsize=6)
+    return ax
+
+
+def plot_backtest_pit(rows, ax=None, *, style=STYLE):
+    """Where the truths fall among each method's quantiles, against calibration.
+
+    The quantiles 0.05 ... 0.95 cut six ranges that a calibrated method's truths fall
+    in with probabilities 0.05, 0.2, 0.25, 0.25, 0.2, 0.05. Each method's line is the
+    observed share in each range divided by that probability (a PIT histogram on the
+    ranges the quantiles allow, drawn one range per step so the narrow tails show);
+    1 (solid) is calibration, high ends mean intervals too narrow, a high middle too
+    wide. An axis above 4 is cut at 4 and the peak printed.
+
+    Parameters
+    ----------
+    rows : pandas.DataFrame
+        Backtest score rows: columns ``method``, ``truth``, ``q05`` ... ``q95``.
+    ax : matplotlib.axes.Axes, optional
+    style : str, dict, list or None
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    cols = ("q05", "q25", "q50", "q75", "q95")
+    _need(rows, ("method", "truth", *cols), "plot_backtest_pit")
+    if len(rows) == 0:
+        raise DataError("plot_backtest_pit: no rows")
+    nominal = np.diff(_PIT_EDGES)
+    peak = 0.0
+    ax = _axes(ax, style)
+    with _style(style):
+        for j, method in enumerate(dict.fromkeys(rows["method"].astype(str))):
+            g = rows[rows["method"].astype(str) == method]
+            q = g[list(cols)].to_numpy(float)
+            truth = g["truth"].to_numpy(float)
+            bins = (truth[:, None] > q).sum(axis=1)  # a truth on a quantile counts below it
+            share = np.bincount(bins, minlength=6) / len(g)
+            ratio = share / nominal
+            peak = max(peak, float(ratio.max()))
+            line = ax.stairs(
+                ratio,
+                np.arange(7),
+                color=COLORS[j % len(COLORS)],
+                linestyle=_LINESTYLES[j % len(_LINESTYLES)],
+                linewidth=1.0,
+                label=f"{method} (n = {len(g):,})",
+                zorder=3,
+            )
+            line.set_gid(f"pit:{method}")
+        ref = ax.axhline(1.0, color=_FIT, linewidth=0.8, zorder=2)
+        ref.set_gid("calibrated")
+        ax.set_xlim(0, 6)
+        # Tails far off calibration would flatten the rest: cap the axis, print the peak.
+        if peak > _PIT_CAP:
+            ax.set_ylim(0, _PIT_CAP)
+            ax.text(3, 0.98 * _PIT_CAP, f"(off the axis: up to {peak:.1f})",
+                    ha="center", va="top", fontsize=5.5, color=_GREY)  # fmt: skip
+        else:
+            ax.set_ylim(0, max(peak * 1.1, 1.5))
+        ax.set_xticks(np.arange(6) + 0.5, ["<5", "5-25", "25-50", "50-75", "75-95", ">95"])
+        ax.tick_params(axis="x", labelsize=5.5)
+        ax.grid(False, axis="x")
+        ax.set_xlabel("Quantile range holding the truth (%)")
+        ax.set_ylabel("Observed / expected share")
+        legend = ax.legend(
+            loc="upper center",
+            bbox_to_anchor=(0.5, 0.93),
+            fontsize=6,
+            frameon=True,
+            facecolor="white",
+            edgecolor="none",
+            framealpha=0.9,
+        )
+        legend.set_zorder(5)
     return ax

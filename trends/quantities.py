@@ -9,6 +9,7 @@ id.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import tomllib
 from collections.abc import Mapping
@@ -21,7 +22,17 @@ __all__ = ["Quantity", "DEFAULT_PATH", "read_quantities", "parse_quantities", "d
 
 #: The project's vocabulary, beside the claims it describes.
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "data" / "quantities.toml"
-_KEYS = {"label": str, "unit": str, "definition": str, "phrases": list}
+_KEYS = {
+    "label": str,
+    "unit": str,
+    "definition": str,
+    "phrases": list,
+    "context": list,
+    "since": str,
+    "kind": str,
+    "weak": bool,
+}
+_KINDS = ("rate", "total", "target", "stock")
 
 
 @dataclass(frozen=True)
@@ -40,6 +51,19 @@ class Quantity:
         One sentence saying what is counted; empty when unknown.
     phrases : tuple of str
         Lower-case nouns and phrases that name the quantity in text.
+    context : tuple of str
+        Lower-case words of which one must also stand near the phrase for the text to
+        name this quantity ("european union" for EU production); an entry whose context
+        matches wins over one without context.
+    since : datetime.date or None
+        Where a count of this quantity with no window in the text starts (losses are
+        counted since the full-scale invasion, 2022-02-24); None: no default.
+    kind : str
+        The kind a figure of this quantity has when the text gives no cue (``stock`` for
+        troop numbers); empty: ``total``.
+    weak : bool
+        Its phrases ("soldiers") name it only when no other quantity's phrase stands in
+        the same clause, so "lost 5,000 soldiers" counts losses, not troops.
     """
 
     name: str
@@ -47,6 +71,10 @@ class Quantity:
     unit: str = ""
     definition: str = ""
     phrases: tuple[str, ...] = field(default=())
+    context: tuple[str, ...] = field(default=())
+    since: dt.date | None = None
+    kind: str = ""
+    weak: bool = False
 
 
 def describe(name: str, vocabulary: Mapping[str, Quantity] | None = None) -> Quantity:
@@ -80,8 +108,16 @@ def parse_quantities(text: str, *, source: str = "<quantities>") -> dict[str, Qu
             elif not isinstance(value, want) or (
                 want is list and not all(isinstance(p, str) for p in value)
             ):
-                kind = "a list of strings" if want is list else "a string"
+                kind = {list: "a list of strings", bool: "true or false"}.get(want, "a string")
                 problems.append(f"{source}: [{name}] {key} must be {kind}")
+        since = None
+        if isinstance(entry.get("since"), str):
+            try:
+                since = dt.date.fromisoformat(entry["since"])
+            except ValueError:
+                problems.append(f"{source}: [{name}] since must be a date YYYY-MM-DD")
+        if entry.get("kind", "") not in ("", *_KINDS):
+            problems.append(f"{source}: [{name}] kind must be one of {', '.join(_KINDS)}")
         if any(p.startswith(f"{source}: [{name}]") for p in problems):
             continue
         out[name] = Quantity(
@@ -90,6 +126,10 @@ def parse_quantities(text: str, *, source: str = "<quantities>") -> dict[str, Qu
             unit=entry.get("unit", ""),
             definition=entry.get("definition", ""),
             phrases=tuple(p.strip().lower() for p in entry.get("phrases", ()) if p.strip()),
+            context=tuple(p.strip().lower() for p in entry.get("context", ()) if p.strip()),
+            since=since,
+            kind=entry.get("kind", ""),
+            weak=entry.get("weak", False),
         )
     if problems:
         raise QuantitiesError("\n".join(problems))

@@ -1,0 +1,1805 @@
+"""From an article's text to candidate claims, each with the quote that carries it.
+
+:func:`extract` reads documents (plain text, Markdown or HTML), finds every reported figure
+about a counted quantity and proposes one :class:`Candidate` per figure, in the claims
+format with two more columns: ``confidence`` (0..1) and ``status`` (``candidate``). A
+reviewer edits ``status`` to ``accepted`` or ``rejected``; the rest of trends reads only
+accepted or unmarked rows (see ``docs/claims-format.md``).
+
+The reading is rule-based and explainable: numbers in any common style (:func:`parse_number`),
+the hedge word before the figure (mapped to the claims format's qualifiers), a rate's
+period, a target's verb, the window worked out from the publication date and a small table
+of anchor dates (:data:`ANCHORS`), the quantity from a vocabulary of phrases
+(``data/quantities.toml``), the body or person credited, and repeats. Each candidate's
+``notes`` say how its window was read. ``docs/extract.md`` gives the rules and the measured
+accuracy.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import datetime as dt
+import functools
+import html
+import html.parser
+import io
+import os
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+from pathlib import Path
+
+from .claims import COLUMNS
+from .errors import TrendsError, TrendsWarning
+from .files import atomic_write_text
+from .quantities import Quantity, read_quantities
+from .units import add_months
+
+__all__ = [
+    "ANCHORS",
+    "Anchor",
+    "Candidate",
+    "Document",
+    "ExtractError",
+    "ExtractWarning",
+    "EXTRA_COLUMNS",
+    "MAX_BYTES",
+    "extract",
+    "extract_text",
+    "parse_number",
+    "read_anchors",
+    "read_document",
+    "write_candidates",
+]
+
+#: Columns written after the v1 columns.
+EXTRA_COLUMNS: tuple[str, ...] = ("confidence", "status")
+
+#: Largest document read, in bytes (a longer one is an error: split it).
+MAX_BYTES = 10_000_000
+
+
+class ExtractError(ValueError, TrendsError):
+    """A document that cannot be read (missing, binary, too large); the message says why."""
+
+
+class ExtractWarning(TrendsWarning):
+    """Something the reviewer should know: no date, a re-decoded line, no figures."""
+
+
+# ---------------------------------------------------------------------------------
+# Anchors: named days a window can start from
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """A named day that windows start from ("since the full-scale invasion").
+
+    Attributes
+    ----------
+    name : str
+        Short id, e.g. ``war``.
+    date : datetime.date
+        The day (the window's first day).
+    phrases : tuple of str
+        Lower-case phrases that name it.
+    """
+
+    name: str
+    date: dt.date
+    phrases: tuple[str, ...]
+
+
+#: The default anchors. Extend or override with :func:`read_anchors` (a TOML file of
+#: ``[name] date = "YYYY-MM-DD", phrases = [...]``) or the ``anchors`` argument.
+ANCHORS: Mapping[str, Anchor] = {
+    a.name: a
+    for a in (
+        Anchor(
+            "war",
+            dt.date(2022, 2, 24),
+            (
+                "full-scale invasion", "full scale invasion", "full-scale war", "invasion",
+                "the war", "war began", "war started", "its war", "the conflict",
+                "special military operation", "putin invaded", "russia invaded",
+            ),
+        ),
+        Anchor(
+            "mobilisation",
+            dt.date(2022, 9, 21),
+            ("partial mobilisation", "partial mobilization", "mobilisation", "mobilization",
+             "call-up"),
+        ),
+        Anchor("wagner_mutiny", dt.date(2023, 6, 24),
+               ("wagner uprising", "wagner mutiny", "wagner rebellion")),
+        Anchor("kursk_incursion", dt.date(2024, 8, 6),
+               ("kursk incursion", "kursk offensive", "incursion into kursk")),
+    )
+}  # fmt: skip
+
+
+def read_anchors(
+    path: str | os.PathLike, *, base: Mapping[str, Anchor] | None = None
+) -> dict[str, Anchor]:
+    """Read anchors from TOML (``[name]`` with ``date`` and ``phrases``) over ``base``.
+
+    Raises
+    ------
+    ExtractError
+        If the file cannot be read or an entry is malformed (naming the entry).
+    """
+    import tomllib
+
+    out = dict(ANCHORS if base is None else base)
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as e:
+        raise ExtractError(f"{path}: cannot read the anchors ({e})") from None
+    for name, entry in raw.items():
+        try:
+            date = dt.date.fromisoformat(str(entry["date"]))
+            phrases = tuple(str(p).lower() for p in entry.get("phrases", ()))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            raise ExtractError(
+                f'{path}: [{name}] needs date = "YYYY-MM-DD" and phrases = ["..."]'
+            ) from None
+        out[name] = Anchor(name, date, phrases)
+    return out
+
+
+# ---------------------------------------------------------------------------------
+# Documents
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Document:
+    """A document's text as read.
+
+    Attributes
+    ----------
+    name : str
+        The file as given (goes into ``document``).
+    text : str
+        The text quotes are taken from: the file itself for plain text and Markdown,
+        the visible text for HTML.
+    published : datetime.date or None
+        Publication date, if known.
+    published_from : str
+        Where it came from: ``option``, ``HTML metadata``, ``an HTML <time> tag``,
+        ``header line N`` or ``""``.
+    """
+
+    name: str
+    text: str
+    published: dt.date | None = None
+    published_from: str = ""
+
+
+class _TextOfHTML(html.parser.HTMLParser):
+    _SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+    _BLOCK = {"p", "div", "br", "li", "tr", "td", "th", "h1", "h2", "h3", "h4", "h5", "h6",
+              "section", "article", "header", "footer", "blockquote", "title", "table",
+              "ul", "ol", "figcaption", "pre"}  # fmt: skip
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._SKIP:
+            self.skip += 1
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in self._SKIP:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self._BLOCK:
+            self.parts.append("\n")
+
+    def handle_data(self, data):
+        if not self.skip:
+            self.parts.append(data)
+
+
+def html_text(markup: str) -> str:
+    """The visible text of an HTML page: one line per block, runs of spaces collapsed."""
+    parser = _TextOfHTML()
+    parser.feed(markup)
+    parser.close()
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+def _decode(data: bytes, name: str) -> str:
+    """UTF-8; a file with other bytes is read line by line (Windows-1252 where not UTF-8)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    lines = data.splitlines(keepends=True)
+    out, bad = [], 0
+    for line in lines:
+        try:
+            out.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            bad += 1
+            out.append(line.decode("cp1252", errors="replace"))
+    warnings.warn(
+        f"{name}: {bad} of {len(lines)} lines are not UTF-8 and were read as Windows-1252; "
+        "check their quotes, or save the file as UTF-8",
+        ExtractWarning,
+        stacklevel=3,
+    )
+    return "".join(out).lstrip("\ufeff")
+
+
+def read_document(
+    path: str | os.PathLike,
+    *,
+    published: dt.date | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> Document:
+    """Read a plain-text, Markdown or HTML document; its date from ``published`` or its header.
+
+    Parameters
+    ----------
+    path : path-like
+        The file. ``.html``/``.htm`` files (or text starting with an HTML tag) are read as
+        HTML and only their visible text is kept.
+    published : datetime.date, optional
+        The publication date; otherwise, for HTML, the page's metadata
+        (``article:published_time``, ``datePublished``, ``<time datetime>``), else a full
+        date in the first lines (each with a warning saying where), else None (with a
+        warning).
+    max_bytes : int
+        Longer files are refused.
+
+    Raises
+    ------
+    ExtractError
+        Missing, unreadable, binary or too large.
+    """
+    name = str(path)
+    p = Path(path)
+    try:
+        size = p.stat().st_size
+        if size > max_bytes:
+            raise ExtractError(
+                f"{name}: {size / 1e6:.1f} MB is more than the {max_bytes / 1e6:.0f} MB a "
+                "document may have; split it into articles"
+            )
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ExtractError(f"{name}: file not found; check the path") from None
+    except IsADirectoryError:
+        raise ExtractError(f"{name}: is a folder; name the files in it") from None
+    except OSError as e:
+        raise ExtractError(f"{name}: cannot read ({e.strerror or e})") from None
+    if b"\x00" in data[:8192]:
+        raise ExtractError(
+            f"{name}: looks like a binary file (it has NUL bytes); give text, Markdown or HTML"
+        )
+    text = _decode(data, name)
+    head = text.lstrip()[:200].lower()
+    meta = None
+    if p.suffix.lower() in (".html", ".htm") or head.startswith(("<!doctype html", "<html")):
+        meta = _html_date(text)
+        text = html_text(text)
+    return _dated(Document(name=name, text=text), published, meta)
+
+
+_HTML_DATE = re.compile(
+    r"""(?:article:published_time|datePublished|pubdate|publish[-_]date|dc\.date)["']?"""
+    r"""[^>]{0,40}?(?:content\s*=\s*|:\s*)["'](?P<d>\d{4}-\d\d-\d\d)"""
+    r"""|<time\b[^>]*\bdatetime\s*=\s*["'](?P<t>\d{4}-\d\d-\d\d)""",
+    re.IGNORECASE,
+)
+
+
+def _html_date(markup: str) -> tuple[dt.date, str] | None:
+    """A publication date in an HTML page's metadata (``article:published_time``,
+    ``datePublished``, ``<time datetime>``), with the name of the tag it came from."""
+    m = _HTML_DATE.search(markup[:200_000])
+    if m is None:
+        return None
+    try:
+        day = dt.date.fromisoformat(m.group("d") or m.group("t"))
+    except ValueError:
+        return None
+    return day, "HTML metadata" if m.group("d") else "an HTML <time> tag"
+
+
+def _dated(doc: Document, published: dt.date | None, meta=None) -> Document:
+    if published is not None:
+        return replace(doc, published=published, published_from="option")
+    if meta is not None:
+        day, where = meta
+        warnings.warn(
+            f"{doc.name}: publication date {day} read from {where}; pass --published to override",
+            ExtractWarning,
+            stacklevel=3,
+        )
+        return replace(doc, published=day, published_from=where)
+    found = _header_date(doc.text)
+    if found is None:
+        warnings.warn(
+            f"{doc.name}: no publication date (none given and none in the first lines); "
+            "windows that count from it are left empty: pass --published YYYY-MM-DD",
+            ExtractWarning,
+            stacklevel=3,
+        )
+        return doc
+    date, line = found
+    warnings.warn(
+        f"{doc.name}: publication date {date} read from header line {line}; "
+        "pass --published to override",
+        ExtractWarning,
+        stacklevel=3,
+    )
+    return replace(doc, published=date, published_from=f"header line {line}")
+
+
+# ---------------------------------------------------------------------------------
+# Numbers
+# ---------------------------------------------------------------------------------
+
+_UNITS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen".split())}  # fmt: skip
+_TENS = {w: 10 * i for i, w in enumerate(
+    "_ _ twenty thirty forty fifty sixty seventy eighty ninety".split()) if w != "_"}  # fmt: skip
+_SCALES = {"thousand": 10**3, "million": 10**6, "billion": 10**9, "mln": 10**6, "bn": 10**9,
+           "k": 10**3, "m": 10**6, "mn": 10**6}  # fmt: skip
+_FRACTIONS = {"half": 0.5, "quarter": 0.25}
+_WORD = "|".join(sorted([*_UNITS, *_TENS, "hundred", "thousand", "million", "billion", "dozen",
+                         "half", "quarter", "a", "an", "and"], key=len, reverse=True))  # fmt: skip
+_NUMBER_WORD = re.compile(
+    rf"\b(?:{'|'.join([*_UNITS, *_TENS, 'hundred', 'thousand', 'million', 'billion', 'dozen'])})\b",
+    re.IGNORECASE,
+)
+_ANY_NUMBER = re.compile(r"\d|\b(?i:thousand|million|billion|hundred)")
+_WORD_RUN = re.compile(rf"\b(?:{_WORD})(?:[\s-]+(?:{_WORD}))*\b", re.IGNORECASE)
+
+
+def words_value(text: str) -> float | None:
+    """The value of a number written in words, or None.
+
+    ``one million`` -> 1e6, ``a thousand and two hundred`` -> 1200, ``one and a half
+    thousand`` -> 1500, ``half a million`` -> 5e5, ``a quarter million`` -> 2.5e5.
+    """
+    tokens = [t for t in re.split(r"[\s-]+", text.lower()) if t]
+    if not any(t in _UNITS or t in _TENS or t in ("hundred", "dozen", *_SCALES) for t in tokens):
+        return None
+    total, current, i = 0.0, 0.0, 0
+    while i < len(tokens):
+        t = tokens[i]
+        nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+        if t == "and":
+            pass
+        elif t in ("a", "an"):
+            if nxt in ("hundred", "dozen") or nxt in _SCALES:
+                current += 1
+        elif t in _FRACTIONS:
+            current += _FRACTIONS[t]
+            if nxt in ("a", "an"):  # "half a million"
+                i += 1
+        elif t in _UNITS:
+            current += _UNITS[t]
+        elif t in _TENS:
+            current += _TENS[t]
+        elif t == "dozen":
+            current = (current or 1) * 12
+        elif t == "hundred":
+            current = (current or 1) * 100
+        elif t in _SCALES:
+            total += (current or 1) * _SCALES[t]
+            current = 0.0
+        else:
+            return None
+        i += 1
+    value = total + current
+    return value if value > 0 else None
+
+
+def _digits_value(text: str, scaled: bool) -> Decimal | None:
+    """Digits with separators in either convention (``8,000``, ``8.000``, ``1.2``, ``400,63``).
+
+    A single ``.`` or ``,`` followed by exactly three digits separates thousands, unless a
+    scale word follows (``1.500 million`` is 1.5 million) and the mark is ``.``; any other
+    single mark is a decimal mark; with both marks the last one is the decimal mark.
+    """
+    s = text.replace("\u00a0", "").replace("\u202f", "").replace("'", "").replace(" ", "")
+    marks = [c for c in s if c in ",."]
+    if not marks:
+        return Decimal(s)
+    if len(set(marks)) == 2:
+        dec = s[max(s.rfind(","), s.rfind("."))]
+        thou = "," if dec == "." else "."
+        return Decimal(s.replace(thou, "").replace(dec, "."))
+    mark = marks[0]
+    groups = s.split(mark)
+    if len(marks) > 1:
+        if all(len(g) == 3 for g in groups[1:]):
+            return Decimal("".join(groups))
+        return None
+    if len(groups[1]) == 3 and not (scaled and mark == "."):
+        return Decimal("".join(groups))
+    return Decimal(groups[0] + "." + groups[1])
+
+
+def _value(num: str, scale: str) -> float | None:
+    """The figure ``num`` times its scale word or suffix, rounded once."""
+    v = _digits_value(num, bool(scale))
+    return None if v is None else float(v * _SCALES.get(scale, 1))
+
+
+_NUM_DIGITS = (
+    r"\d{1,3}(?:(?P<sep>[,.\u00a0\u202f' ])\d{3}(?!\d))(?:(?P=sep)\d{3}(?!\d))*(?:[.,]\d+)?"
+    r"|\d+(?:[.,]\d+)?"
+)
+_SCALE_AFTER = re.compile(
+    r"(?:(?P<suffix>[kKmM]|bn|mn|mln)\b|\s+(?P<word>thousand|million|billion|mln|bn)\b)"
+)
+
+
+def parse_number(text: str) -> float:
+    """A figure as written in text: digits in either convention, a scale, or words.
+
+    ``8,000`` = ``8.000`` = ``8000`` = ``8k`` = ``8 thousand`` = ``eight thousand``;
+    ``1.2 million`` = ``1,2 million`` = ``1.2m``; ``one and a half thousand`` = 1500.
+
+    Raises
+    ------
+    ValueError
+        If ``text`` is not one number.
+    """
+    s = re.sub(r"[ \t\r\n]+", " ", text.strip(" \t\r\n"))
+    m = re.fullmatch(rf"(?P<num>{_NUM_DIGITS})(?P<scale>{_SCALE_AFTER.pattern})?", s)
+    if m:
+        v = _value(m.group("num"), (m.group("suffix") or m.group("word") or "").lower())
+        if v is not None:
+            return v
+    if _WORD_RUN.fullmatch(s):
+        w = words_value(s)
+        if w is not None:
+            return w
+    raise ValueError(f"not a number: {text!r}")
+
+
+# ---------------------------------------------------------------------------------
+# Dates in text
+# ---------------------------------------------------------------------------------
+
+_MONTHS = {m.lower(): i for i, m in enumerate(calendar.month_name) if m}
+_MONTHS.update({m.lower(): i for i, m in enumerate(calendar.month_abbr) if m})
+_MONTHS["sept"] = 9
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?"
+    r"|Nov\.?|Dec\.?)"
+)
+_WEEKDAYS = {d.lower(): i for i, d in enumerate(calendar.day_name)}
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_YEAR = r"(?:19|20)\d\d"
+_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?"
+# day month [year] | month day[,] [year] | month year | ISO
+_DATE = re.compile(
+    rf"(?P<d1>{_DAY})\s+(?:of\s+)?(?P<m1>{_MONTH})(?:,?\s+(?P<y1>{_YEAR}))?\b"
+    rf"|(?P<m2>{_MONTH})\s+(?P<d2>{_DAY})\b(?:,?\s+(?P<y2>{_YEAR})\b)?"
+    rf"|(?P<m3>{_MONTH})(?:,)?\s+(?P<y3>{_YEAR})\b"
+    r"|(?P<iso>(?:19|20)\d\d-[01]\d-[0-3]\d)\b"
+)
+
+
+def _month_number(text: str) -> int:
+    return _MONTHS[text.lower().rstrip(".")]
+
+
+def _header_date(text: str, lines: int = 6) -> tuple[dt.date, int] | None:
+    """A full date (day, month and year) in the first non-empty lines, with its line number."""
+    seen = 0
+    for number, line in enumerate(text.splitlines()[:200], start=1):
+        if not line.strip():
+            continue
+        seen += 1
+        if seen > lines:
+            break
+        for m in _DATE.finditer(line):
+            d = _date_of(m, None)
+            if d is not None and d[1] and not m.group("m3"):  # "January 2024" is no date line
+                return d[0], number
+    return None
+
+
+def _date_of(m: re.Match, published: dt.date | None) -> tuple[dt.date, bool] | None:
+    """The date a :data:`_DATE` match names, and whether it named its year.
+
+    A date without a year is the latest such day on or before ``published``.
+    """
+    try:
+        if m.group("iso"):
+            return dt.date.fromisoformat(m.group("iso")), True
+        if m.group("m3"):
+            return dt.date(int(m.group("y3")), _month_number(m.group("m3")), 1), True
+        month = _month_number(m.group("m1") or m.group("m2"))
+        day = int(re.match(r"\d+", m.group("d1") or m.group("d2")).group())
+        year = m.group("y1") or m.group("y2")
+        if year:
+            return dt.date(int(year), month, day), True
+        if published is None:
+            return None
+        d = dt.date(published.year, month, day)
+        return (d if d <= published else dt.date(published.year - 1, month, day)), False
+    except ValueError:
+        return None
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _recent_month(month: int, published: dt.date) -> int:
+    """The year of the latest such month that started on or before ``published``."""
+    return published.year if month <= published.month else published.year - 1
+
+
+# ---------------------------------------------------------------------------------
+# Sentences
+# ---------------------------------------------------------------------------------
+
+_ABBREV = {
+    "mr", "mrs", "ms", "dr", "gen", "lt", "col", "maj", "sgt", "capt", "rep", "sen", "st", "no",
+    "vs", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "prof", "gov", "inc", "ltd", "co", "approx", "est", "u.s", "u.k", "e.g", "i.e", "adm",
+}  # fmt: skip
+_END = re.compile(r"[.!?]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
+_LETTER = re.compile(r"[A-Za-z]")
+# every character str.splitlines breaks at: a quote never spans two lines
+_LINE = re.compile(r"[^\n\r\v\f\x1c-\x1e\x85\u2028\u2029]+")
+_LAST_WORD = re.compile(r"([\w.]+)[.!?]+[\"”’)\]]*$")
+_LEAD = re.compile(r"[\s*#>•·\-–—]*(?:\d+\.\s+)?")
+
+
+def _sentences(text: str) -> Iterable[tuple[int, int]]:
+    """Spans (start, end) of the sentences of ``text``; lines and table cells split too."""
+    for line in _LINE.finditer(text):
+        parts = [(line.start(), line.end())]
+        if line.group().lstrip().startswith("|"):
+            parts = [(line.start() + c.start(), line.start() + c.end())
+                     for c in re.finditer(r"[^|]+", line.group())]  # fmt: skip
+        for a, b in parts:
+            start = a
+            chunk = text[a:b]
+            for m in _END.finditer(chunk):
+                word = _LAST_WORD.search(chunk, max(0, m.end() - 40), m.end())
+                w = word.group(1).lower().rstrip(".") if word else ""
+                if w in _ABBREV or (len(w) == 1 and w.isalpha()):
+                    continue
+                yield from _trimmed(text, start, a + m.end())
+                start = a + m.end()
+            yield from _trimmed(text, start, b)
+
+
+def _trimmed(text: str, a: int, b: int) -> Iterable[tuple[int, int]]:
+    lead = _LEAD.match(text, a, b)
+    a = lead.end() if lead else a
+    while b > a and text[b - 1].isspace():
+        b -= 1
+    if b > a and _LETTER.search(text, a, b):
+        yield a, b
+
+
+# ---------------------------------------------------------------------------------
+# Figures in a sentence
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Figure:
+    start: int  # span in the sentence
+    end: int
+    value: float
+    low: float | None = None
+    high: float | None = None
+    words: bool = False
+    scaled: bool = False  # written with a scale word or suffix ("15 thousand", "30k")
+    factor: float | None = None  # "three times more": factor on the figure before
+
+
+_NUMBER = re.compile(
+    rf"(?<![\w.,/:\u00a0])(?<![A-Za-z]-)(?P<num>{_NUM_DIGITS})(?P<scale>{_SCALE_AFTER.pattern})?"
+    r"(?![\w/:]|[.,]\d)"
+)
+_SKIP_AFTER = re.compile(
+    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)[A-Za-z]|\+|"
+    r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|km|kilometres?|kilometers?"
+    r"|miles?|metres?|meters?|mm|millimetres?|millimeters?|cm|kg|tons?|tonnes?|rubles?|roubles?"
+    r"|dollars?|euros?|hryvnias?|pounds|usd|eur|times|x|wpm|min|sec|seconds?|calibre|caliber"
+    r"|am|pm|a\.m\.|p\.m\.|regions?|oblasts?|countries|nations|brigades?|axes)\b)",
+    re.IGNORECASE,
+)
+_SKIP_BEFORE = re.compile(
+    r"(?:[$€£₽]|\bUSD|\bUS\$|\bday|\bArticle|\bResolution|\bSection|\bNo\.|\bpage|\bchapter"
+    r"|\bage|\baged|\bnumber\s+one|\bTu|\bSu|\bMiG|\bT)\s*$",
+    re.IGNORECASE,
+)
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$")
+_TIMES = re.compile(
+    r"\b(?P<n>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twice)"
+    r"(?:\s+and\s+a\s+half)?\s*(?:times\s+(?:more|as\s+many|as\s+much|higher|greater|the)\b"
+    r"|-fold\b)",
+    re.IGNORECASE,
+)
+
+
+_NOT_FIGURES = re.compile(
+    r"https?://\S+|\S+\.\w{2,4}/\S*"  # links
+    rf"|(?:{_MONTH})\s+{_DAY}\s*(?:-|–|and|to)\s*{_DAY}\b"  # "August 6 and 14"
+    r"|\b\d{1,2}:\d\d\b"  # times
+    r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b"  # "2022-23"
+)
+
+
+def _blocked_spans(sentence: str) -> list[tuple[int, int]]:
+    """Spans that are not figures: dates, times, URLs."""
+    spans = [m.span() for m in _DATE.finditer(sentence)]
+    return spans + [m.span() for m in _NOT_FIGURES.finditer(sentence)]
+
+
+def _in(spans: Sequence[tuple[int, int]], a: int, b: int) -> bool:
+    return any(s <= a and b <= e for s, e in spans)
+
+
+def _figures(sentence: str) -> list[_Figure]:
+    """The figures of one sentence, in order; ranges merged, non-figures dropped."""
+    blocked = _blocked_spans(sentence)
+    raw: list[_Figure] = []
+    for m in _NUMBER.finditer(sentence):
+        a, b = m.start(), m.end()
+        if _in(blocked, a, b):
+            continue
+        num = m.group("num")
+        scale = (m.group("suffix") or m.group("word") or "").lower()
+        value = _value(num, scale)
+        if not value:  # None, or a zero: claims are of positive counts
+            continue
+        if not scale and re.fullmatch(_YEAR, num) and _is_year(sentence, a, b):
+            continue
+        raw.append(_Figure(a, b, value, scaled=bool(scale)))
+    runs = _WORD_RUN.finditer(sentence) if _NUMBER_WORD.search(sentence) else ()
+    for m in runs:
+        a, b = m.span()
+        lead = re.match(r"(?:and\s+)+", m.group(), re.IGNORECASE)
+        if lead:
+            a += lead.end()
+        trail = re.search(r"(?:\s+(?:and|a|an))+$", sentence[a:b], re.IGNORECASE)
+        if trail:
+            b -= len(trail.group())
+        span = sentence[a:b]
+        value = words_value(span)
+        if value is None:
+            continue
+        if value < 100 and not re.search(r"hundred|thousand|million|billion", span, re.I):
+            continue  # "three jets", "two days": small counts in words are not figures
+        if any(f.start < b and a < f.end for f in raw) or _in(blocked, a, b):
+            continue
+        raw.append(_Figure(a, b, value, words=True, scaled=True))
+    raw.sort(key=lambda f: f.start)
+    out: list[_Figure] = []
+    i = 0
+    while i < len(raw):
+        f = raw[i]
+        if i + 1 < len(raw):
+            g = raw[i + 1]
+            between = sentence[f.end : g.start]
+            before = sentence[max(0, f.start - 12) : f.start].lower()
+            if _RANGE_JOIN.match(between) and (
+                between.strip() != "and" or re.search(r"between\s*$", before)
+            ):
+                low, high = f.value, g.value
+                if g.scaled and not f.scaled and low * _scale_of(high) <= high:
+                    low *= _scale_of(high)  # "between 7 and 15 thousand"
+                if low < high:
+                    out.append(_Figure(f.start, g.end, (low + high) / 2, low, high))
+                    i += 2
+                    continue
+        out.append(f)
+        i += 1
+    kept = []
+    for f in out:
+        after = sentence[f.end :]
+        before = sentence[max(0, f.start - 30) : f.start]  # the words just before will do
+        if _SKIP_AFTER.match(after) or _SKIP_BEFORE.search(before):
+            continue
+        if re.match(r"\s*(?:st|nd|rd|th)\b", after):
+            continue
+        kept.append(f)
+    for m in _TIMES.finditer(sentence):
+        prev = [f for f in kept if f.end <= m.start()]
+        rest = re.split(r"[,;:.]", sentence[m.end() :], maxsplit=1)[0]
+        if not prev or re.search(r"\bthan\b", rest) or sentence[: m.start()].endswith("-"):
+            continue  # "2-3 times more than in winter" compares with a figure not given
+        n = m.group("n").lower()
+        factor = {"twice": 2, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                  "eight": 8, "nine": 9, "ten": 10}.get(n) or float(n)  # fmt: skip
+        if "half" in m.group():
+            factor += 0.5
+        ref = prev[-1]
+        kept.append(_Figure(m.start(), m.end(), ref.value * factor, factor=factor))
+    kept.sort(key=lambda f: f.start)
+    return kept
+
+
+_YEAR_BEFORE = re.compile(
+    r"(?:\b(?:in|since|of|by|from|until|till|to|during|year|the|early|late|mid|through|before|"
+    r"after|summer|winter|spring|autumn|fall|and|or|between)|-)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(sentence: str, a: int, b: int) -> bool:
+    """A bare 19xx/20xx is a year after "in", "since", "the"... or before punctuation."""
+    after = re.match(r"\s*(?:[,.;:)!?'’\"”-]|$)", sentence[b:])
+    return bool(_YEAR_BEFORE.search(sentence[max(0, a - 30) : a]) or after)
+
+
+def _scale_of(x: float) -> float:
+    """The power of a thousand just under ``x`` (for "7 to 15 thousand")."""
+    s = 1.0
+    while x >= s * 1000:
+        s *= 1000
+    return s
+
+
+# ---------------------------------------------------------------------------------
+# Clauses, hedges, kinds, quantities, windows, attribution
+# ---------------------------------------------------------------------------------
+
+_BOUNDARY = re.compile(
+    r"[,;:()\[\]]|\s[–—-]\s|—|\s(?:while|whereas|but|and\s+that|compared\s+(?:to|with)|"
+    r"which|who)\s",
+    re.IGNORECASE,
+)
+
+
+def _clause(sentence: str, fig: _Figure, figures: Sequence[_Figure]) -> tuple[int, int]:
+    """The clause around a figure: between the nearest boundaries outside any figure."""
+    spans = [(f.start, f.end) for f in figures]
+    cuts = [m for m in _BOUNDARY.finditer(sentence) if not _in(spans, m.start(), m.end())]
+    a = max((m.end() for m in cuts if m.end() <= fig.start), default=0)
+    b = min((m.start() for m in cuts if m.start() >= fig.end), default=len(sentence))
+    return a, b
+
+
+#: Hedge phrases before a figure -> qualifier of the claims format.
+HEDGE_WORDS: Mapping[str, str] = {
+    "nearly": "nearly", "almost": "almost", "close to": "nearly", "approaching": "nearly",
+    "just under": "nearly", "just shy of": "nearly", "not quite": "nearly",
+    "about": "about", "some": "about", "an estimated": "about", "estimated": "about",
+    "nearer": "about", "around": "around", "approximately": "approximately",
+    "approx.": "approximately", "roughly": "roughly", "circa": "about",
+    "more than": "more_than", "over": "over", "upwards of": "more_than",
+    "in excess of": "more_than", "exceeded": "more_than", "exceeding": "more_than",
+    "surpassed": "more_than", "topped": "more_than", "passed": "more_than",
+    "at least": "at_least", "no fewer than": "at_least", "no less than": "at_least",
+    "not less than": "at_least", "a minimum of": "at_least",
+    "up to": "up_to", "a maximum of": "up_to", "could reach": "up_to", "as much as": "as_many_as",
+    "as many as": "as_many_as", "as high as": "as_many_as",
+    "fewer than": "fewer_than", "less than": "less_than", "under": "less_than",
+    "below": "less_than", "just over": "over", "well over": "over",
+}  # fmt: skip
+_HEDGE = re.compile(
+    r"\b(?P<h>"
+    + "|".join(re.escape(h) for h in sorted(HEDGE_WORDS, key=len, reverse=True))
+    + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of)\s+)*$",
+    re.IGNORECASE,
+)
+_HEDGE_AFTER = {r"^\s*or\s+more\b": "at_least", r"^\s*or\s+so\b": "about",
+                r"^\s*or\s+fewer\b": "up_to", r"^-?plus\b": "more_than"}  # fmt: skip
+
+_PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
+        "monthly": "month", "year": "year", "yearly": "year", "annual": "year",
+        "annually": "year", "quarter": "quarter", "quarterly": "quarter",
+        "night": "day", "nightly": "day"}  # fmt: skip
+_RATE = re.compile(
+    r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
+    r"\b(?:per|each|every|a|an)\s+(?P<p>day|week|month|year|quarter|night)\b"
+    r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
+    r"|\b(?P<a>daily|weekly|monthly|yearly|annual|annually|quarterly|nightly)\b",
+    re.IGNORECASE,
+)
+_TARGET = re.compile(
+    r"\b(?:aims?|aiming|aimed|plans?|planned|planning|targets?|targeted|seeks?|seeking|sought|"
+    r"goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|forecasts?|"
+    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up)\b",
+    re.IGNORECASE,
+)
+
+
+def _nearest(matches, fig: _Figure, others: Sequence[_Figure]):
+    """The match nearest to ``fig`` that is not nearer to another figure, or None."""
+
+    def dist(m, f):
+        a, b = m.span()
+        return 0 if a < f.end and f.start < b else min(abs(a - f.end), abs(f.start - b))
+
+    best = None
+    for m in matches:
+        d = dist(m, fig)
+        if any(dist(m, o) < d for o in others if o is not fig):
+            continue
+        if best is None or d < best[0]:
+            best = (d, m)
+    return None if best is None else best[1]
+
+
+@functools.lru_cache(maxsize=256)
+def _matches(pattern: re.Pattern, sentence: str) -> tuple[re.Match, ...]:
+    """All matches of a pattern in a sentence (each sentence is searched once per pattern,
+    whatever the number of its figures)."""
+    return tuple(pattern.finditer(sentence))
+
+
+def _ranked(pattern: re.Pattern, sentence: str, clause, fig, figures, scope: str) -> list:
+    """Matches of ``pattern`` in the clause (``scope="clause"``) or in the rest of the
+    sentence, nearest first; outside the clause, those nearer to another figure are left
+    to it."""
+    a, b = clause
+    found = _matches(pattern, sentence)
+    inside = [m for m in found if a <= m.start() and m.end() <= b]
+
+    def dist(m, f):
+        x, y = m.span()
+        return 0 if x < f.end and f.start < y else min(abs(x - f.end), abs(f.start - y))
+
+    if scope == "clause":
+        return sorted(inside, key=lambda m: dist(m, fig))
+    rest = [m for m in found if m not in inside]
+    rest = [m for m in rest if not any(dist(m, o) < dist(m, fig) for o in figures if o is not fig)]
+    return sorted(rest, key=lambda m: dist(m, fig))
+
+
+def _search(pattern: re.Pattern, sentence: str, clause: tuple[int, int], fig, figures,
+            *, shared: bool = False, clause_only: bool = False):  # fmt: skip
+    """The match of ``pattern`` for a figure: in its clause, else the nearest in the sentence.
+
+    Within the clause a match nearer to another figure of the clause belongs to that one,
+    unless ``shared`` (a window phrase such as "in one day" covers every figure of its
+    clause). In the rest of the sentence a match belongs to the figure nearest to it.
+    """
+    a, b = clause
+    found = _matches(pattern, sentence)
+    inside = [m for m in found if a <= m.start() and m.end() <= b]
+    mates = [] if shared else [f for f in figures if a <= f.start and f.end <= b]
+    m = _nearest(inside, fig, mates)
+    if m is not None or clause_only:
+        return m
+    return _nearest(found, fig, figures)
+
+
+class _Vocabulary:
+    """Phrase lookup over the quantities vocabulary."""
+
+    def __init__(self, quantities: Mapping[str, Quantity]):
+        self.owners: dict[str, list[Quantity]] = {}
+        for q in quantities.values():
+            for p in q.phrases:
+                self.owners.setdefault(p, []).append(q)
+        phrases = sorted(self.owners, key=len, reverse=True)
+        self.pattern = (
+            re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(p) for p in phrases) + r")(?![\w-])")
+            if phrases
+            else None
+        )
+        self.by_name = dict(quantities)
+
+    def resolve(self, phrase: str, context: str) -> Quantity | None:
+        """The quantity a phrase names, given the clause's words (context entries first)."""
+        owners = self.owners.get(phrase, [])
+        with_context = [q for q in owners if q.context and _has_any(context, q.context)]
+        if with_context:
+            return with_context[0]
+        plain = [q for q in owners if not q.context]
+        return plain[0] if plain else None
+
+    def find(self, sentence: str, clause: tuple[int, int], fig, figures) -> tuple[str, str]:
+        """(quantity name, phrase) for a figure, or ("", "")."""
+        if self.pattern is None:
+            return "", ""
+        low = sentence.lower()
+        a, b = clause
+        context = low[a:b]
+        matches = [m for m in self.pattern.finditer(low)]
+        weak = None  # a weak noun ("soldiers") names the figure only if nothing else does
+        for scope in ("clause", "sentence"):
+            pool = [m for m in matches if a <= m.start() and m.end() <= b]
+            if scope == "sentence":
+                pool = [m for m in matches if m not in pool]
+                near = _nearest(pool, fig, figures)
+                pool = [near] if near is not None else []
+                context = low
+            ranked = sorted(pool, key=lambda m: _phrase_distance(m, fig))
+            strong = [(m, q) for m in ranked if (q := self.resolve(m.group(), context))]
+            firm = [(m, q) for m, q in strong if not q.weak]
+            if firm:
+                return firm[0][1].name, firm[0][0].group()
+            if strong and weak is None:
+                weak = strong[0][1].name, strong[0][0].group()
+        return weak or ("", "")
+
+
+@functools.lru_cache(maxsize=16)
+def _vocabulary(entries: tuple[tuple[str, Quantity], ...]) -> _Vocabulary:
+    """The phrase lookup for a vocabulary, built once per vocabulary."""
+    return _Vocabulary(dict(entries))
+
+
+def _phrase_distance(m: re.Match, fig: _Figure) -> int:
+    # the noun after a figure names it more often than one before ("8,000 recruits")
+    if m.start() >= fig.end:
+        return m.start() - fig.end
+    return (fig.start - m.end()) + 15
+
+
+def _has_any(text: str, words: Iterable[str]) -> bool:
+    return any(re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text) for w in words)
+
+
+# --- windows -----------------------------------------------------------------------
+
+_ORD = {"first": 1, "second": 2, "third": 3, "fourth": 4, "last": 4}
+_NUM_WORD = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+             "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "a": 1,
+             "several": 0}  # fmt: skip
+
+
+def _renamed(pattern: str, prefix: str) -> str:
+    return pattern.replace("?P<", f"?P<{prefix}")
+
+
+_LOOKBACK_N = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several"
+#: Window phrases, in the order they are tried (name, pattern); see :func:`_read_window`.
+_WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
+    (name, re.compile(pattern, re.IGNORECASE))
+    for name, pattern in (
+        (
+            "between",
+            rf"\b(?:between|from)\s+(?P<a>{_renamed(_DATE.pattern, 'a_')})\s+"
+            rf"(?:and|to|until|through)\s+(?:today,?\s+)?"
+            rf"(?P<b>{_renamed(_DATE.pattern, 'b_')}|{_DAY}\b)",
+        ),
+        (
+            "month_range",
+            rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s*(?:-|–|to)\s*(?P<mid>mid-)?"
+            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+        ),
+        (
+            "quarter",
+            rf"\b(?P<o>first|second|third|fourth|last)\s+quarter\s+of\s+"
+            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)",
+        ),
+        (
+            "half",
+            rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?:this|the)\s+year)"
+            rf"|\bfirst\s+(?P<nm>{_LOOKBACK_N})\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|"
+            rf"the\s+year)",
+        ),
+        (
+            "first_days",
+            rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
+            rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month",
+        ),
+        (
+            "since_year",
+            rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
+            rf"this\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
+            rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
+            rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"
+            rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])",
+        ),
+        (
+            "years_range",
+            rf"\bfrom\s+(?P<y1>{_YEAR})\s+(?:to|until|through)\s+(?:(?P<m2>{_MONTH})\s+)?"
+            rf"(?P<y2>{_YEAR})\b",
+        ),
+        (
+            "since_date",
+            rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
+            rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b",
+        ),
+        (
+            "lookback",
+            rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
+            rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
+            rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
+            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
+        ),
+        ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
+        (
+            "end_of",
+            rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
+            rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+        ),
+        (
+            "in_month",
+            rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
+        ),
+        (
+            "as_of_month",
+            rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+        ),
+        (
+            "month_year",
+            rf"(?<!\d\s)(?<!since\s)(?<!from\s)(?<!of\s)(?<!by\s)\b(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+        ),
+        (
+            "in_year",
+            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b",
+        ),
+        (
+            "rel_year",
+            r"\b(?P<w>this|last|next|the\s+current|the\s+previous|the\s+past)\s+year\b",
+        ),
+    )
+)
+
+
+@functools.lru_cache(maxsize=64)
+def _anchor_patterns(anchors: tuple[Anchor, ...]):
+    """(phrase, anchor) pairs longest first, and the "since <anchor>" and bare patterns."""
+    pairs = sorted(((p, a) for a in anchors for p in a.phrases), key=lambda pa: -len(pa[0]))
+    if not pairs:
+        return [], None, None
+    alt = "|".join(re.escape(p) for p, _ in pairs)
+    since = re.compile(
+        rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
+        rf"(?:(?:the|its|russia['’]s|moscow['’]s|this|last\s+\w+['’]s|a)\s+)?"
+        rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})",
+        re.IGNORECASE,
+    )
+    # "a new mobilisation", "another wave of mobilisation" name no past day
+    bare = re.compile(
+        rf"(?<!new\s)(?<!another\s)(?<!second\s)(?<!further\s)(?<!mass\s)(?<!wave\sof\s)"
+        rf"(?<!possible\s)(?<!general\s)(?<!day\sof\s)(?<!week\sof\s)(?<!month\sof\s)"
+        rf"(?<!year\sof\s)(?<![\w-])(?P<a>{alt})(?![\w-])",
+        re.IGNORECASE,
+    )
+    return pairs, since, bare
+
+
+@dataclass
+class _Window:
+    start: dt.date | None = None
+    end: dt.date | None = None
+    back: tuple[str, int] | None = None  # (unit, n): n units ending on end
+    said: dt.date | None = None  # the day the figure was stated
+    on_day: bool = False  # "On Aug. 26, ...": the sentence is about that day
+    notes: list[str] = field(default_factory=list)
+    explicit: bool = False
+
+
+def _weekday_before(name: str, published: dt.date) -> dt.date:
+    back = (published.weekday() - _WEEKDAYS[name.lower()]) % 7
+    return published - dt.timedelta(days=back)
+
+
+def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date | None,
+            anchors: Mapping[str, Anchor]) -> _Window:  # fmt: skip
+    """Read the window phrases around a figure."""
+    w = _Window()
+
+    def find(pattern, flags=re.IGNORECASE, clause_only=False):
+        if isinstance(pattern, str):
+            pattern = re.compile(pattern, flags)
+        return _search(pattern, sentence, clause, fig, figures, shared=True,
+                       clause_only=clause_only)  # fmt: skip
+
+    # the day the figure was stated: "said on Monday", "On September 3, ...", "as of Jan. 19"
+    if published is not None:
+        date_or_day = rf"(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_DATE.pattern}))"
+        m = None
+        for pat in (rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
+                    rf"^\W*On\s+{date_or_day}(?!\s+alone)",
+                    rf",\s*[Oo]n\s+{date_or_day}",
+                    rf"(?<!was\s)(?<!were\s)(?<!been\s)(?<!\bis\s)"
+                    rf"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|claimed)"
+                    rf"(?:\s+[\w.]+){{0,3}}?\s+(?:on\s+)?{date_or_day}"):  # fmt: skip
+            m = find(pat, 0)
+            if m is not None:
+                break
+        last_month = find(
+            r"^\W*last\s+month\b|\b(?:said|reported|announced|stated)\s+last\s+month\b"
+        )
+        if m is None and last_month is not None:
+            w.said = published.replace(day=1) - dt.timedelta(days=1)
+            w.notes.append(f"stated by {w.said} ({last_month.group().strip()!r})")
+        elif m is not None:
+            w.on_day = m.re.pattern.startswith("^")
+            if m.group("wd"):
+                w.said = _weekday_before(m.group("wd"), published)
+            else:
+                d = _date_of(_DATE.match(m.group("date")), published)
+                if d is not None and not _DATE.match(m.group("date")).group("m3"):
+                    w.said = d[0]
+            if w.said is not None and w.said > published:
+                w.said = None
+            if w.said is not None:
+                w.notes.append(f"stated on {w.said} ({m.group().strip()!r})")
+
+    start_anchor = None
+    # since <anchor> / bare anchor phrase (for totals)
+    anchor_phrases, since_pattern, bare_pattern = _anchor_patterns(tuple(anchors.values()))
+    if anchor_phrases:
+        since = find(since_pattern)
+        bare = None if kind == "rate" else find(bare_pattern)
+        m = since or bare
+        if m is not None:
+            phrase = m.group("a").lower()
+            anchor = next(a for p, a in anchor_phrases if p == phrase)
+            start_anchor = anchor.date
+            w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
+
+    full: tuple[dt.date, dt.date, str] | None = None
+    start: tuple[dt.date, str] | None = None
+    end: tuple[dt.date, str] | None = None
+    P = published
+    if P is not None:
+        y = P.year
+        # the figure's own clause first, then the rest of the sentence
+        for scope in ("clause", "sentence"):
+            for name, pat in _WINDOW_PATTERNS:
+                for m in _ranked(pat, sentence, clause, fig, figures, scope):
+                    got = _read_window(name, m, P, y, kind)
+                    if got is None:
+                        continue
+                    kind_of, a, b, text, *back = got
+                    if kind_of == "full" and start_anchor is not None and a <= start_anchor <= b:
+                        continue  # "the invasion ... in February 2022" names the anchor
+                    if kind_of == "full" and full is None:
+                        full = (a, b, text)
+                    elif kind_of == "start" and start is None:
+                        start = (a, text)
+                    elif kind_of == "end" and end is None:
+                        end = (b, text)
+                    elif kind_of == "back" and w.back is None:
+                        w.back = back[0]
+                        w.notes.append(f"{text!r}")
+                    break
+    # "In 2024, ... since the start of the year": the year is the one named
+    if start is not None and full is not None and start[1].lower().endswith("the year"):
+        if full[0].month == 1 and full[0].day == 1 and full[0].year != start[0].year:
+            start = (full[0], start[1])
+    # a stated start beats an anchor only when it is more specific (a date, "since May")
+    if start is not None:
+        w.start = start[0]
+        w.notes.append(f"from {start[0]}: {start[1]!r}")
+        w.explicit = True
+    elif start_anchor is not None:
+        w.start = start_anchor
+        w.explicit = True
+    if full is not None:
+        a, b, text = full
+        if w.start is None:
+            w.start = a
+            w.notes.append(f"window {a}..{b}: {text!r}")
+        else:
+            w.notes.append(f"to {b}: {text!r}")
+        w.end = b
+        w.explicit = True
+    if end is not None:
+        e = end[0]
+        if w.start is not None and e > P and e.replace(year=e.year - 1) >= w.start:
+            e = e.replace(year=e.year - 1)
+        elif w.start is not None and "end of" in end[1].lower() and not re.search(_YEAR, end[1]):
+            # "until the end of October" after a start: the first such month-end after it
+            e = _month_end(w.start.year, e.month)
+            if e < w.start:
+                e = _month_end(w.start.year + 1, e.month)
+        w.end = e
+        w.notes.append(f"to {e}: {end[1]!r}")
+    if w.said is not None and (w.end is None or w.end > w.said):
+        w.end = w.said
+    if w.end is None:
+        w.end = w.said or P
+    if w.on_day and w.start is None and w.said is not None and kind == "total":
+        w.start = w.end = w.said  # "On Aug. 26, Russia launched ...": that day's count
+        w.explicit = True
+    if w.back is not None and w.end is not None:
+        unit, n = w.back
+        w.start = _back(w.end, unit, n)
+        w.explicit = True
+    if P is not None and w.end is not None and w.end > P and kind != "target":
+        w.end = P  # a count cannot run past the day it was reported
+        if w.start is not None and w.start > w.end:
+            w.start = None
+    return w
+
+
+def _back(end: dt.date, unit: str, n: int) -> dt.date:
+    if unit == "day":
+        return end - dt.timedelta(days=n - 1)
+    if unit == "week":
+        return end - dt.timedelta(days=7 * n - 1)
+    months = {"month": n, "year": 12 * n}[unit]
+    return add_months(end + dt.timedelta(days=1), -months)
+
+
+def _count(word: str | None) -> int:
+    if word is None:
+        return 1
+    word = word.lower().strip()
+    if word.isdigit():
+        return int(word)
+    if word in ("a single",):
+        return 1
+    return _NUM_WORD.get(word, 1) or 1
+
+
+def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
+    """One window phrase as ("full", start, end, text) / ("start", ...) / ("end", ...)."""
+    text = m.group().strip()
+    g = m.groupdict()
+    if name == "between":
+        am = _DATE.match(m.group("a"))
+        a = _date_of(am, P) if am else None
+        bt = m.group("b")
+        bm = _DATE.match(bt)
+        if bm is not None:
+            b = _date_of(bm, P)
+            if b is None:
+                return None
+            b_date = b[0]
+            if bm.group("m3"):  # "November 2023": to the end of that month
+                b_date = _month_end(b_date.year, b_date.month)
+        elif a is not None:
+            try:
+                b_date = a[0].replace(day=int(re.match(r"\d+", bt).group()))
+            except ValueError:
+                return None
+        else:
+            return None
+        if a is None or b_date < a[0]:
+            return None
+        return "full", a[0], b_date, text
+    if name == "month_range":
+        m1, m2 = _month_number(g["m1"]), _month_number(g["m2"])
+        yy = int(g["y"]) if g["y"] else _recent_month(m2, P)
+        y1 = yy if m1 <= m2 else yy - 1
+        b = dt.date(yy, m2, 15) if g["mid"] else _month_end(yy, m2)
+        return "full", dt.date(y1, m1, 1), b, text
+    if name == "quarter":
+        q = _ORD[g["o"].lower()]
+        yy = int(g["y"]) if g["y"] else y
+        return "full", dt.date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q), text
+    if name == "half":
+        yy = int(g["y"] or g.get("y2") or y)
+        if g.get("o") and g["o"].lower() == "second":
+            return "full", dt.date(yy, 7, 1), dt.date(yy, 12, 31), text
+        months = min(12, _count(g.get("nm"))) if g.get("nm") else 6
+        return "full", dt.date(yy, 1, 1), _month_end(yy, months), text
+    if name == "first_days":
+        n = _count(g["n"] or g["n2"])
+        if g["m"] and not g["m"].lower().startswith("the"):
+            mo = _month_number(g["m"])
+            yy = _recent_month(mo, P)
+        else:
+            mo, yy = P.month, P.year
+        return "full", dt.date(yy, mo, 1), dt.date(yy, mo, min(n, 28)), text
+    if name == "years_range":
+        y2 = int(g["y2"])
+        end = _month_end(y2, _month_number(g["m2"])) if g.get("m2") else dt.date(y2, 12, 31)
+        return "full", dt.date(int(g["y1"]), 1, 1), end, text
+    if name == "since_year":
+        yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
+        return "start", dt.date(yy, 1, 1), None, text
+    if name == "since_date":
+        if g.get("date"):
+            d = _date_of(_DATE.match(g["date"]), P)
+            if d is None:
+                return None
+            return "start", d[0], None, text
+        mo = _month_number(g["m"])
+        return "start", dt.date(_recent_month(mo, P), mo, 1), None, text
+    if name == "lookback":
+        if g.get("u3"):
+            return "back", None, None, text, ("day", 1)
+        unit = (g.get("u") or g.get("u2") or "").lower()
+        n = _count(g.get("n") or g.get("n2"))
+        if "hour" in unit or unit.startswith("night"):
+            unit, n = "day", 1
+        unit = unit.rstrip("s")
+        if unit not in ("day", "week", "month", "year"):
+            return None
+        return "back", None, None, text, (unit, n)
+    if name == "weekday_alone":
+        d = _weekday_before(g["wd"], P)
+        return "full", d, d, text
+    if name == "as_of_month":
+        mo, yy = _month_number(g["m"]), int(g["y"])
+        return "end", None, min(_month_end(yy, mo), P), text
+    if name == "end_of":
+        mo = _month_number(g["m"])
+        yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
+        return "end", None, _month_end(yy, mo), text
+    if name in ("in_month", "month_year"):
+        mo = _month_number(g["m"])
+        yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
+        if (g.get("part") or "").lower() == "mid-":  # "in mid-February": by the 15th
+            return "end", None, dt.date(yy, mo, 15), text
+        return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
+    if name == "in_year":
+        yy = int(g["y"])
+        return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
+    if name == "rel_year":
+        word = g["w"].lower()
+        yy = y + {"last": -1, "the previous": -1, "the past": -1, "next": 1}.get(word, 0)
+        if yy == y and kind != "target":
+            return "full", dt.date(yy, 1, 1), P, text
+        return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
+    return None
+
+
+# --- attribution -------------------------------------------------------------------
+
+_SAY = re.compile(
+    r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)\b(?:said|says|"
+    r"stated|states|told|reported|reports|estimates|estimated|announced|announces|claims|"
+    r"claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|assessed|"
+    r"assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|suggests|"
+    r"assured|admitted|verified|identified|documented|counted|puts|put\s+the|show|"
+    r"shows|put\s+at)\b"
+)
+_PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
+            "there", "which", "who", "data", "figures", "the data", "the figures"}  # fmt: skip
+_SUBJECT_CUT = re.compile(
+    r".*(?:[,;:()“”\"]|\s[-–—]\s|\b(?:that|while|but|because|after|when|as|which|who|whom)\s)",
+    re.IGNORECASE,
+)
+
+
+_SOURCE_NOUNS = {"officials", "official", "analysts", "analyst", "experts", "sources", "source",
+                 "journalists", "researchers", "investigators", "authorities", "intelligence",
+                 "officers", "officer", "observers", "diplomats", "report", "minister",
+                 "ministry", "group", "team", "government", "military", "army",
+                 "force"}  # fmt: skip
+_NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+the\s+|and\s+)?[A-Z][\w.'’&-]*){0,6}"
+
+
+def _attribution(sentence: str) -> str:
+    """The body or person the sentence credits, or ""."""
+    found: list[tuple[int, str]] = []
+    m = re.search(r"\baccording\s+to\s+(?:the\s+)?(?P<s>[^,.;:()“”\"]+)", sentence, re.I)
+    if m is not None:
+        s = m.group("s").strip()
+        by = re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s) or re.search(
+            rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s
+        )
+        if by is not None:
+            s = re.split(r"\s+(?:at|on|in|who|which|that)\s", by.group("n"))[0]
+        s = re.sub(r"['’]s\s+(?:statement|data|estimates?|report|figures|assessment)\s*$", "", s)
+        head = re.match(r"(?:\w+\s+)*?(?P<h>data|figures|records|statistics|estimates?|reports?|"
+                        r"calculations|analysis)\b", s, re.I)  # fmt: skip
+        if by is not None or head is None or re.search(r"\b[A-Z]", s):
+            if _plausible(s):
+                found.append((m.start(), _clean_subject(s)))
+    for pat in (
+        rf"\bquoted\s+(?P<s>{_NAME})\s+as\s+saying",
+        rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
+        rf"(?:from|by|of)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}(?P<s>{_NAME})",
+        rf"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:reported|estimated|identified|confirmed|"
+        rf"counted|documented|stated|announced)\s+by\s+(?:the\s+)?(?P<s>{_NAME})",
+    ):
+        m = re.search(pat, sentence)
+        if m is not None and _plausible(m.group("s")):
+            found.append((m.start(), _clean_subject(m.group("s"))))
+    for m in _SAY.finditer(sentence):
+        head = sentence[: m.start()].rstrip()
+        head = re.sub(r"(?:\s+(?:also|has|have|had|now|earlier|previously|recently|later|"
+                      r"officially|publicly|then|reportedly))+$", "", head)  # fmt: skip
+        if head.endswith(","):  # "Dmitry Medvedev, deputy chairman of ..., said"
+            parts = re.split(r",\s+", head.rstrip(","))
+            subject = _SUBJECT_CUT.sub("", parts[-2] if len(parts) >= 2 else parts[0])
+        else:
+            subject = _SUBJECT_CUT.sub("", head)
+        subject = subject.strip(" \"“”'’")
+        if _plausible(subject) and not re.search(r"\d", subject) and _named(subject):
+            found.append((m.start() - len(subject), _clean_subject(subject)))
+            break
+    found = [f for f in found if f[1]]
+    return min(found)[1] if found else ""
+
+
+def _named(subject: str) -> bool:
+    """A subject that names someone: a capitalised name, or "the officials" and the like."""
+    s = re.sub(r"^(?:the|a|an)\s+", "", subject.strip(), flags=re.I)
+    last = s.split()[-1].lower() if s.split() else ""
+    return bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+
+
+def _plausible(s: str) -> bool:
+    words = s.strip().split()
+    if not words or len(words) > 10 or s.strip().lower() in _PRONOUN:
+        return False
+    if words[0].lower() in ("the", "a", "an"):
+        words = words[1:]
+    return bool(words) and words[0].lower() not in _PRONOUN and bool(re.search("[A-Za-z]", s))
+
+
+def _clean_subject(s: str) -> str:
+    s = s.strip().strip("\"“”'’").strip()
+    s = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", s)
+    return s.strip(" ,.")
+
+
+# ---------------------------------------------------------------------------------
+# Candidates
+# ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A proposed claim: the v1 columns, a confidence and a review status.
+
+    Dates are ISO strings or ""; ``value``, ``low`` and ``high`` are floats (or None).
+    ``span`` is the quote's ``(start, end)`` offset in the document's text;
+    ``window_in_text`` says whether the text gave the window (else it is a default).
+    """
+
+    id: str
+    quantity: str
+    kind: str
+    value: float
+    per: str = ""
+    start: str = ""
+    end: str = ""
+    qualifier: str = ""
+    low: float | None = None
+    high: float | None = None
+    published: str = ""
+    source: str = ""
+    attributed_to: str = ""
+    derived_from: str = ""
+    document: str = ""
+    quote: str = ""
+    notes: str = ""
+    confidence: float = 0.0
+    status: str = "candidate"
+    span: tuple[int, int] = (0, 0)
+    window_in_text: bool = False
+
+    def row(self) -> dict[str, str]:
+        """The candidate as CSV cells (v1 columns, then confidence and status)."""
+        out = {}
+        for name in (*COLUMNS, *EXTRA_COLUMNS):
+            v = getattr(self, name)
+            if v is None:
+                out[name] = ""
+            elif isinstance(v, float):
+                out[name] = f"{v:.12g}" if name != "confidence" else f"{v:.2f}"
+                if "e" in out[name]:
+                    out[name] = f"{v:.0f}"
+            else:
+                out[name] = str(v)
+        return out
+
+
+def _slug(name: str) -> str:
+    stem = Path(name).stem or "doc"
+    return re.sub(r"[^A-Za-z0-9_.-]+", "_", stem)[:40].strip("_") or "doc"
+
+
+def extract_text(
+    text: str,
+    *,
+    document: str = "",
+    published: dt.date | None = None,
+    quantities: Mapping[str, Quantity] | None = None,
+    anchors: Mapping[str, Anchor] | None = None,
+    id_prefix: str | None = None,
+) -> list[Candidate]:
+    """Candidate claims from one text (no repeat marking; see :func:`extract`).
+
+    Parameters
+    ----------
+    text : str
+        The document's text; never modified.
+    document : str
+        Goes into each candidate's ``document``.
+    published : datetime.date, optional
+        Publication date: windows such as "this year" count from it.
+    quantities : mapping, optional
+        Vocabulary (default: ``data/quantities.toml``).
+    anchors : mapping, optional
+        Named start days (default: :data:`ANCHORS`).
+    id_prefix : str, optional
+        Ids are ``<prefix>-<n>``; default: the document's file name.
+
+    Returns
+    -------
+    list of Candidate
+        In the order the figures appear.
+    """
+    vocab = _vocabulary(tuple((read_quantities() if quantities is None else quantities).items()))
+    anchors = ANCHORS if anchors is None else anchors
+    prefix = id_prefix or _slug(document)
+    out: list[Candidate] = []
+    for a, b in _sentences(text):
+        sentence = text[a:b]
+        _matches.cache_clear()  # the cache serves one sentence's figures, no more
+        if not _ANY_NUMBER.search(sentence):
+            continue
+        figures = _figures(sentence)
+        found: list[Candidate] = []
+        for fig in figures:
+            c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
+                           document, (a, b), f"{prefix}-{len(out) + len(found) + 1}")  # fmt: skip
+            if c is not None:
+                found.append(c)
+        out += found
+    return out
+
+
+def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
+               cid) -> Candidate | None:  # fmt: skip
+    clause = _clause(sentence, fig, figures)
+    notes: list[str] = []
+    confidence = 0.9
+    before = sentence[: fig.start]
+    after = sentence[fig.end :]
+
+    # qualifier
+    qualifier = ""
+    if fig.factor is None:
+        m = _HEDGE.search(before[-80:])
+        if m is not None:
+            qualifier = HEDGE_WORDS[m.group("h").lower()]
+            if m.group("h").lower() == "over" and re.search(
+                r"\bover\s+the\s+(?:past|last)\b", before[-80:][m.start() :], re.IGNORECASE
+            ):
+                qualifier = ""
+        for pat, q in _HEDGE_AFTER.items():
+            if re.match(pat, after, re.IGNORECASE):
+                qualifier = q
+
+    # quantity
+    quantity, phrase = vocab.find(sentence, clause, fig, figures)
+    ref = None
+    if fig.factor is not None:
+        prev = [c for c in previous if c.span == span]
+        ref = prev[-1] if prev else None
+        if ref is None:
+            return None
+        if not quantity and ref.quantity:
+            ref_q = vocab.by_name.get(ref.quantity)
+            low_clause = sentence.lower()[clause[0] : clause[1]]
+            for p in ref_q.phrases if ref_q else ():
+                q = vocab.resolve(p, low_clause)
+                if q is not None:
+                    quantity = q.name
+                    break
+        notes.append(f"DERIVED: {fig.factor:g} times {ref.value:,.0f} ({ref.id})")
+        confidence -= 0.15
+    q_entry = vocab.by_name.get(quantity)
+    if not quantity:
+        confidence -= 0.45
+        notes.append("no known noun names what is counted: fill quantity")
+
+    # kind and period
+    per = ""
+    kind = ""
+    if ref is not None:
+        kind, per = ref.kind, ref.per
+    else:
+        rate = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
+        if rate is not None:
+            kind = "rate"
+            per = _PER[(rate.group("p") or rate.group("a")).lower()]
+        elif _search(_TARGET, sentence, clause, fig, figures) is not None and _target_near(
+            sentence, clause, fig
+        ):
+            kind = "target"
+        elif q_entry is not None and q_entry.kind:
+            kind = q_entry.kind
+        else:
+            kind = "total"
+
+    # window
+    w = _window(sentence, clause, fig, figures, kind, published, anchors)
+    start, end = w.start, w.end
+    notes += w.notes
+    if ref is not None:
+        start = dt.date.fromisoformat(ref.start) if ref.start else None
+        end = dt.date.fromisoformat(ref.end) if ref.end else end
+    elif kind == "rate" and not w.explicit:
+        start = None
+        if end is not None:
+            notes.append(f"a {per}'s rate as of {end} (no window in the text)")
+    elif kind == "stock":
+        start = None
+    elif kind in ("total", "target") and start is None:
+        if q_entry is not None and q_entry.since is not None and kind == "total":
+            start = q_entry.since
+            notes.append(f"no window in the text: counted from {start} as {quantity} are")
+            confidence -= 0.1
+        else:
+            notes.append("no start in the text: fill start")
+            confidence -= 0.2
+    if end is None:
+        notes.append("no publication date: fill end")
+        confidence -= 0.2
+    if start is not None and end is not None and start > end:
+        start = None
+        notes.append("the start read from the text is after its end: fill start")
+        confidence -= 0.2
+    if kind == "rate" and not per:
+        return None
+    said = w.said
+    pub = said or published
+    attributed = _attribution(sentence)
+    return Candidate(
+        id=cid,
+        quantity=quantity,
+        kind=kind,
+        value=float(fig.value),
+        per=per if kind == "rate" else "",
+        start=start.isoformat() if start else "",
+        end=end.isoformat() if end else "",
+        qualifier=qualifier,
+        low=fig.low,
+        high=fig.high,
+        published=pub.isoformat() if pub else "",
+        attributed_to=attributed,
+        document=document,
+        quote=sentence,
+        notes="; ".join(notes),
+        confidence=round(max(0.05, min(1.0, confidence)), 2),
+        span=span,
+        window_in_text=w.explicit or w.said is not None,
+    )
+
+
+def _target_near(sentence: str, clause, fig) -> bool:
+    """A plan verb in the figure's own clause, or before it in the sentence."""
+    a, b = clause
+    return bool(_TARGET.search(sentence[a:b]) or _TARGET.search(sentence[: fig.start]))
+
+
+# ---------------------------------------------------------------------------------
+# Repeats and the whole run
+# ---------------------------------------------------------------------------------
+
+
+def _mark_repeats(cands: list[Candidate]) -> list[Candidate]:
+    """Later mentions of the same figure get ``derived_from`` its first mention.
+
+    Same figure: same value, kind and period, and the same quantity (or one side's is
+    unknown, within one document). Across documents the starts must agree when both are
+    known; within one document the window may differ (a digest that misdates a figure),
+    and the notes say so. A repeat with no window of its own takes its root's.
+    """
+    out = list(cands)
+    roots: list[int] = []
+    pending: list[int] = []
+    for i, c in enumerate(out):
+        if not c.quantity:
+            pending.append(i)
+            continue
+        root = None
+        key = (c.value, c.kind, c.per, c.quantity)
+        for k in range(i):  # within one document the window may differ (a misdated digest)
+            e = out[k]
+            if e.document == c.document and (e.value, e.kind, e.per, e.quantity) == key:
+                root = next(j for j in roots if out[j].id == (e.derived_from or e.id))
+                break
+        for j in roots if root is None else ():
+            r = out[j]
+            if (r.value, r.kind, r.per, r.quantity) != key:
+                continue
+            if r.document != c.document and r.start and c.start and r.start != c.start:
+                continue
+            root = j
+            break
+        if root is None:
+            roots.append(i)
+        else:
+            out[i] = _as_repeat(c, out[root])
+    # a figure whose noun is unknown ("400,000 more reservists" in a headline) repeats a
+    # known figure of the same value and kind in the same document, wherever that stands
+    for i in pending:
+        c = out[i]
+        for j in roots:
+            r = out[j]
+            if r.document == c.document and (r.value, r.kind, r.per) == (c.value, c.kind, c.per):
+                out[i] = _as_repeat(c, r)
+                break
+    return out
+
+
+def _as_repeat(c: Candidate, r: Candidate) -> Candidate:
+    notes = [c.notes] if c.notes else []
+    notes.append(f"repeats {r.id}")
+    changes: dict = {"derived_from": r.id}
+    if not c.quantity:
+        changes["quantity"] = r.quantity
+        changes["confidence"] = round(min(0.9, c.confidence + 0.3), 2)
+        notes = [n for n in notes if not n.startswith("no known noun")]
+        notes.append(f"quantity taken from {r.id}")
+    if not c.window_in_text and (c.start, c.end) != (r.start, r.end):
+        changes["start"], changes["end"] = r.start, r.end
+        notes = [n.replace("no start in the text: fill start", "").strip() for n in notes]
+        notes.append(f"window taken from {r.id}")
+    elif (c.start, c.end) != (r.start, r.end):
+        notes.append(f"window differs from {r.id} ({r.start}..{r.end}): check")
+    changes["notes"] = "; ".join(n for n in notes if n)
+    return replace(c, **changes)
+
+
+def extract(
+    paths: Sequence[str | os.PathLike],
+    *,
+    published: dt.date | Mapping[str, dt.date] | None = None,
+    quantities: Mapping[str, Quantity] | None = None,
+    anchors: Mapping[str, Anchor] | None = None,
+    max_bytes: int = MAX_BYTES,
+) -> list[Candidate]:
+    """Candidate claims from documents, repeats marked across all of them.
+
+    Parameters
+    ----------
+    paths : sequence of path-like
+        Plain text, Markdown or HTML files, read in this order (the first mention of a
+        figure is the root of its repeats).
+    published : date or mapping of path -> date, optional
+        Publication date of every document, or per document (as the path is given);
+        otherwise each document's header is searched.
+    quantities : mapping, optional
+        Vocabulary; default ``data/quantities.toml``.
+    anchors : mapping, optional
+        Named start days; default :data:`ANCHORS`.
+    max_bytes : int
+        Larger documents are refused.
+
+    Returns
+    -------
+    list of Candidate
+        Ids unique across the documents.
+
+    Raises
+    ------
+    ExtractError
+        A document that cannot be read.
+    """
+    quantities = read_quantities() if quantities is None else quantities
+    cands: list[Candidate] = []
+    used: set[str] = set()
+    for path in paths:
+        date = published.get(str(path)) if isinstance(published, Mapping) else published
+        doc = read_document(path, published=date, max_bytes=max_bytes)
+        prefix = _slug(doc.name)
+        while prefix in used:
+            prefix += "_"
+        used.add(prefix)
+        found = extract_text(doc.text, document=doc.name, published=doc.published,
+                             quantities=quantities, anchors=anchors, id_prefix=prefix)  # fmt: skip
+        if not found:
+            warnings.warn(f"{doc.name}: no figures found", ExtractWarning, stacklevel=2)
+        cands += found
+    return _mark_repeats(cands)
+
+
+def write_candidates(cands: Iterable[Candidate], path: str | os.PathLike) -> None:
+    """Write candidates as a claims file with ``confidence`` and ``status``, atomically."""
+    buf = io.StringIO(newline="")
+    writer = csv.DictWriter(buf, fieldnames=[*COLUMNS, *EXTRA_COLUMNS], lineterminator="\n")
+    writer.writeheader()
+    for c in cands:
+        writer.writerow(c.row())
+    atomic_write_text(path, buf.getvalue())
