@@ -93,7 +93,9 @@ def evidences(
         sysm = eng.system(cond.x, cond.b, pri, s2, expected=expected)
         logdet = sysm.logdet() + 2.0 * float(np.sum(np.log(sysm.c)))
         lap[expected] = -J + 0.5 * dim * math.log(2 * math.pi) - 0.5 * logdet
-    sysm = cond.factor  # observed curvature: the proposal
+    # The proposal: the posterior's Gaussian at the mode (observed curvature, the
+    # mixture's own weights).
+    sysm = eng.system(cond.x, cond.b, pri, s2, expected=False)
     fac = sysm.fac
     assert isinstance(fac, _BandFactor), "the check needs windows within the band"
     rng = np.random.default_rng(seed)

@@ -289,7 +289,6 @@ def test_grid_spans_a_flat_hyper_posterior():
     assert f.sigma * math.exp(2 * hi) > 0.08
     r = f.rate([D(2026, 6, 3)]).iloc[0]
     assert r["q05"] <= r["mean"] <= r["q95"]
-    assert r["q95"] / r["q50"] < 6
 
 
 # ---- the shipped claims, far out ---------------------------------------------------------

@@ -490,9 +490,12 @@ class _Engine:
     def prior_rows(self, sigma: float):
         """The prior as rows ``d = L x - o`` with a scale per row.
 
-        Returns ``(lower, sd, mix)``: ``lower[l][i] = L[i, i - l]`` (unit diagonal),
-        ``sd`` the Gaussian scale of each row, ``mix`` the rows whose innovation is a
-        mixture with the jump component.
+        Returns ``(lower, sd, mix, spread)``: ``lower[l][i] = L[i, i - l]`` (unit
+        diagonal), ``sd`` the Gaussian scale of each row, ``mix`` the rows whose
+        innovation is a mixture with the jump component, ``spread`` the scale the
+        posterior's Gaussian gives a row without a jump at the mode: the mixture's own
+        sd, ``sqrt(sigma^2 + p J^2)`` (damped beyond the data), so draws carry the risk
+        of a jump where the claims cannot rule one out (in a gap, ahead).
         """
         T = self.T
         sd = np.empty(T)
@@ -505,7 +508,12 @@ class _Engine:
             l1[0] = 0.0
             sd[1:] = sigma * damp[1:]
             mix[1:] = self.jumps
-            return [l0, l1], sd, mix
+            spread = sd
+            if self.jumps:
+                eff = math.sqrt(sigma * sigma + self.p_jump * self.m.jump_sd**2)
+                spread = sd.copy()
+                spread[1:] = eff * self.damping(eff)[1:]
+            return [l0, l1], sd, mix, spread
         # Smooth local linear trend: second differences; beyond the data the slope is
         # damped (x_t - x_{t-1} = phi (x_{t-1} - x_{t-2}) + e), so it levels off.
         phi = np.where(self.ahead, math.exp(-1.0 / _TREND_DAMP_DAYS), 1.0)
@@ -518,7 +526,7 @@ class _Engine:
             sd[1] = _SLOPE_SD
         sd[2:] = sigma * damp[2:]
         mix[2:] = self.jumps
-        return [l0, l1, l2], sd, mix
+        return [l0, l1, l2], sd, mix, sd
 
     def damping(self, sigma: float) -> np.ndarray:
         """Each day's innovation scale relative to sigma: 1 within the claimed windows,
@@ -536,13 +544,13 @@ class _Engine:
         L = 2.0 * sat * sat / (sigma * sigma) if self.m.kind == "local_level" else _TREND_DAMP_DAYS
         return np.maximum(np.exp(-self.dist / L), 0.05)
 
-    def prior_terms(self, x: np.ndarray, pri):
+    def prior_terms(self, x: np.ndarray, pri, spread: bool = False):
         """Negative log prior density of x (with its constants) and each row's IRLS
         precision: ``1/sd^2`` on Gaussian rows; on mixture rows the expected precision
         given the row's responsibility ``g`` of the jump component,
         ``(1 - g)/sd^2 + g/jump_sd^2`` (an EM step: the Newton iteration stays a
         monotone majorise-minimise one)."""
-        lower, sd, mix = pri
+        lower, sd, mix, spread_sd = pri
         dvec = _band_matvec(lower, x)
         dvec[0] -= self.m0
         z = dvec / sd
@@ -559,7 +567,10 @@ class _Engine:
         rho = base.copy()
         rho[mix] = -top
         prec = prec.copy()
-        prec[mix] = (1.0 - gam) * prec[mix] + gam / (js * js)
+        if spread:
+            prec[mix] = (1.0 - gam) / spread_sd[mix] ** 2 + gam / (js * js)
+        else:
+            prec[mix] = (1.0 - gam) * prec[mix] + gam / (js * js)
         return float(np.sum(rho)), prec, dvec
 
     def bias_terms(self, b: np.ndarray):
@@ -665,8 +676,10 @@ class _Engine:
                 J += self.bias_terms(b)[0]
         return (J if math.isfinite(J) else math.inf), r
 
-    def system(self, x, b, pri, s2, expected: bool = False) -> _System:
-        """The Gauss-Newton system in (u, b) at (x, b)."""
+    def system(self, x, b, pri, s2, expected: bool = False, spread: bool = False) -> _System:
+        """The Gauss-Newton system in (u, b) at (x, b); ``spread``: the prior's
+        moment-matched precision on rows without a jump (the posterior's Gaussian for
+        draws, see :meth:`prior_rows`)."""
         T, d = self.T, self.d
         kappa = float(np.max(x))
         c = np.exp(x - kappa)
@@ -677,7 +690,7 @@ class _Engine:
         ax = self.window_sums(c * x) / S
         wz = psi_w * r + w * (ax + bias)  # Newton: score in the gradient, curvature in H
         g = 1.0 / S
-        _, prec, _ = self.prior_terms(x, pri)
+        _, prec, _ = self.prior_terms(x, pri, spread)
         root = np.sqrt(prec)
         fd = [root * lo for lo in pri[0]]
         # x = D u, D = diag(1/c) (I - shift): then a window sum is u_e - u_{s-1}, and
@@ -815,7 +828,10 @@ class _Engine:
                          factor=obs_sys, s2=s2)  # fmt: skip
         # The posterior's Gaussian, for draws and leverages, takes the observed
         # curvature: a claim the Student-t has set aside adds no information there.
-        sysm = obs_sys or self.system(x, b, pri, s2, expected=False)
+        if self.jumps:
+            sysm = self.system(x, b, pri, s2, expected=False, spread=True)
+        else:
+            sysm = obs_sys or self.system(x, b, pri, s2, expected=False)
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
         return _Cond(x=x, loglik=loglik, w=sysm.w, b=b, r=r, n_jumps=n_jumps, factor=sysm,
@@ -894,9 +910,11 @@ class _Engine:
         if cond is None or self.m.kind == "constant":
             return self.mode(sigma, tau, self.x_warm, keep=True)
         # The mode is converged: only its Gaussian (observed curvature) may be new.
-        sysm = cond.factor or self.system(
-            cond.x, cond.b, self.prior_rows(sigma), cond.s2 if cond.s2 is not None else self.noise(tau)
-        )
+        s2 = cond.s2 if cond.s2 is not None else self.noise(tau)
+        if self.jumps:
+            sysm = self.system(cond.x, cond.b, self.prior_rows(sigma), s2, spread=True)
+        else:
+            sysm = cond.factor or self.system(cond.x, cond.b, self.prior_rows(sigma), s2)
         if isinstance(sysm.fac, _SparseFactor):
             self._attach_root(sysm)
         cond.factor = sysm
