@@ -504,9 +504,16 @@ def sparse_problem(seed: int) -> list[Claim]:
         s = max(0, int(e) - length + 1)
         total = float(np.exp(x[s : e + 1]).sum() * math.exp(rng.normal(0, 0.05)))
         out.append(
-            Claim(f"r{i}", "x", "total", float(f"{total:.2g}"), d0 + dt.timedelta(days=int(e)),
-                  start=d0 + dt.timedelta(days=s), qualifier="about",
-                  attributed_to=f"source {i % 3}")  # fmt: skip
+            Claim(
+                f"r{i}",
+                "x",
+                "total",
+                float(f"{total:.2g}"),
+                d0 + dt.timedelta(days=int(e)),
+                start=d0 + dt.timedelta(days=s),
+                qualifier="about",
+                attributed_to=f"source {i % 3}",
+            )  # fmt: skip
         )
     return out
 

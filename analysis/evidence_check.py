@@ -56,8 +56,15 @@ def problem(seed: int) -> list[Claim]:
         s = int(e) - length + 1
         total = float(np.exp(x[s : e + 1]).sum() * math.exp(rng.normal(0, 0.03)))
         out.append(
-            Claim(f"r{i}", "x", "total", float(f"{total:.2g}"), d0 + dt.timedelta(days=int(e)),
-                  start=d0 + dt.timedelta(days=s), qualifier="about")  # fmt: skip
+            Claim(
+                f"r{i}",
+                "x",
+                "total",
+                float(f"{total:.2g}"),
+                d0 + dt.timedelta(days=int(e)),
+                start=d0 + dt.timedelta(days=s),
+                qualifier="about",
+            )  # fmt: skip
         )
     return out
 

@@ -203,7 +203,10 @@ def test_every_mean_lies_inside_its_own_90_interval(claims, horizon, sources, da
     the printed mean is never outside the printed 90% interval (a geometric random walk
     with an uncertain volatility has no usable mean far out; the saturating prior keeps
     one)."""
-    claims = [dataclasses.replace(c, attributed_to=s) for c, s in zip(claims, sources)]
+    claims = [
+        dataclasses.replace(c, attributed_to=s)
+        for c, s in zip(claims, sources[: len(claims)], strict=True)
+    ]
     last = max(c.window[1] for c in claims)
     f = fit_quiet(claims, until=last + horizon * DAY, rng=2)
     for table in (f.rate(), f.cumulative()):

@@ -88,8 +88,17 @@ def source_claims(biases: dict[str, float], rate: float = 1000.0) -> list[Claim]
             end = D(2024, m, 28) + dt.timedelta(days=k)
             value = float(f"{rate * 30 * bias:.3g}")
             out.append(
-                Claim(f"{name}_{m}", "x", "total", value, end, start=end - 29 * DAY,
-                      qualifier="about", source="paper", attributed_to=name)  # fmt: skip
+                Claim(
+                    f"{name}_{m}",
+                    "x",
+                    "total",
+                    value,
+                    end,
+                    start=end - 29 * DAY,
+                    qualifier="about",
+                    source="paper",
+                    attributed_to=name,
+                )  # fmt: skip
             )
     return out
 
@@ -122,7 +131,7 @@ def test_the_consensus_follows_the_majority_not_the_outlier_source():
 
 
 def test_two_precise_totals_pin_the_rate_between_them():
-    """"Since the war began" from one source at days 300 and 540 (3 significant
+    """ "Since the war began" from one source at days 300 and 540 (3 significant
     figures) against three noisy short reports from others: the 240 days between the
     totals hold their difference. The totals' source is the reference (marked by the
     user): the others' level is measured against it, so it does not matter that the
@@ -131,10 +140,26 @@ def test_two_precise_totals_pin_the_rate_between_them():
     rate = 1013.0  # totals 303,900 and 547,020, printed 304,000 and 547,000
     t1, t2 = start + 299 * DAY, start + 539 * DAY
     claims = [
-        Claim("since_1", "x", "total", float(f"{300 * rate:.3g}"), t1, start=start,
-              qualifier="about", attributed_to="staff"),  # fmt: skip
-        Claim("since_2", "x", "total", float(f"{540 * rate:.3g}"), t2, start=start,
-              qualifier="about", attributed_to="staff"),  # fmt: skip
+        Claim(
+            "since_1",
+            "x",
+            "total",
+            float(f"{300 * rate:.3g}"),
+            t1,
+            start=start,
+            qualifier="about",
+            attributed_to="staff",
+        ),  # fmt: skip
+        Claim(
+            "since_2",
+            "x",
+            "total",
+            float(f"{540 * rate:.3g}"),
+            t2,
+            start=start,
+            qualifier="about",
+            attributed_to="staff",
+        ),  # fmt: skip
     ]
     for k, (day, factor) in enumerate([(360, 1.6), (420, 0.55), (480, 1.5)]):
         end = start + day * DAY
@@ -175,14 +200,18 @@ def assert_sane(f, min_ratio: float = 1.01):
     assert np.isfinite(res[["fitted", "z", "weight"]].to_numpy(float)).all()
 
 
-def weekly(n, source, value=7000.0, step=30, first=D(2024, 1, 7), prefix="c"):
+def weekly(n, source, value=7000.0, step=30, first=None, prefix="c"):
+    first = first or D(2024, 1, 7)
     return [Claim(f"{prefix}{i}", "x", "rate", value, first + i * step * DAY, per="week",
                   attributed_to=source) for i in range(n)]  # fmt: skip
 
 
 def test_forty_sources_each_with_one_claim():
-    claims = [Claim(f"c{i}", "x", "rate", 7000 * (1 + 0.05 * math.sin(i)), D(2024, 1, 7) + 7 * i * DAY,
-                    per="week", attributed_to=f"outlet {i}") for i in range(40)]  # fmt: skip
+    claims = [
+        Claim(f"c{i}", "x", "rate", 7000 * (1 + 0.05 * math.sin(i)), D(2024, 1, 7) + 7 * i * DAY,
+              per="week", attributed_to=f"outlet {i}")
+        for i in range(40)
+    ]  # fmt: skip
     f, _ = fit_recorded(claims)
     assert_sane(f)
     table = f.sources()
@@ -230,8 +259,10 @@ def test_an_unknown_reference_source_is_named():
 @pytest.mark.parametrize("years", [20, pytest.param(100, marks=pytest.mark.slow)])
 def test_claims_decades_apart(years):
     old = D(2024 - years, 1, 7)
-    f, messages = fit_recorded([Claim("old", "x", "rate", 7000, old, per="week"),
-                                Claim("new", "x", "rate", 7000, D(2024, 1, 7), per="week")])  # fmt: skip
+    f, messages = fit_recorded(
+        [Claim("old", "x", "rate", 7000, old, per="week"),
+         Claim("new", "x", "rate", 7000, D(2024, 1, 7), per="week")]
+    )  # fmt: skip
     assert_sane(f)
     assert any("old" in m and "new" in m for m in messages)
     # the decades between are wide open: a day in the middle is known to no better
@@ -241,8 +272,8 @@ def test_claims_decades_apart(years):
 
 
 def test_a_one_day_window_alone():
-    f, messages = fit_recorded([Claim("day", "x", "total", 1000, D(2024, 1, 7), start=D(2024, 1, 7))],
-                               until=D(2025, 1, 7))  # fmt: skip
+    day = Claim("day", "x", "total", 1000, D(2024, 1, 7), start=D(2024, 1, 7))
+    f, messages = fit_recorded([day], until=D(2025, 1, 7))
     assert_sane(f, min_ratio=3.0)
     assert any("day" in m for m in messages)
 
@@ -278,10 +309,25 @@ def test_grid_spans_a_flat_hyper_posterior():
     (0.02) to well above 0.08, where the earlier +-1.5 sd grid stopped at 0.044-0.14;
     and the year-ahead rate's mean must stay inside its 90% interval."""
     claims = [
-        Claim("rutte", "casualties", "total", 600000, D(2024, 10, 28), start=D(2022, 2, 24),
-              qualifier="approximately", attributed_to="Mark Rutte (NATO)"),  # fmt: skip
-        Claim("csis", "casualties", "total", 1000000, D(2025, 6, 3), start=D(2022, 2, 24),
-              attributed_to="CSIS (implied)"),  # fmt: skip
+        Claim(
+            "rutte",
+            "casualties",
+            "total",
+            600000,
+            D(2024, 10, 28),
+            start=D(2022, 2, 24),
+            qualifier="approximately",
+            attributed_to="Mark Rutte (NATO)",
+        ),  # fmt: skip
+        Claim(
+            "csis",
+            "casualties",
+            "total",
+            1000000,
+            D(2025, 6, 3),
+            start=D(2022, 2, 24),
+            attributed_to="CSIS (implied)",
+        ),  # fmt: skip
     ]
     f = fit_quiet(claims, "casualties", until=D(2026, 6, 3), rng=1)
     lo, hi = f.hyper_sd[0, 0], f.hyper_sd[1, 0]

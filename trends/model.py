@@ -43,7 +43,6 @@ from functools import cached_property
 import numpy as np
 import scipy.sparse as sp
 from scipy.linalg import cho_factor, cho_solve, solve_triangular
-from scipy.optimize import minimize
 from scipy.special import gammaln, ndtri
 
 from .claims import Claim, as_of, independent
@@ -1364,7 +1363,6 @@ class RateFit:
         cum = _cumulative(np.exp(self.draw_modal()))
         log_tot = np.log(cum[:, e + 1] - cum[:, s])
         post_var = log_tot.var(axis=0)
-        names = [o.source for o in obs]
         # Each claim's noise as fitted (hedge plus discrepancy: tau, or the
         # within-source one for a source with several claims), and for a source with a
         # bias, what the model expects it to print: the consensus times its bias.
@@ -1580,9 +1578,7 @@ class FitSummary:
         src = f.sources()
         if len(src) > 1 or f.source_bias:
             lines.append("")
-            lines.append(
-                "sources (bias: factor on the consensus, 90% interval; noise: log sd):"
-            )
+            lines.append("sources (bias: factor on the consensus, 90% interval; noise: log sd):")
             for name, r in src.iterrows():
                 if r["reference"]:
                     bias = "reference"
@@ -1591,7 +1587,9 @@ class FitSummary:
                 else:
                     bias = f"{r['bias']:.2f} ({r['bias_q05']:.2f}-{r['bias_q95']:.2f})"
 
-                lines.append(f"  {str(name)[:40]:<40} {r['claims']:>4}  {bias:<20} {r['noise']:.3f}")
+                lines.append(
+                    f"  {str(name)[:40]:<40} {r['claims']:>4}  {bias:<20} {r['noise']:.3f}"
+                )
         res = f.residuals()
         thr = f._residuals[1]
         lines.append("")
