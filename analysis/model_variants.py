@@ -39,6 +39,8 @@ VARIANTS: dict[str, dict] = {
     "sat10": {"saturation": 1.0},
     "sat05": {"saturation": 0.5},
     "precision": {"precision": True},
+    "spread": {"jump_spread": True},
+    "spread_precision": {"jump_spread": True, "precision": True},
     "v1like": {"jumps": False, "saturation": None, "sources": False},
 }
 
