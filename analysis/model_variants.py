@@ -39,8 +39,9 @@ VARIANTS: dict[str, dict] = {
     "sat10": {"saturation": 1.0},
     "sat05": {"saturation": 0.5},
     "precision": {"precision": True},
-    "spread": {"jump_spread": True},
-    "spread_precision": {"jump_spread": True, "precision": True},
+    "spread": {"jump_spread": 1.0},
+    "spread25": {"jump_spread": 0.25},
+    "spread_precision": {"jump_spread": 1.0, "precision": True},
     "v1like": {"jumps": False, "saturation": None, "sources": False},
 }
 
