@@ -106,6 +106,7 @@ def bt_corpus_path():
         ("date,x\n2021-01-01,1\n", "y", "no column 'y'; the columns are: x"),
         ("date,x\n2021-01-01,1\n2021-01-02,lots\n", "x", "row 3, column 'x': 'lots' is not"),
         ("date,x\n2021-01-01,1\n2021-01-02,-4\n", "x", "row 3, column 'x'"),
+        ('date,x\n2021-01-01,1\n2021-01-02,"1,5"\n', "x", "row 3, column 'x': '1,5' is not"),
         ("date,x\n2021-01-02,1\n2021-01-01,2\n", "x", "2021-01-01 follows 2021-01-02"),
         ("date,x\n2021-01-01,1\n2021-13-02,2\n", "x", "row 3, column 'date'"),
     ],
@@ -116,6 +117,12 @@ def test_reader_errors_name_the_place(tmp_path, text, field, message):
     with pytest.raises(DataError, match="s.csv") as e:
         bt.load_series(path, field, min_days=1)
     assert message in str(e.value)
+
+
+def test_reader_takes_thousands_separators(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text('date,x\n2021-01-01,"1,200"\n2021-01-02,"1,234,567.5"\n')
+    np.testing.assert_allclose(bt.load_series(path, "x", min_days=1).daily, [1200, 1233367.5])
 
 
 def test_reader_rejects_a_series_shorter_than_needed(tmp_path):
@@ -356,12 +363,34 @@ def test_rows_identical_with_joblib_and_a_dask_cluster():
     kw = {"every": 9, "seed": 3, "methods": ("trends", "naive", "tempdisagg")}
     serial = bt.backtest(s, **kw)
     pd.testing.assert_frame_equal(serial, bt.backtest(s, jobs=2, **kw))
+    # In-process and one thread: fast to start, and no two fits share the process-wide
+    # warning filters at once (worker processes: the slow test below).
     with distributed.LocalCluster(
-        n_workers=1, threads_per_worker=2, processes=False, dashboard_address=None
+        n_workers=1, threads_per_worker=1, processes=False, dashboard_address=None
     ) as cluster:
         pd.testing.assert_frame_equal(
             serial, bt.backtest(s, scheduler=cluster.scheduler_address, **kw)
         )
+
+
+@pytest.mark.slow
+def test_cli_on_a_cluster_of_worker_processes_gives_the_same_bytes(
+    personnel_series_path, tmp_path, capsys
+):
+    distributed = pytest.importorskip("dask.distributed")
+    args = [personnel_series_path, "--field", "personnel", "--every", "12", "--seed", "1"]
+    args += ["--methods", "trends", "naive", "tempdisagg"]
+    out1, out2 = tmp_path / "a.csv", tmp_path / "b.csv"
+    assert run_cli("backtest", *args, "-o", out1, capsys=capsys)[0] == 0
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as cluster:
+        code, _, err = run_cli(
+            "backtest", *args, "--scheduler", cluster.scheduler_address, "-o", out2,
+            capsys=capsys,
+        )  # fmt: skip
+    assert code == 0, err
+    assert out1.read_bytes() == out2.read_bytes()
 
 
 def test_progress_is_reported_per_case():

@@ -167,9 +167,9 @@ EXPECTED = {  # (row, column) -> a phrase of the message
     (1, "colour"): "unknown column",
     (3, "end"): "not a real date",
     (4, "end"): "before start",
-    (5, "value"): "not positive",
+    (5, "value"): "value must be positive, got 0",
     (6, "kind"): "unknown kind 'estimate'",
-    (7, "id"): "duplicate id 'ok' (first on row 2)",
+    (7, "id"): "duplicate id 'ok': rows 2 and 7",
     (8, "derived_from"): "'gone', which is not an id",
     (9, "derived_from"): "cycle",
     (10, "derived_from"): "cycle",
@@ -367,7 +367,7 @@ def test_write_read_round_trip(tmp_path):
         ),
         claim("range", value=25000.0, low=20000.0, high=30000.0, derived_from="isw_weekly"),
         claim("big", value=1e12, qualifier="exact"),  # regression: used to write 1e+12
-        claim("small", kind="rate", per="day", start=None, value=1.5e-5),
+        claim("small", kind="rate", per="day", start=None, value=1.5e-5, quantity="rare"),
         claim("stock", kind="stock", start=None, value=1456610.0, quantity="casualties"),
         claim("target", kind="target", value=400000.0, qualifier="as_many_as"),
     ]
@@ -380,7 +380,9 @@ def test_write_read_round_trip(tmp_path):
 
 
 _text = st.text(
-    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r"), max_size=20
+    # "\ufeff": the reader drops a byte-order mark inside a cell
+    st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\ufeff"),
+    max_size=20,
 ).map(str.strip)
 
 
@@ -399,7 +401,9 @@ def _claims(draw, cid):
     )
     return Claim(
         id=cid,
-        quantity=draw(st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)),
+        # One quantity a claim: claims of one quantity may not differ by more than
+        # RATE_RATIO_MAX per day, and this test is about rows, not quantities.
+        quantity=draw(st.from_regex(r"[a-z][a-z0-9_]{0,15}", fullmatch=True)) + f"_{cid}",
         kind=kind,
         value=value,
         end=end,

@@ -245,14 +245,16 @@ def test_usage_errors_exit_2(capsys):
 
 
 def test_library_warnings_are_one_stderr_line_each(capsys, claims_file, monkeypatch):
-    real = cli.read_claims
+    import trends.claims
+
+    real = trends.claims.read_claims
 
     def read_claims_warning(path):
         warnings.warn("claims a and b pull apart:\n  check them", ConflictWarning, stacklevel=2)
         warnings.warn("second one", ConflictWarning, stacklevel=2)
         return real(path)
 
-    monkeypatch.setattr(cli, "read_claims", read_claims_warning)
+    monkeypatch.setattr(trends.claims, "read_claims", read_claims_warning)
     code, out, err = run(capsys, "validate", claims_file)
     assert code == 0 and "no errors" in out
     assert err.splitlines() == [

@@ -252,7 +252,7 @@ def test_odd_source_names():
 
 def test_an_unknown_reference_source_is_named():
     with pytest.warns(SparseDataWarning, match="'nobody'"):
-        fit(weekly(3, "A") + weekly(3, "B", first=D(2024, 1, 9)), "x",
+        fit(weekly(3, "A") + weekly(3, "B", first=D(2024, 1, 9), prefix="b"), "x",
             model=RateModel(reference=("nobody",)), rng=1)  # fmt: skip
 
 

@@ -173,7 +173,11 @@ def test_normalise_one_row_per_independent_claim():
     ]  # fmt: skip
     weekly = table.set_index("id").loc["weekly"]
     assert weekly["repeats"] == "weekly_again weekly_third"
-    assert (weekly["start"], weekly["end"], weekly["days"]) == ("2025-09-09", "2025-09-15", 7)
+    assert (weekly["start"], weekly["end"], weekly["days"]) == (
+        pd.Timestamp("2025-09-09"),
+        pd.Timestamp("2025-09-15"),
+        7,
+    )
     assert weekly["rate_mid"] == approx(8000 / 7)
     assert weekly["rate_low"] == approx(weekly["total_low"] / 7)
     assert (weekly["source"], weekly["attributed_to"]) == ("Newz", "ISW")

@@ -366,7 +366,7 @@ def test_tables_and_queries(shipped):
     p = project([], shipped, until, scenarios="all", draws=1000, seed=2, fits=fits)
     q = p.quantiles("reserve")
     assert list(q.columns) == ["mean", "q05", "q25", "q50", "q75", "q95"]
-    assert q.index.name == "date" and q.index[0] == START and q.index[-1] == until
+    assert q.index.name == "date" and q.index[0].date() == START and q.index[-1].date() == until
     paths = p.paths("reserve").astype(np.float64)
     np.testing.assert_allclose(q["q50"], np.quantile(paths, 0.5, axis=0), rtol=1e-6)
     np.testing.assert_allclose(q["mean"], paths.mean(axis=0), rtol=1e-6)

@@ -12,17 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import math
+import numbers
 import os
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 from scipy.special import ndtri
 
 from .errors import AssumptionsError
+from .units import as_date
 
 __all__ = [
     "ASSUMPTIONS",
@@ -82,7 +84,11 @@ class Distribution:
     source : str
         Where the range comes from.
     integer : bool
-        Draws are whole numbers (``return_delay_days``).
+        Draws are whole numbers (``return_delay_days``); set from ``name``.
+
+    Built in code, a distribution is checked at once with the messages of the file
+    (:class:`~trends.AssumptionsError`): an unknown name or dist, a parameter the dist
+    does not take or lacks, ``low`` above ``high``, a share outside 0..1.
     """
 
     name: str
@@ -93,6 +99,25 @@ class Distribution:
     value: float | None = None
     source: str = ""
     integer: bool = False
+    _checked: InitVar[bool] = False  # set by the file checker, which has checked it
+
+    def __post_init__(self, _checked: bool) -> None:
+        if _checked:
+            return
+        chk = _Checker(f"Distribution {self.name!r}", {})
+        if self.name not in ASSUMPTIONS:
+            chk.unknown((str(self.name),), ASSUMPTIONS, "assumption")
+            chk.raise_if_any(what="the distribution")
+        spec = {"dist": self.dist, **({"source": self.source} if self.source else {})}
+        spec.update(
+            (k, _plain(getattr(self, k)))
+            for k in ("low", "high", "mode", "value")
+            if getattr(self, k) is not None
+        )
+        checked = chk.distribution((self.name,), self.name, spec, need_source=False)
+        chk.raise_if_any(what="the distribution")
+        for k in ("low", "high", "mode", "value", "integer"):
+            object.__setattr__(self, k, getattr(checked, k))
 
     @property
     def support(self) -> tuple[float, float]:
@@ -144,13 +169,38 @@ class Distribution:
 class FlowChange:
     """A scenario's change to a flow: ``multiply`` from ``start`` to ``end`` (inclusive).
 
-    ``role`` is ``recruits`` or ``casualties``; ``start``/``end`` None mean open.
+    ``role`` is ``recruits`` or ``casualties``; ``start``/``end`` None mean open, and
+    may be any date-like. Built in code, a change is checked at once with the messages
+    of the file (:class:`~trends.AssumptionsError`): an unknown role, a negative
+    ``multiply``, an end before the start.
     """
 
     role: str
     multiply: float
     start: dt.date | None = None
     end: dt.date | None = None
+    _checked: InitVar[bool] = False  # set by the file checker, which has checked it
+
+    def __post_init__(self, _checked: bool) -> None:
+        if _checked:
+            return
+        chk = _Checker(f"FlowChange {self.role!r}", {})
+        if self.role not in _ROLES:
+            close = difflib.get_close_matches(str(self.role), _ROLES, n=1)
+            chk.err(
+                ("role",),
+                f"unknown role {self.role!r}: a flow change is to recruits or casualties",
+                f"did you mean '{close[0]}'?" if close else "use role='recruits' or 'casualties'",
+            )
+        spec = {"multiply": _plain(self.multiply)}
+        for key, d in (("from", self.start), ("until", self.end)):
+            if d is not None:
+                spec[key] = d if isinstance(d, str) else _day_or_self(d)
+        checked = chk.flow_change((str(self.role),), self.role, spec, None)
+        chk.raise_if_any(what="the flow change")
+        object.__setattr__(self, "multiply", checked.multiply)
+        object.__setattr__(self, "start", checked.start)
+        object.__setattr__(self, "end", checked.end)
 
 
 @dataclass(frozen=True)
@@ -171,6 +221,36 @@ class Scenario:
     description: str = ""
     flows: tuple[FlowChange, ...] = ()
     assumptions: Mapping[str, Distribution] = field(default_factory=dict)
+    _checked: InitVar[bool] = False  # set by the file checker, which has checked it
+
+    def __post_init__(self, _checked: bool) -> None:
+        if _checked:
+            return
+        key = ("scenario", str(self.name))
+        chk = _Checker(f"Scenario {self.name!r}", {})
+        if not isinstance(self.name, str) or not self.name.strip():
+            chk.err(key, f"{self.name!r} is not a non-empty string", "name the scenario")
+        elif self.name == "baseline":
+            chk.err(key, "'baseline' is the run without changes", "rename the scenario")
+        flows = (self.flows,) if isinstance(self.flows, FlowChange) else tuple(self.flows)
+        for i, fc in enumerate(flows):
+            if not isinstance(fc, FlowChange):
+                chk.err(key + (f"flows[{i}]",), f"{fc!r} is not a FlowChange",
+                        "write FlowChange('recruits', 0.8, start='2026-01-01')")  # fmt: skip
+        changed = dict(self.assumptions)
+        for name, d in changed.items():
+            if not isinstance(d, Distribution):
+                chk.err(key + (str(name),), f"{d!r} is not a Distribution",
+                        f"write Distribution({name!r}, 'uniform', low=..., high=...)")  # fmt: skip
+            elif d.name != name:
+                chk.err(key + (str(name),), f"the distribution is of {d.name!r}",
+                        "key each distribution by its own name")  # fmt: skip
+        if not flows and not changed and not chk.problems:
+            chk.err(key, "the scenario changes nothing",
+                    f"give a flow ({', '.join(_ROLES)}) or an assumption")  # fmt: skip
+        chk.raise_if_any(what="the scenario")
+        object.__setattr__(self, "flows", flows)
+        object.__setattr__(self, "assumptions", changed)
 
 
 @dataclass(frozen=True)
@@ -210,6 +290,29 @@ class Assumptions:
                 return changed[name]
         return self.distributions[name]
 
+    def with_scenarios(self, *scenarios: Scenario) -> Assumptions:
+        """These assumptions with scenarios built in code added (checked as in a file:
+        a name already used, or a change from before ``start``, is an error)."""
+        chk = _Checker(self.path, {})
+        added = dict(self.scenarios)
+        for sc in scenarios:
+            key = ("scenario", getattr(sc, "name", "?"))
+            if not isinstance(sc, Scenario):
+                chk.err(key, f"{sc!r} is not a Scenario", "build it with trends.Scenario(...)")
+                continue
+            if sc.name in added:
+                chk.err(key, f"a scenario {sc.name!r} is already defined", "give it a new name")
+            for fc in sc.flows:
+                if fc.start is not None and fc.start < self.start:
+                    chk.err(
+                        key + (fc.role, "from"),
+                        f"from {fc.start} is before the projection start {self.start}",
+                        "a scenario changes the projection, not the past",
+                    )
+            added[sc.name] = sc
+        chk.raise_if_any(what="the scenarios")
+        return replace(self, scenarios=added)
+
     def max_delay(self, scenarios: Sequence[str] = ()) -> int:
         """Largest possible ``return_delay_days`` over the baseline and ``scenarios``."""
         names = ["baseline", *scenarios]
@@ -238,7 +341,8 @@ def read_assumptions(path: str | os.PathLike) -> Assumptions:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as e:
-        raise AssumptionsError(f"{path}: cannot read the assumptions file ({e})") from None
+        why = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise AssumptionsError(f"{path}: cannot read the assumptions file ({why})") from None
     return parse_assumptions(text, source=str(path))
 
 
@@ -263,8 +367,8 @@ class _Problem:
     hint: str = ""
 
     def __str__(self) -> str:
-        where = f"line {self.line}" if self.line is not None else "(no line)"
-        text = f"{where}, key '{self.key}': {self.message}"
+        where = f"line {self.line}, " if self.line is not None else ""
+        text = f"{where}key '{self.key}': {self.message}"
         return f"{text} ({self.hint})" if self.hint else text
 
 
@@ -295,12 +399,12 @@ class _Checker:
         hint = f"did you mean '{close[0]}'?" if close else f"known: {', '.join(known)}"
         self.err(key, f"unknown {what} '{name}'", hint)
 
-    def raise_if_any(self) -> None:
+    def raise_if_any(self, what: str = "the assumptions file") -> None:
         if not self.problems:
             return
         probs = sorted(self.problems, key=lambda p: (p.line or 0, p.key))
         n = len(probs)
-        lines = [f"{self.source}: {n} error{'s' if n != 1 else ''} in the assumptions file"]
+        lines = [f"{self.source}: {n} error{'s' if n != 1 else ''} in {what}"]
         lines += [f"  {self.source}: {p}" for p in probs]
         err = AssumptionsError("\n".join(lines))
         err.problems = probs  # type: ignore[attr-defined]
@@ -532,6 +636,7 @@ class _Checker:
             value=vals.get("value"),
             source=source,
             integer=integer,
+            _checked=True,
         )
 
     def scenarios(self, doc: dict, start: dt.date | None) -> dict[str, Scenario]:
@@ -573,7 +678,9 @@ class _Checker:
                     f"give a flow ({', '.join(_ROLES)}) or an assumption",
                 )
             if len(self.problems) == n0:
-                out[name] = Scenario(name, str(spec.get("description", "")), tuple(flows), changed)
+                out[name] = Scenario(
+                    name, str(spec.get("description", "")), tuple(flows), changed, _checked=True
+                )
         return out
 
     def flow_change(self, key, role, spec, start) -> FlowChange | None:
@@ -604,7 +711,7 @@ class _Checker:
             self.err(key + ("until",), f"until {d1} is before from {d0}", "swap them")
         if len(self.problems) > n0:
             return None
-        return FlowChange(role, float(mult), d0, d1)
+        return FlowChange(role, float(mult), d0, d1, _checked=True)
 
 
 def _split_key(text: str) -> tuple[str, ...]:
@@ -654,6 +761,24 @@ def _key_lines(text: str) -> dict[tuple[str, ...], int]:
             if rest.startswith(delim) and rest.count(delim) % 2 == 1:
                 in_string = delim
     return out
+
+
+def _plain(x):
+    """A numpy number as a Python one (the checker takes int and float)."""
+    if isinstance(x, numbers.Real) and not isinstance(x, bool | int | float):
+        return float(x)
+    return x
+
+
+def _day_or_self(d):
+    """A date-like as a date; a datetime with a time of day, or junk, as it is (the
+    checker then names the problem)."""
+    if isinstance(d, dt.datetime) and d.time() != dt.time():
+        return d
+    try:
+        return as_date(d)
+    except (TypeError, ValueError, AttributeError):
+        return d
 
 
 def _g(x) -> str:

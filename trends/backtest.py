@@ -36,6 +36,7 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import time
 import warnings
 import zlib
@@ -172,13 +173,18 @@ class Series:
         return out
 
 
+_THOUSANDS = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$")
+
+
 def _number(text: str, where: str) -> float | None:
     """A cell as a number; None when empty; a DataError naming ``where`` otherwise."""
     text = text.strip()
     if text == "":
         return None
+    if _THOUSANDS.match(text):  # "1,234,567": thousands separators, nothing else
+        text = text.replace(",", "")
     try:
-        x = float(text.replace(",", "") if text.count(",") and "." not in text else text)
+        x = float(text)
     except ValueError:
         raise DataError(
             f"{where}: {text!r} is not a number (write the cumulative count as digits)"

@@ -13,17 +13,23 @@ import csv
 import datetime as dt
 import io
 import math
+import numbers
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import InitVar, dataclass, fields
 from decimal import Decimal
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import ClaimsFormatError, FieldError, ReviewWarning
 from .files import atomic_write_text
-from .units import PERIODS, QUALIFIERS, period_window, window_days
+from .limits import MAX_CLAIMS, MAX_DAYS, MAX_FILE_BYTES, RATE_RATIO_MAX, VALUE_MAX, VALUE_MIN
+from .units import PERIODS, QUALIFIERS, as_date, period_days, period_window, window_days
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Claim",
@@ -34,6 +40,10 @@ __all__ = [
     "KINDS",
     "read_claims",
     "parse_claims",
+    "check_claims",
+    "check_unique_ids",
+    "parse_claims_text",
+    "claims_to_csv",
     "write_claims",
     "parse_value",
     "independent",
@@ -105,8 +115,14 @@ class Claim:
         When the figure became public; None means ``end``.
     derived_from : str or None
         Id of the claim this one repeats.
-    row : int or None
-        Row in the file it was read from (header = row 1).
+    row : int, hashable or None
+        Row in the file it was read from (header = row 1), or the DataFrame index label.
+
+    A claim built in code is checked at once, with the messages a file's row would get
+    (:class:`~trends.ClaimsFormatError`): ``Claim(kind="rat", ...)`` or a value of -5 is
+    an error, not a surprise inside a fit. Dates may be any date-like (``"2025-01-31"``,
+    ``datetime``, ``pandas.Timestamp``, ``numpy.datetime64``) and numbers may be written
+    as in a file (``"8,000"``, ``"8k"``); they are stored as ``date`` and ``float``.
     """
 
     id: str
@@ -126,7 +142,22 @@ class Claim:
     document: str = ""
     quote: str = ""
     notes: str = ""
-    row: int | None = None
+    row: Hashable | None = None
+    _checked: InitVar[bool] = False  # set by the file reader, which has checked the row
+
+    def __post_init__(self, _checked: bool) -> None:
+        if _checked:
+            return
+        cells = {name: _as_text(getattr(self, name)) for name in COLUMNS}
+        parsed, errors = _parse_row(cells, self.row)
+        if errors:
+            raise ClaimsFormatError(f"Claim {cells['id']!r}", errors, what="the claim")
+        assert parsed is not None
+        for name in COLUMNS:  # the stored types: dates as date, text stripped
+            value = getattr(self, name)
+            if name in ("value", "low", "high") and _is_number(value):
+                continue  # keep every bit of a number given as a number
+            object.__setattr__(self, name, getattr(parsed, name))
 
     @property
     def window(self) -> tuple[dt.date, dt.date]:
@@ -180,6 +211,8 @@ def parse_claims(
     source: str = "<claims>",
     first_row: int = 2,
     header: Sequence[str] | None = None,
+    rows: Sequence[Hashable] | None = None,
+    links: bool = True,
 ) -> list[Claim]:
     """Validate rows of strings (column -> text) and build claims.
 
@@ -194,6 +227,12 @@ def parse_claims(
         Row number of the first record (2 when the header is row 1).
     header : sequence of str, optional
         The file's header, checked for unknown, missing and repeated columns.
+    rows : sequence, optional
+        The label of each record in messages (a DataFrame's index), instead of
+        ``first_row``, ``first_row + 1``, ...
+    links : bool
+        Check ``derived_from`` (off when several batches are checked together by
+        :func:`check_claims`).
 
     Returns
     -------
@@ -216,7 +255,7 @@ def parse_claims(
     unreviewed: list[str] = []  # ids of candidate and rejected rows: checked, not used
     pending = 0
     for offset, rec in enumerate(records):
-        row = first_row + offset
+        row = rows[offset] if rows is not None else first_row + offset
         status, status_errors = _review(rec, row)
         errors += status_errors
         if status in ("candidate", "rejected"):
@@ -233,28 +272,37 @@ def parse_claims(
             continue
         claim, row_errors = _parse_row(rec, row)
         errors += row_errors
-        if claim is None:
-            continue
-        if claim.id in first_seen:
+        # Duplicates by the id's text, whether or not either row is otherwise valid.
+        cid = (rec.get("id") or "").strip() if isinstance(rec.get("id"), str) else ""
+        if cid and cid in first_seen:
             errors.append(
                 FieldError(
                     row,
                     "id",
-                    f"duplicate id {claim.id!r} (first on row {first_seen[claim.id]})",
+                    f"duplicate id {cid!r}: rows {first_seen[cid]} and {row}",
                     "give every claim its own id",
                 )
             )
             continue
-        if claim.id in unreviewed:
+        if cid and cid in unreviewed:
             errors.append(
-                FieldError(row, "id", f"duplicate id {claim.id!r}", "give every row its own id")
+                FieldError(row, "id", f"duplicate id {cid!r}", "give every row its own id")
             )
             continue
-        first_seen[claim.id] = row
-        claims.append(claim)
-    errors += _check_derived(claims, also=unreviewed)
+        if cid:
+            first_seen[cid] = row
+        if claim is not None:
+            claims.append(claim)
+    if links:
+        errors += _check_derived(claims, also=unreviewed)
+    if not errors:
+        errors += _check_quantities(claims)
     if errors:
-        errors.sort(key=lambda e: e.row if e.row is not None else 0)
+        if rows is None:
+            errors.sort(key=lambda e: e.row if e.row is not None else 0)
+        else:  # labels need not be comparable: sort by position
+            at = {label: i for i, label in enumerate(rows)}
+            errors.sort(key=lambda e: at.get(e.row, -1))
         raise ClaimsFormatError(source, errors)
     if pending:
         warnings.warn(
@@ -295,6 +343,93 @@ def _fillable(e: FieldError) -> bool:
     )
 
 
+def _negative(text: str) -> bool:
+    """True for a negative number as written: ``-40000``, ``-4,000``, ``-2k``."""
+    t = text.strip()
+    if not t.startswith(("-", "\u2212")):
+        return False
+    try:
+        parse_value(t[1:])
+    except ValueError:
+        return False
+    return True
+
+
+def _clip(text: str, width: int = 40) -> str:
+    """A cell as quoted in a message: long cells cut to ``width`` characters."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _range_problem(value: float, raw: str, column: str) -> tuple[str, str] | None:
+    """(message, hint) when a figure is zero, not finite, or outside VALUE_MIN..VALUE_MAX."""
+    if not math.isfinite(value):
+        return f"{column} {_clip(raw)} is too large to read", "figures are counts up to 1e15"
+    if value <= 0:
+        return f"{column} must be positive, got {_clip(raw)}", "figures are counts > 0"
+    if value < VALUE_MIN:
+        return (
+            f"{column} {value:.3g} is below the smallest figure trends reads ({VALUE_MIN:g})",
+            "state the count in larger units, or drop the claim",
+        )
+    if value > VALUE_MAX:
+        return (
+            f"{column} {value:.3g} is above the largest figure trends reads ({VALUE_MAX:g})",
+            "check the number of digits",
+        )
+    return None
+
+
+def _window(kind: str, per: str | None, start: dt.date | None, end: dt.date):
+    """The inclusive window a claim covers (as :attr:`Claim.window`)."""
+    if start is not None:
+        return start, end
+    if kind == "rate" and per is not None:
+        return period_window(per, end)
+    return end, end
+
+
+def _daily(c: Claim) -> float:
+    """The claim's figure as a mean count per day over its window."""
+    first, last = c.window
+    if c.kind == "rate":
+        assert c.per is not None
+        return c.value / float(period_days(c.per, first, last))
+    return c.value / window_days(first, last)
+
+
+def _check_quantities(claims: Sequence[Claim]) -> list[FieldError]:
+    """Claims of one quantity that no fit could hold together: the span and the ratio."""
+    errors: list[FieldError] = []
+    by_q: dict[str, list[Claim]] = {}
+    for c in claims:
+        if c.kind in ("rate", "total", "target"):
+            by_q.setdefault(c.quantity, []).append(c)
+    for q, group in by_q.items():
+        first = min(group, key=lambda c: c.window[0])
+        last = max(group, key=lambda c: c.window[1])
+        span = window_days(first.window[0], last.window[1])
+        if span > MAX_DAYS:
+            errors.append(FieldError(
+                last.row, "end",
+                f"the claims of {q!r} span {span:,} days (row {first.row} starts "
+                f"{first.window[0]}, row {last.row} ends {last.window[1]}), more than the "
+                f"limit of {MAX_DAYS:,} days (100 years)",
+                "split the quantity or drop the claims far from the rest",
+            ))  # fmt: skip
+        low = min(group, key=_daily)
+        high = max(group, key=_daily)
+        ratio = _daily(high) / _daily(low)
+        if ratio > RATE_RATIO_MAX:
+            errors.append(FieldError(
+                high.row, "value",
+                f"the claims of {q!r} on rows {low.row} and {high.row} differ by a factor "
+                f"of {ratio:.3g} per day ({_daily(low):.3g} and {_daily(high):.3g} a day), "
+                f"more than the limit of {RATE_RATIO_MAX:.0e}",
+                "check the units and the number of digits",
+            ))  # fmt: skip
+    return errors
+
+
 def _check_header(header: Sequence[str]) -> list[FieldError]:
     errors = []
     seen: set[str] = set()
@@ -314,7 +449,9 @@ def _check_header(header: Sequence[str]) -> list[FieldError]:
     return errors
 
 
-def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, list[FieldError]]:
+def _parse_row(
+    rec: Mapping[str, str | None], row: Hashable
+) -> tuple[Claim | None, list[FieldError]]:
     errors: list[FieldError] = []
 
     def err(column: str | None, message: str, hint: str = "") -> None:
@@ -322,7 +459,9 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
 
     if None in rec:  # csv.DictReader files surplus cells under the key None
         err(None, "more cells than header columns", "quote cells that contain commas")
-    text = {k: (v or "").strip() for k, v in rec.items() if k is not None}
+    # A byte-order mark inside a cell is debris of joined files, and matplotlib's PDF
+    # writer fails on it in a label: dropped.
+    text = {k: (v or "").replace("\ufeff", "").strip() for k, v in rec.items() if k is not None}
     if any(v is None for k, v in rec.items() if k is not None and k in REQUIRED):
         err(None, "fewer cells than header columns", "check the row for a missing comma")
 
@@ -341,12 +480,18 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         err("kind", f"unknown kind {kind!r}", f"use one of {', '.join(KINDS)}")
 
     value = math.nan
+    raw_value = text.get("value", "")
     try:
-        value = parse_value(text.get("value", ""))
-        if not (value > 0 and math.isfinite(value)):
-            err("value", f"value {text.get('value')!r} is not positive", "figures are counts > 0")
+        value = parse_value(raw_value)
     except ValueError:
-        err("value", f"cannot read value {text.get('value', '')!r}", "write e.g. 8000, 8,000 or 8k")
+        if _negative(raw_value):
+            err("value", f"value must be positive, got {raw_value}", "figures are counts > 0")
+        else:
+            err("value", f"cannot read value {_clip(raw_value)!r}", "write e.g. 8000, 8,000 or 8k")
+    else:
+        problem = _range_problem(value, raw_value, "value")
+        if problem:
+            err("value", *problem)
 
     per = text.get("per", "") or None
     if per is not None and per not in PERIODS:
@@ -374,6 +519,18 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
     if start is not None and end is not None and end < start:
         err("end", f"end {end} is before start {start}", "swap them or fix the typo")
 
+    if end is not None and not errors:
+        try:
+            first, last = _window(kind, per, start, end)
+        except (ValueError, OverflowError):
+            err("end", f"the {per} before {end} falls outside the calendar (years 1 to 9999)",
+                "check the date")  # fmt: skip
+        else:
+            if window_days(first, last) > MAX_DAYS:
+                err("start", f"the window {first} to {last} spans "
+                    f"{window_days(first, last):,} days, more than the limit of "
+                    f"{MAX_DAYS:,} (100 years)", "check the dates")  # fmt: skip
+
     qualifier = text.get("qualifier", "")
     if qualifier not in QUALIFIERS and qualifier != "":
         err("qualifier", f"unknown qualifier {qualifier!r}", f"use one of {', '.join(QUALIFIERS)}")
@@ -383,11 +540,18 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         raw = text.get(col, "")
         if raw:
             try:
-                bounds[col] = parse_value(raw)
-                if not bounds[col] > 0:
-                    err(col, f"{col} {raw!r} is not positive", "ranges are of counts > 0")
+                parsed = parse_value(raw)
             except ValueError:
-                err(col, f"cannot read {col} {raw!r}", "write e.g. 20000 or 20k")
+                if _negative(raw):
+                    err(col, f"{col} must be positive, got {raw}", "ranges are of counts > 0")
+                else:
+                    err(col, f"cannot read {col} {_clip(raw)!r}", "write e.g. 20000 or 20k")
+                continue
+            problem = _range_problem(parsed, raw, col)
+            if problem:
+                err(col, *problem)
+            else:
+                bounds[col] = parsed
     low, high = bounds["low"], bounds["high"]
     if low is not None and high is not None and low > high:
         err("low", f"low {low:g} is above high {high:g}", "swap them")
@@ -419,11 +583,21 @@ def _parse_row(rec: Mapping[str, str | None], row: int) -> tuple[Claim | None, l
         quote=text.get("quote", ""),
         notes=text.get("notes", ""),
         row=row,
+        _checked=True,
     )
     return claim, []
 
 
-def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[FieldError]:
+def _check_derived(
+    claims: Sequence[Claim], also: Iterable[str] = (), where: Mapping[int, str] | None = None
+) -> list[FieldError]:
+    """``derived_from`` naming no claim, the claim itself, or forming a cycle.
+
+    ``also``: ids of rows under review that a repeat may name. ``where`` maps
+    ``id(claim)`` to the name of its source, for messages about claims from several
+    sources.
+    """
+    where = where or {}
     by_id = {c.id: c for c in claims}
     known = set(by_id) | set(also)  # a repeat may name a row still under review
     errors = []
@@ -431,7 +605,15 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
         if c.derived_from is None:
             continue
         if c.derived_from == c.id:
-            errors.append(FieldError(c.row, "derived_from", "a claim cannot repeat itself", ""))
+            errors.append(
+                FieldError(
+                    c.row,
+                    "derived_from",
+                    "a claim cannot repeat itself",
+                    "",
+                    source=where.get(id(c)),
+                )
+            )
         elif c.derived_from not in known:
             errors.append(
                 FieldError(
@@ -439,6 +621,7 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
                     "derived_from",
                     f"names {c.derived_from!r}, which is not an id in the file",
                     "name the id of the claim this one repeats, or leave it empty",
+                    source=where.get(id(c)),
                 )
             )
     for c in claims:
@@ -457,6 +640,7 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
                             "derived_from",
                             f"derived_from forms a cycle: {chain}",
                             "one claim of the chain must be the original",
+                            source=where.get(id(c)),
                         )
                     )
                 break
@@ -464,46 +648,273 @@ def _check_derived(claims: Sequence[Claim], also: Iterable[str] = ()) -> list[Fi
     return errors
 
 
-def read_claims(path: str | os.PathLike) -> list[Claim]:
-    """Read and validate a claims file.
+def read_claims(source: str | os.PathLike | pd.DataFrame | Sequence) -> list[Claim]:
+    """Read and validate claims from a file, a DataFrame, or several sources together.
 
     Parameters
     ----------
-    path : path-like
-        UTF-8 CSV with a header row (format v1).
+    source : path-like, pandas.DataFrame, or a list of them
+        A claims file (UTF-8 CSV with a header row, format v1, at most
+        :data:`~trends.limits.MAX_FILE_BYTES`); a DataFrame with the format's columns,
+        cells of any type pandas gives (strings, ints, floats, NaN, None, Timestamps,
+        dates), checked exactly as a file's text would be, rows named by the
+        DataFrame's index; or a list of paths, DataFrames and lists of claims already
+        read, checked together: ids unique across them all, and ``derived_from`` may
+        name a claim of another batch.
 
     Returns
     -------
     list of Claim
-        In file order; repeats included (see :func:`independent`).
+        In order; repeats included (see :func:`independent`).
 
     Raises
     ------
     ClaimsFormatError
-        Every problem in the file at once, each with row, column and a hint.
+        Every problem at once, each with its source, row, column and a hint; also for a
+        file that cannot be read, is not UTF-8, or is too large. A header with no rows
+        is no error here (an empty list); the commands refuse it.
     """
+    if hasattr(source, "columns") and hasattr(source, "itertuples"):
+        return _read_frame(source)
+    if not isinstance(source, str | os.PathLike):
+        return _read_batches(list(source))
+    return _read_file(source)
+
+
+def _read_file(path: str | os.PathLike, links: bool = True) -> list[Claim]:
+    """A claims file, checked (``links``: its ``derived_from`` too)."""
     path = Path(path)
+
+    def fail(message: str, hint: str = "", row: int | None = None) -> ClaimsFormatError:
+        return ClaimsFormatError(str(path), [FieldError(row, None, message, hint)])
+
     try:
+        if path.is_dir():
+            raise fail("is a folder, not a claims file", "give the path of a CSV file")
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise fail(
+                f"the file has {size:,} bytes, more than the limit of {MAX_FILE_BYTES:,}",
+                "split it into files of one quantity each",
+            )
         text = path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise ClaimsFormatError(
-            str(path), [FieldError(None, None, "file not found", "check the path")]
-        ) from None
+        raise fail("file not found", "check the path") from None
     except UnicodeDecodeError as e:
-        raise ClaimsFormatError(
-            str(path), [FieldError(None, None, f"not UTF-8 ({e.reason})", "save it as UTF-8")]
-        ) from None
+        raise fail(f"not UTF-8 ({e.reason} at byte {e.start:,})", "save it as UTF-8") from None
     except OSError as e:
-        raise ClaimsFormatError(str(path), [FieldError(None, None, str(e), "")]) from None
+        raise fail(f"cannot read ({e.strerror or e})", "check the path and permissions") from None
+    return parse_claims_text(text, source=str(path), links=links)
+
+
+def parse_claims_text(text: str, *, source: str = "<claims>", links: bool = True) -> list[Claim]:
+    """Validate the text of a claims file (CSV with a header) and build claims.
+
+    The one validator: :func:`read_claims` and the series import both use it.
+
+    Raises
+    ------
+    ClaimsFormatError
+        Every problem found, each with row, column and a hint.
+    """
+
+    def fail(message: str, hint: str, row: int | None = 1) -> ClaimsFormatError:
+        return ClaimsFormatError(source, [FieldError(row, None, message, hint)])
+
     reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames
-    if not header:
-        raise ClaimsFormatError(
-            str(path), [FieldError(1, None, "the file is empty", "add a header row")]
-        )
-    header = [h.strip() for h in header]
-    reader.fieldnames = header
-    return parse_claims(reader, source=str(path), header=header)
+    try:
+        header = reader.fieldnames
+        if not header:
+            raise fail("the file is empty", "add a header row")
+        header = [h.strip() for h in header]
+        reader.fieldnames = header
+        records = []
+        for rec in reader:
+            if len(records) >= MAX_CLAIMS:
+                raise fail(
+                    f"more than {MAX_CLAIMS:,} claims in one file",
+                    "split it into files of one quantity each",
+                    reader.line_num,
+                )
+            records.append(rec)
+    except csv.Error as e:
+        raise fail(f"not a readable CSV ({e})", "check the quoting", reader.line_num) from None
+    return parse_claims(records, source=source, header=header, links=links)
+
+
+def claims_to_csv(claims: Iterable[Claim]) -> str:
+    """Claims as the text of a v1 claims file (header and one row a claim)."""
+    buf = io.StringIO(newline="")
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for c in claims:
+        writer.writerow([_cell(getattr(c, name)) for name in COLUMNS])
+    return buf.getvalue()
+
+
+_FRAME = "<DataFrame>"
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _as_text(value: object) -> str:
+    """A cell of any type pandas or code gives, as the text a claims file would hold.
+
+    Missing values (None, NaN, NaT, pandas.NA) are empty; whole numbers lose their
+    ``.0``; a date or a timestamp at midnight is ``YYYY-MM-DD`` (a time of day is kept,
+    so the date check reports it); anything else is ``str(value)``.
+    """
+    if value is None or type(value).__name__ in ("NAType", "NaTType"):
+        return ""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, numbers.Integral):
+        return str(int(value))
+    if isinstance(value, numbers.Real):
+        x = float(value)
+        if math.isnan(x):
+            return ""
+        return _cell(x) if math.isfinite(x) else str(x)
+    if isinstance(value, dt.datetime):
+        if value.tzinfo is None and value.time() == dt.time():
+            return value.date().isoformat()
+        return str(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if hasattr(value, "dtype") and str(getattr(value, "dtype", "")).startswith("datetime64"):
+        if value != value:  # numpy NaT
+            return ""
+        day = as_date(value)
+        whole = value.astype("datetime64[D]") == value
+        return day.isoformat() if whole else str(value)
+    return str(value)
+
+
+def _read_frame(frame, source: str = _FRAME, links: bool = True) -> list[Claim]:
+    """Claims from a DataFrame, checked as a file (rows named by the index)."""
+    header = [str(c).strip() for c in frame.columns]
+    # A DataFrame has no header row: its column problems name no row.
+    errors = [FieldError(None, e.column, e.message, e.hint) for e in _check_header(header)]
+    if any(e.column in REQUIRED and "missing" in e.message for e in errors):
+        raise ClaimsFormatError(source, errors, what="the claims")
+    records = [
+        dict(zip(header, map(_as_text, cells), strict=True))
+        for cells in frame.itertuples(index=False, name=None)
+    ]
+    try:
+        claims = parse_claims(records, source=source, rows=list(frame.index), links=links)
+    except ClaimsFormatError as e:
+        raise ClaimsFormatError(source, errors + e.errors, what="the claims") from None
+    if errors:
+        raise ClaimsFormatError(source, errors, what="the claims")
+    return claims
+
+
+def _read_batches(sources: list) -> list[Claim]:
+    """Several sources checked together (see :func:`read_claims`)."""
+    if sources and all(isinstance(c, Claim) for c in sources):
+        sources = [sources]  # one list of claims
+    claims: list[Claim] = []
+    where: dict[int, str] = {}  # id(claim) -> its source, for messages
+    errors: list[FieldError] = []
+    for n, src in enumerate(sources, 1):
+        several = len(sources) > 1
+        try:
+            if isinstance(src, str | os.PathLike):
+                name, batch = str(src), _read_file(src, links=False)
+            elif hasattr(src, "columns") and hasattr(src, "itertuples"):
+                name = f"{_FRAME}#{n}" if several else _FRAME
+                batch = _read_frame(src, name, links=False)
+            else:
+                name, batch = (f"<claims>#{n}" if several else "<claims>"), list(src)
+                if not all(isinstance(c, Claim) for c in batch):
+                    raise TypeError(
+                        "read_claims takes a path, a DataFrame, or a list of paths, "
+                        f"DataFrames and lists of Claim; item {n} is {type(src).__name__}"
+                    )
+        except ClaimsFormatError as e:
+            errors += [_with_source(x, x.source or e.path) for x in e.errors]
+            continue
+        where.update((id(c), name) for c in batch)
+        claims += batch
+    if not errors:  # links need every batch read
+        errors = _link_errors(claims, where)
+    if errors:
+        names = list(dict.fromkeys(e.source for e in errors if e.source))
+        raise ClaimsFormatError(", ".join(names) or "<claims>", errors, what="the claims")
+    return claims
+
+
+def _with_source(e: FieldError, source: str | None) -> FieldError:
+    return FieldError(e.row, e.column, e.message, e.hint, source=source)
+
+
+def _duplicate_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """One error for each claim whose id an earlier claim has (``where`` as in
+    :func:`_check_derived`)."""
+
+    def at(c: Claim) -> str:
+        place = [f"row {c.row}"] if c.row is not None else []
+        place += [where[id(c)]] if id(c) in where else []
+        return " of ".join(place) or "a claim built in code"
+
+    errors = []
+    first: dict[str, Claim] = {}
+    for c in claims:
+        f = first.get(c.id)
+        if f is None:
+            first[c.id] = c
+        else:  # the same claim twice counts twice too
+            errors.append(
+                FieldError(
+                    c.row,
+                    "id",
+                    f"duplicate id {c.id!r}: {at(f)} and {at(c)}",
+                    "give every claim its own id",
+                    source=where.get(id(c)),
+                )
+            )
+    return errors
+
+
+def _link_errors(claims: Sequence[Claim], where: Mapping[int, str]) -> list[FieldError]:
+    """Ids used twice, and ``derived_from`` naming no claim or forming a cycle."""
+    return _duplicate_errors(claims, where) + _check_derived(claims, where=where)
+
+
+def check_claims(claims: Iterable[Claim], *, source: str = "<claims>") -> list[Claim]:
+    """Check claims from several places together: unique ids, ``derived_from`` links.
+
+    Each claim is checked on its own when built; this checks what only the whole set
+    can say.
+
+    Returns
+    -------
+    list of Claim
+        The claims, unchanged.
+
+    Raises
+    ------
+    ClaimsFormatError
+        An id used twice, a ``derived_from`` naming no claim, a cycle of repeats.
+    """
+    claims = list(claims)
+    errors = _link_errors(claims, {})
+    if errors:
+        raise ClaimsFormatError(source, errors, what="the claims")
+    return claims
+
+
+def check_unique_ids(claims: Iterable[Claim]) -> None:
+    """Raise :class:`~trends.ClaimsFormatError` when two claims share an id (a fit would
+    count the figure twice)."""
+    errors = _duplicate_errors(list(claims), {})
+    if errors:
+        raise ClaimsFormatError("<claims>", errors, what="the claims")
 
 
 def _cell(value: object) -> str:
@@ -518,12 +929,7 @@ def _cell(value: object) -> str:
 
 def write_claims(claims: Iterable[Claim], path: str | os.PathLike) -> None:
     """Write claims as a v1 claims file, atomically (no half file on failure)."""
-    buf = io.StringIO(newline="")
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(COLUMNS)
-    for c in claims:
-        writer.writerow([_cell(getattr(c, name)) for name in COLUMNS])
-    atomic_write_text(path, buf.getvalue())
+    atomic_write_text(path, claims_to_csv(claims))
 
 
 def roots(claims: Iterable[Claim]) -> dict[str, str]:
@@ -568,10 +974,12 @@ def independent(claims: Iterable[Claim]) -> list[Claim]:
     return [c for c in claims if c.id in keep]
 
 
-def as_of(claims: Iterable[Claim], date: dt.date | None) -> list[Claim]:
-    """The claims public on ``date`` (``published``, else ``end``, on or before it)."""
+def as_of(claims: Iterable[Claim], date) -> list[Claim]:
+    """The claims public on ``date`` (``published``, else ``end``, on or before it);
+    ``date`` is any date-like, or None for every claim."""
     if date is None:
         return list(claims)
+    date = as_date(date)
     return [c for c in claims if c.published_on <= date]
 
 

@@ -5,6 +5,13 @@ Each subcommand is a ``_cmd_<name>(args) -> int`` function registered in
 command, write ``_add_<name>(subparsers)`` (its arguments, ``func=_cmd_<name>``) and
 ``_cmd_<name>``, and call ``_add_<name>`` from :func:`build_parser`.
 
+Imports are lazy: this module loads only the standard library, :mod:`trends.errors`
+and the constants of :mod:`trends.limits`, and each ``_cmd_<name>`` imports the library
+modules it uses inside its body (``from .model import fit``), so ``trends --help`` and
+argument errors answer in a few tens of milliseconds (``analysis/import_time.py``); keep
+new commands that way, and write ``choices=`` and default lists as literals
+(:data:`_MODELS` and :data:`_METHODS` are checked against the library's by the tests).
+
 Exit codes: 0 success, 1 an error in the data or files (a :class:`~trends.TrendsError`,
 printed as one message without a traceback), 2 a usage error. Warnings the library
 issues about the data (:class:`~trends.TrendsWarning`) are printed to stderr, one
@@ -16,19 +23,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
+import math
 import re
 import sys
-import tempfile
 import warnings
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .claims import as_of, independent, read_claims, write_claims
 from .errors import TrendsError, TrendsWarning
-from .files import atomic_write_text
-from .observe import normalise, read_series, series_to_claims
+from .limits import MAX_DRAWS, MAX_SEED
 
 __all__ = ["main", "build_parser"]
 
@@ -65,16 +69,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TrendsWarning)
-        try:
-            return func(args)
-        except TrendsError as e:
-            print(f"error: {e}", file=sys.stderr)
-            return 1
-        except KeyboardInterrupt:
-            print("interrupted", file=sys.stderr)
-            return 130
-        finally:
-            _report_warnings(caught)
+        code = _run(func, args)
+        recorded = list(caught)
+    # Shown only now: inside catch_warnings, showwarning appends to the very list read.
+    _report_warnings(recorded)
+    return code
+
+
+def _run(func: Callable[[argparse.Namespace], int], args: argparse.Namespace) -> int:
+    """Run one command; every error a user can cause becomes one line and exit 1."""
+    try:
+        return func(args)
+    except TrendsError as e:
+        print(f"error: {e}", file=sys.stderr)
+    except OSError as e:
+        from .files import WriteError, describe_os_error
+
+        action = "cannot write" if isinstance(e, WriteError) else "cannot read or write"
+        print(f"error: {describe_os_error(e, action)}", file=sys.stderr)
+    except MemoryError:
+        print(
+            "error: out of memory; narrow the window (--from/--to, --until, the claims' "
+            "dates) or use fewer --draws",
+            file=sys.stderr,
+        )
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 1
 
 
 def _exit_code(code: object) -> int:
@@ -86,13 +108,31 @@ def _exit_code(code: object) -> int:
     return 1
 
 
-def _report_warnings(caught: list[warnings.WarningMessage]) -> None:
-    """Data warnings as one stderr line each; anything else shown the usual way."""
+def _report_warnings(caught: Sequence[warnings.WarningMessage]) -> None:
+    """Data warnings as one stderr line each (each text once); others shown as usual."""
+    seen: set[str] = set()
     for w in caught:
         if issubclass(w.category, TrendsWarning):
-            print(f"warning: {' '.join(str(w.message).split())}", file=sys.stderr)
+            text = " ".join(str(w.message).split())
+            if text not in seen:
+                seen.add(text)
+                print(f"warning: {text}", file=sys.stderr)
         else:
             warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+
+
+def _progress() -> Callable[[str], None] | None:
+    """Status lines with elapsed time on a terminal; nothing when stderr is piped."""
+    import time
+
+    if not (hasattr(sys.stderr, "isatty") and sys.stderr.isatty()):
+        return None
+    t0 = time.perf_counter()
+
+    def say(msg: str) -> None:
+        print(f"[{time.perf_counter() - t0:5.1f} s] {msg}", file=sys.stderr, flush=True)
+
+    return say
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -143,19 +183,68 @@ def _quantity(text: str) -> str:
     return text
 
 
-def _check_not_input(output: str, *inputs: str) -> None:
-    out = Path(output).resolve()
-    for name in inputs:
-        if Path(name).resolve() == out:
-            raise TrendsError(f"{output}: is also the input; write the output elsewhere")
+def _seed(text: str) -> int:
+    """A seed argument: a whole number 0 .. 2**63 - 1; a usage error otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(f"seed must be 0 .. 2**63 - 1, got {value}")
+    return value
+
+
+def _draws(text: str) -> int:
+    """A number of Monte Carlo draws: 10 .. MAX_DRAWS; a usage error otherwise."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if not 10 <= value <= MAX_DRAWS:
+        raise argparse.ArgumentTypeError(f"draws must be 10 .. {MAX_DRAWS:,}, got {value:,}")
+    return value
+
+
+def _positive(text: str) -> float:
+    """A positive finite number (a target count); a usage error otherwise."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a positive count, got {text}")
+    return value
+
+
+def _check_not_input(output: str, *inputs: str | None) -> None:
+    """Refuse an output file that is, contains or lies in an input, or is a folder."""
+    from .files import check_output_file
+
+    check_output_file(output, inputs)
 
 
 def _write_text(path: str, text: str) -> None:
     """Write ``text`` to ``path`` atomically; a clean error when it cannot be written."""
+    from .files import atomic_write_text, describe_os_error
+
     try:
         atomic_write_text(path, text)
     except OSError as e:
-        raise TrendsError(f"{path}: cannot write ({e.strerror or e})") from None
+        raise TrendsError(describe_os_error(e if e.filename else _named(e, path))) from None
+
+
+def _named(e: OSError, path: str) -> OSError:
+    return OSError(e.errno, e.strerror or str(e), path)
+
+
+def _claims(path: str):
+    """The claims of a file; an error when it has none (a header and no rows)."""
+    from .claims import read_claims
+
+    claims = read_claims(path)
+    if not claims:
+        raise TrendsError(f"{path}: no claims (the file has a header and no rows); add claims")
+    return claims
 
 
 def _plural(n: int, one: str, many: str | None = None) -> str:
@@ -205,7 +294,9 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    claims = read_claims(args.file)
+    from .claims import independent
+
+    claims = _claims(args.file)
     n_quantities = len({c.quantity for c in claims})
     print(
         f"{args.file}: {_plural(len(claims), 'claim')} "
@@ -223,8 +314,8 @@ _TABLE = [  # (normalise column, header, right-aligned, formatter)
     ("id", "id", False, str),
     ("quantity", "quantity", False, str),
     ("kind", "kind", False, str),
-    ("start", "start", False, str),
-    ("end", "end", False, str),
+    ("start", "start", False, lambda d: d.strftime("%Y-%m-%d")),
+    ("end", "end", False, lambda d: d.strftime("%Y-%m-%d")),
     ("days", "days", True, lambda d: f"{int(d):,}"),
     ("total_low", "total low", True, _number),
     ("total_mid", "total mid", True, _number),
@@ -257,7 +348,10 @@ def _add_normalise(sub) -> None:
 
 
 def _cmd_normalise(args: argparse.Namespace) -> int:
-    claims = read_claims(args.file)
+    from .claims import as_of
+    from .observe import normalise
+
+    claims = _claims(args.file)
     table = normalise(claims, as_of_date=args.as_of)
     if args.output:
         _check_not_input(args.output, args.file)
@@ -310,6 +404,11 @@ def _add_import_series(sub) -> None:
 
 
 def _cmd_import_series(args: argparse.Namespace) -> int:
+    from .claims import claims_to_csv, parse_claims_text
+    from .observe import read_series, series_to_claims
+
+    if args.output:
+        _check_not_input(args.output, args.file)
     series, origin = read_series(args.file, field=args.field)
     origin = args.start or origin
     quantity = args.quantity or str(series.name)
@@ -318,23 +417,30 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
             f"{args.file}: the series has no usable quantity name ({quantity!r}); "
             "pass --quantity NAME, e.g. --quantity casualties"
         )
-    claims = series_to_claims(series, quantity, origin=origin, document=args.file)
+    first = series.index[0]
+    if origin is not None and origin > first:
+        raise TrendsError(
+            f"{args.file}: counting cannot start on {origin}, after the first record "
+            f"({first}); give a --start on or before {first}"
+        )
+    try:
+        claims = series_to_claims(series, quantity, origin=origin, document=args.file)
+    except OverflowError:
+        raise TrendsError(
+            f"{args.file}: the dates reach the end of the calendar (years 1 to 9999)"
+        ) from None
+    text = claims_to_csv(claims)
+    # What is written must pass `trends validate`: the same validator, before writing.
+    target = args.output or "<stdout>"
+    parse_claims_text(text, source=f"{target} (claims made from {args.file})")
     if args.output:
-        _check_not_input(args.output, args.file)
-        try:
-            write_claims(claims, args.output)
-        except OSError as e:
-            raise TrendsError(f"{args.output}: cannot write ({e.strerror or e})") from None
+        _write_text(args.output, text)
     else:
-        with tempfile.TemporaryDirectory() as tmp:
-            path = os.path.join(tmp, "claims.csv")
-            write_claims(claims, path)
-            sys.stdout.write(Path(path).read_text(encoding="utf-8"))
+        sys.stdout.write(text)
     total = sum(c.value for c in claims)
-    first = claims[0].start
     print(
-        f"{args.output or '<stdout>'}: {_plural(len(claims), 'claim')} on {quantity!r}, "
-        f"{_number(total)} in all from {first} to {claims[-1].end}"
+        f"{target}: {_plural(len(claims), 'claim')} on {quantity!r}, "
+        f"{_number(total)} in all from {claims[0].start} to {claims[-1].end}"
         + ("" if origin is not None else " (no origin: the first report is the baseline)"),
         file=sys.stderr,
     )
@@ -346,13 +452,14 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------
 
 _DATA = Path("data")
+#: The model names of :data:`trends.model.MODELS`, written out so that building the
+#: parser does not load the model (numpy, scipy); a test keeps the two equal.
+_MODELS = ("local_level", "local_linear_trend", "constant")
 
 
 def _model_arg(p) -> None:
-    from .model import MODELS
-
-    p.add_argument("--model", choices=MODELS, default="local_level", help="trend variant")
-    p.add_argument("--seed", type=int, default=0, help="seed of the posterior draws (0)")
+    p.add_argument("--model", choices=_MODELS, default="local_level", help="trend variant")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the posterior draws (0)")
     p.add_argument(
         "--reference",
         action="append",
@@ -365,7 +472,7 @@ def _model_arg(p) -> None:
 def _fit(args, until: dt.date | None = None, start: dt.date | None = None):
     from .model import RateModel, fit
 
-    claims = read_claims(args.claims)
+    claims = _claims(args.claims)
     spec = RateModel(kind=args.model, reference=tuple(getattr(args, "reference", None) or ()))
     return fit(
         claims, args.quantity, model=spec, as_of_date=args.as_of, start=start,
@@ -396,13 +503,17 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     if args.output:
         _check_not_input(args.output, args.claims)
     f = _fit(args, until=args.until)
+    if args.until is not None and args.until < f.origin:
+        raise TrendsError(
+            f"--until {args.until} is before the first fitted day ({f.origin}); "
+            f"give a date from {f.origin} on"
+        )
     print(f.summary())
-    last = args.until or f.end
+    last = pd.Timestamp(args.until or f.end)
     rate = f.rate().loc[:last].add_prefix("rate_")
     cum = f.cumulative().loc[:last].add_prefix("cumulative_")
     table = pd.concat([rate, cum], axis=1)
-    table.index = [d.isoformat() for d in table.index]
-    table.index.name = "date"
+    table.index = table.index.strftime("%Y-%m-%d").rename("date")
     if args.output:
         _write_text(args.output, table.to_csv(float_format="%.6g"))
         print(f"wrote {args.output} ({_plural(len(table), 'day')})", file=sys.stderr)
@@ -431,7 +542,7 @@ def _add_estimate(sub) -> None:
     p.add_argument("--from", dest="start", required=True, type=_date, metavar="START")
     p.add_argument("--to", dest="end", required=True, type=_date, metavar="END")
     p.add_argument("--as-of", type=_date, help="use only claims published by DATE")
-    p.add_argument("--target", type=float, help="also give P(total >= TARGET)")
+    p.add_argument("--target", type=_positive, help="also give P(total >= TARGET)")
     p.add_argument("--format", choices=("text", "json"), default="text")
     _model_arg(p)
     p.set_defaults(func=_cmd_estimate)
@@ -483,8 +594,8 @@ def _add_project(sub) -> None:
     p.add_argument("--until", required=True, type=_date)
     p.add_argument("--scenario", action="append", default=[], metavar="NAME",
                    help="scenario of the assumptions (repeatable; 'all': every one)")  # fmt: skip
-    p.add_argument("--draws", type=int, default=10_000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=_draws, default=10_000)
+    p.add_argument("--seed", type=_seed, default=0)
     p.add_argument("-o", "--output", help="write the tidy quantile table here (CSV)")
     p.set_defaults(func=_cmd_project)
 
@@ -497,9 +608,12 @@ def _cmd_project(args: argparse.Namespace) -> int:
         _check_not_input(args.output, args.claims, args.assumptions)
     if args.draws < 10:
         raise TrendsError("--draws must be at least 10")
-    claims = read_claims(args.claims)
+    claims = _claims(args.claims)
     assumptions = read_assumptions(args.assumptions)
     scenarios = "all" if "all" in args.scenario else tuple(args.scenario)
+    say = _progress()
+    if say is not None:
+        say(f"fitting and projecting with {args.draws:,} draws")
     proj = project(claims, assumptions, args.until, scenarios=scenarios, draws=args.draws,
                    seed=args.seed)  # fmt: skip
     print(proj.summary())
@@ -545,13 +659,29 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         return _plot_backtest(args)
     if args.kind != "claims" and not args.quantity and args.kind != "projection":
         raise TrendsError(f"'trends plot {args.kind}' needs --quantity")
-    claims = read_claims(args.claims)
+    claims = _claims(args.claims)
     if args.kind == "claims" and not args.quantity:
         names = sorted({c.quantity for c in claims})
         if len(names) > 1:
             raise TrendsError(f"{args.claims} holds {len(names)} quantities "
                               f"({', '.join(names)}); name one with --quantity")  # fmt: skip
     fig, ax = plot.figure(args.width)
+    try:
+        _draw(args, claims, ax)
+        plot.save_figure(fig, args.output)
+    finally:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)  # also on failure: a long-lived process must not collect figures
+    print(f"wrote {args.output}", file=sys.stderr)
+    return 0
+
+
+def _draw(args: argparse.Namespace, claims, ax) -> None:
+    """Draw the figure ``args.kind`` asks for on ``ax``."""
+    from . import plot
+    from .claims import independent
+
     if args.kind == "claims":
         plot.plot_claims(claims, args.quantity, per=args.per, ax=ax)
     elif args.kind in ("fit", "cumulative"):
@@ -571,9 +701,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         proj = project(claims, read_assumptions(args.assumptions), args.until,
                        scenarios="all", draws=4000, seed=args.seed)  # fmt: skip
         plot.plot_projection(proj, args.variable, ax=ax)
-    plot.save_figure(fig, args.output)
-    print(f"wrote {args.output}", file=sys.stderr)
-    return 0
 
 
 def _add_report(sub) -> None:
@@ -590,14 +717,12 @@ def _add_report(sub) -> None:
                    "data/assumptions.toml; 'none' for no projections")  # fmt: skip
     p.add_argument("--out", default="report", help="output folder (report/)")
     p.add_argument("--until", type=_date, help="horizon (default: end of the next year)")
-    p.add_argument("--draws", type=int, default=4000)
-    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--draws", type=_draws, default=4000)
+    p.add_argument("--seed", type=_seed, default=0)
     p.set_defaults(func=_cmd_report)
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
-    import time
-
     from .report import write_report
 
     claims = args.claims or str(_DATA / "claims.csv")
@@ -608,13 +733,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     else:
         default = _DATA / "assumptions.toml"
         assumptions = str(default) if default.exists() and not args.claims else None
-    t0 = time.perf_counter()
-
-    def progress(msg: str) -> None:
-        print(f"[{time.perf_counter() - t0:5.1f} s] {msg}", file=sys.stderr, flush=True)
-
     rep = write_report(claims, args.out, assumptions_path=assumptions, until=args.until,
-                       draws=args.draws, seed=args.seed, progress=progress)  # fmt: skip
+                       draws=args.draws, seed=args.seed, progress=_progress())  # fmt: skip
     print(f"wrote {rep.folder}/report.html, {rep.folder}/report.md, "
           f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
           f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "
@@ -627,9 +747,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------
 
 
-def _add_backtest(sub) -> None:
-    from .backtest import BASELINES, METHODS
+#: :data:`trends.backtest.BASELINES` and :data:`~trends.backtest.METHODS`, written out
+#: so that building the parser does not load the backtest; a test keeps them equal.
+_BASELINES = ("naive", "ucm", "tempdisagg")
+_METHODS = ("trends", *_BASELINES)
 
+
+def _add_backtest(sub) -> None:
     p = sub.add_parser(
         "backtest",
         help="score trends and baselines on news-like reports drawn from a known series",
@@ -645,7 +769,7 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--every", type=int, default=2, metavar="MONTHS", help="months between as-of dates (2)"
     )
-    p.add_argument("--seed", type=int, default=0, help="seed of the reports and draws (0)")
+    p.add_argument("--seed", type=_seed, default=0, help="seed of the reports and draws (0)")
     p.add_argument("--jobs", type=int, default=1, help="local worker processes (1)")
     p.add_argument(
         "--scheduler",
@@ -655,9 +779,9 @@ def _add_backtest(sub) -> None:
     p.add_argument(
         "--methods",
         nargs="+",
-        default=list(METHODS),
+        default=list(_METHODS),
         metavar="METHOD",
-        help=f"trends, trends:<model>, {', '.join(BASELINES)} (all four)",
+        help=f"trends, trends:<model>, {', '.join(_BASELINES)} (all four)",
     )
     p.add_argument(
         "--timings",

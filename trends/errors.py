@@ -19,6 +19,7 @@ __all__ = [
     "ConflictWarning",
     "SparseDataWarning",
     "ReviewWarning",
+    "SeriesWarning",
 ]
 
 
@@ -32,20 +33,25 @@ class FieldError:
 
     Attributes
     ----------
-    row : int or None
-        Line number in the file (the header is line 1), or None for a file-level problem.
+    row : int, hashable or None
+        Line number in the file (the header is line 1), the DataFrame index label, or
+        None for a file-level problem.
     column : str or None
         Column (or key) name, or None when the problem is not tied to one column.
     message : str
         What is wrong.
     hint : str
         How to fix it.
+    source : str or None
+        The file or DataFrame the row is in, when claims from several are checked
+        together (None: the error's own ``path``).
     """
 
-    row: int | None
+    row: object
     column: str | None
     message: str
     hint: str = ""
+    source: str | None = None
 
     def __str__(self) -> str:
         where = []
@@ -59,14 +65,18 @@ class FieldError:
 
 
 class ClaimsFormatError(ValueError, TrendsError):
-    """A claims file breaks the v1 format; ``errors`` lists every problem found."""
+    """Claims break the v1 format; ``errors`` lists every problem found.
 
-    def __init__(self, path: str, errors: list[FieldError]):
+    ``path`` names the file (or ``<DataFrame>``, or ``Claim 'id'`` for a claim built in
+    code); ``what`` is the phrase after "errors in".
+    """
+
+    def __init__(self, path: str, errors: list[FieldError], what: str = "the claims file"):
         self.path = str(path)
         self.errors = list(errors)
         n = len(self.errors)
-        lines = [f"{self.path}: {n} error{'s' if n != 1 else ''} in the claims file"]
-        lines += [f"  {self.path}: {e}" for e in self.errors]
+        lines = [f"{self.path}: {n} error{'s' if n != 1 else ''} in {what}"]
+        lines += [f"  {e.source or self.path}: {e}" for e in self.errors]
         super().__init__("\n".join(lines))
 
 
@@ -96,3 +106,7 @@ class SparseDataWarning(TrendsWarning):
 
 class ReviewWarning(TrendsWarning):
     """A claims file holds rows still marked ``candidate``: they are not used until reviewed."""
+
+
+class SeriesWarning(TrendsWarning):
+    """Records of a series were skipped (no finite value); the message lists their lines."""

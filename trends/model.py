@@ -45,12 +45,15 @@ import scipy.sparse as sp
 from scipy.linalg import cho_factor, cho_solve, solve_triangular
 from scipy.special import gammaln, ndtri
 
-from .claims import Claim, as_of, independent
+from .claims import Claim, as_of, check_unique_ids, independent
 from .errors import ConflictWarning, DataError, SparseDataWarning
+from .limits import check_days
 from .linalg import _band_matvec, _band_rmatvec, _gram_upper, _SparseFactor, _Sym
 from .observe import Z90, Observation, observations
 from .rng import as_generator
+from .tables import Exportable, to_html
 from .units import as_date as _as_date
+from .units import date_index
 
 __all__ = [
     "fit",
@@ -237,7 +240,10 @@ class RateModel:
         obs = [obs[i] for i in order]  # the fit must not depend on input order
         origin = min([o.start for o in obs] + ([start] if start else []))
         last = max([o.end for o in obs] + ([end] if end else []))
-        T = (last - origin).days + 1
+        T = check_days(
+            origin, last, f"the fit of {quantity}",
+            "fit fewer days: a nearer --until or --from, or claims closer together",
+        )  # fmt: skip
         o0 = origin.toordinal()
         # Work on log figures centred on their median daily rate: scaling every figure
         # by k then changes nothing inside the engine (exact scale equivariance).
@@ -281,14 +287,22 @@ class RateModel:
             free = []
         gen = as_generator(rng)
         engine = _Engine(self, data, T)
-        theta_hat, conds, weights, hyper_sd = engine.run()
+        try:
+            theta_hat, conds, weights, hyper_sd = engine.run()
+        except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as e:
+            raise DataError(_numbers_failed(quantity, f"the solver stopped: {e}")) from None
+        if not (math.isfinite(conds[0].loglik) and np.isfinite(conds[0].x).all()):
+            raise DataError(_numbers_failed(quantity, "the evidence or the mode is not finite"))
         # Two streams fixed now, used when the draws are first needed: the sample paths,
         # and the modal-component draws behind the residual diagnostics.
         seed_paths, seed_modal = (int(v) for v in gen.integers(0, 2**63 - 1, size=2))
         n_modal = min(self.n_samples, _N_MODAL)
 
         def draw_paths() -> np.ndarray:
-            return engine.sample(conds, weights, self.n_samples, as_generator(seed_paths), shift)
+            paths = engine.sample(conds, weights, self.n_samples, as_generator(seed_paths), shift)
+            if not np.isfinite(paths).all():
+                raise DataError(_numbers_failed(quantity, "some sample paths are not finite"))
+            return paths
 
         def draw_modal() -> np.ndarray:
             one = np.ones(1)
@@ -349,9 +363,9 @@ def fit(
     quantity : str
     model : str or RateModel
         A model name (see :data:`MODELS`) or settings.
-    as_of_date : datetime.date, optional
+    as_of_date : date-like, optional
         Use only claims published on or before it.
-    start, until : datetime.date, optional
+    start, until : date-like, optional
         Widen the day grid back to ``start`` and forward to ``until`` (a forecast).
         The grid also covers the windows of the quantity's targets.
     rng : None, int or numpy.random.Generator
@@ -366,6 +380,11 @@ def fit(
     DataError
         When no rate or total claim about ``quantity`` is public by ``as_of_date``.
     """
+    claims = list(claims)
+    check_unique_ids(claims)
+    as_of_date, start, until = (
+        None if d is None else _as_date(d) for d in (as_of_date, start, until)
+    )
     spec = model if isinstance(model, RateModel) else RateModel(kind=model)
     obs, aside = observations(
         claims, quantity, as_of_date=as_of_date, hedges=hedges, precision=spec.precision
@@ -387,6 +406,13 @@ def fit(
     highs = [c.window[1] for c in targets] + ([until] if until else [])
     lo, hi = min(lows, default=None), max(highs, default=None)
     return spec.fit(obs, start=lo, end=hi, rng=rng, quantity=quantity, set_aside=aside)
+
+
+def _numbers_failed(quantity: str, why: str) -> str:
+    return (
+        f"the fit of {quantity} failed its own checks ({why}); the claims are probably too "
+        "far apart in size or time for one trend: check their values, units and dates"
+    )
 
 
 class _System:
@@ -1200,6 +1226,28 @@ class Estimate:
             f" (90% interval {lo:,.0f} to {hi:,.0f}; mean {self.mean:,.0f})"
         )
 
+    def to_dict(self) -> dict:
+        """``quantity, start, end`` (dates), ``mean`` and ``q05 ... q95`` (counts)."""
+        out = {"quantity": self.quantity, "start": self.start, "end": self.end}
+        out["mean"] = self.mean
+        out.update((qcol(q), v) for q, v in self.quantiles.items())
+        return out
+
+    def to_frame(self):
+        """One row: ``quantity``, ``start`` and ``end`` (datetime64), ``mean, q05 ... q95``.
+
+        ``pandas.concat([e.to_frame() for e in estimates])`` makes a table of windows.
+        """
+        import pandas as pd
+
+        frame = pd.DataFrame([self.to_dict()])
+        frame["start"] = pd.to_datetime(frame["start"])
+        frame["end"] = pd.to_datetime(frame["end"])
+        return frame
+
+    def _repr_html_(self) -> str:
+        return to_html(self.to_frame())
+
 
 @dataclass(frozen=True)
 class RateFit:
@@ -1283,12 +1331,15 @@ class RateFit:
         Returns
         -------
         pandas.DataFrame
-            Index ``date``; columns ``mean, q05, q25, q50, q75, q95`` (count per ``per``).
+            Index ``date`` (a ``DatetimeIndex``: ``.loc["2025"]`` is the year);
+            columns ``mean, q05, q25, q50, q75, q95`` (count per ``per``).
         """
         import pandas as pd
 
-        from .units import MEAN_PERIOD_DAYS
+        from .units import MEAN_PERIOD_DAYS, PERIODS
 
+        if per not in MEAN_PERIOD_DAYS:
+            raise DataError(f"unknown period {per!r}; use one of {', '.join(PERIODS)}")
         if dates is None:
             dates, draws = self.dates, self._daily  # every day: no copy
         else:
@@ -1298,7 +1349,7 @@ class RateFit:
         table = {"mean": draws.mean(axis=0) * scale}
         for q, row in zip(QUANTILES, _quantiles(draws, QUANTILES) * scale, strict=True):
             table[qcol(q)] = row
-        return pd.DataFrame(table, index=pd.Index(dates, name="date"))
+        return pd.DataFrame(table, index=date_index(dates))
 
     def cumulative(self, start: dt.date | None = None, dates=None):
         """Cumulative total from ``start`` (default: the grid's first day) to each date.
@@ -1306,7 +1357,7 @@ class RateFit:
         Returns
         -------
         pandas.DataFrame
-            Index ``date``; columns ``mean, q05 ... q95`` (count).
+            Index ``date`` (a ``DatetimeIndex``); columns ``mean, q05 ... q95`` (count).
         """
         import pandas as pd
 
@@ -1318,7 +1369,7 @@ class RateFit:
         table = {"mean": draws.mean(axis=0)}
         for q, row in zip(QUANTILES, _quantiles(draws, QUANTILES), strict=True):
             table[qcol(q)] = row
-        return pd.DataFrame(table, index=pd.Index(dates, name="date"))
+        return pd.DataFrame(table, index=date_index(dates))
 
     def total(self, start, end) -> Estimate:
         """The total over ``start..end`` (inclusive).
@@ -1393,8 +1444,8 @@ class RateFit:
         table = pd.DataFrame(
             {
                 "id": [o.claim_id for o in obs],
-                "start": [o.start for o in obs],
-                "end": [o.end for o in obs],
+                "start": pd.to_datetime([o.start for o in obs]),
+                "end": pd.to_datetime([o.end for o in obs]),
                 "days": [o.days for o in obs],
                 "claimed": [o.total_mid for o in obs],
                 "claimed_low": [o.total_low for o in obs],
@@ -1504,8 +1555,16 @@ class RateFit:
         return table[["log_evidence", "delta", "weight", "sigma", "tau"]]
 
     def summary(self, compare: bool = True) -> FitSummary:
-        """A readable account of the fit (``str()``, ``_repr_html_``, ``.table``)."""
+        """A readable account of the fit: ``str()`` / ``as_text()``, ``as_markdown()``,
+        ``as_latex()`` (a tabular of the claims), ``as_html()``, ``.table``.
+
+        ``compare=True`` also fits the other models on the same claims for the model
+        comparison (a second or two).
+        """
         return FitSummary(self, self.compare() if compare else None)
+
+    def _repr_html_(self) -> str:
+        return self.summary(compare=False).as_html()
 
     def _warn(self) -> None:
         n = len(self.observations)
@@ -1552,8 +1611,10 @@ class RateFit:
 
 
 @dataclass(frozen=True)
-class FitSummary:
-    """The summary of a :class:`RateFit`: text via ``str``, HTML, and tables."""
+class FitSummary(Exportable):
+    """The summary of a :class:`RateFit`: ``str()`` / ``as_text()``, ``as_markdown()``,
+    ``as_latex()``, ``as_html()``; ``.table`` is the per-claim table
+    (:meth:`RateFit.residuals`), ``.models`` the model comparison (or None)."""
 
     fit: RateFit
     models: object = None  # pandas.DataFrame or None
@@ -1563,16 +1624,26 @@ class FitSummary:
         """Per-claim residual table (:meth:`RateFit.residuals`)."""
         return self.fit.residuals()
 
-    def __str__(self) -> str:
+    def _header(self) -> list[str]:
         f = self.fit
-        lines = [
+        return [
             f"trends fit: {f.quantity}, model {f.model.kind}",
             f"days {f.origin} .. {f.end} ({f.n_days}); claims fitted: {len(f.observations)}",
             f"smoothness sigma = {f.sigma:.3g}  discrepancy tau = {f.tau:.3g}  "
             f"log evidence = {f.log_evidence:.2f}",
+            *(f"not fitted ({reason}): {', '.join(ids)}" for reason, ids in f.set_aside.items()),
         ]
-        for reason, ids in f.set_aside.items():
-            lines.append(f"not fitted ({reason}): {', '.join(ids)}")
+
+    def _display(self):
+        cols = ["id", "start", "end", "claimed", "fitted", "z", "conflict"]
+        count = "{:,.0f}".format
+        formats = {"claimed": count, "fitted": count, "z": "{:+.1f}".format,
+                   "conflict": lambda c: "conflict" if c else ""}  # fmt: skip
+        return self.table[cols], formats
+
+    def __str__(self) -> str:
+        f = self.fit
+        lines = self._header()
         if self.models is not None:
             lines.append("")
             lines.append("model comparison (log evidence; weight = posterior probability):")
@@ -1612,17 +1683,13 @@ class FitSummary:
         for _, r in show.iterrows():
             flag = "  CONFLICT" if r["conflict"] else ""
             lines.append(
-                f"  {r['id']:<28} {r['start']}..{r['end']} claimed {r['claimed']:>12,.0f} "
+                f"  {r['id']:<28} {r['start']:%Y-%m-%d}..{r['end']:%Y-%m-%d} "
+                f"claimed {r['claimed']:>12,.0f} "
                 f"fitted {r['fitted']:>12,.0f}  z {r['z']:+5.1f}{flag}"
             )
         if len(res) > 25:
             lines.append(f"  ... {len(res) - 25} more claims (the 25 largest |z| shown)")
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<pre>{html.escape(str(self))}</pre>"
 
 
 def _cumulative(daily: np.ndarray) -> np.ndarray:

@@ -14,16 +14,19 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import json
 import math
 import os
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .claims import Claim, as_of, independent, roots
-from .errors import DataError
-from .units import Hedge, hedge_range, rate_to_total
+from .errors import DataError, SeriesWarning
+from .limits import MAX_FILE_BYTES
+from .units import Hedge, as_date, hedge_range, rate_to_total
 
 __all__ = [
     "Z90",
@@ -202,7 +205,7 @@ def normalise(
     Parameters
     ----------
     claims : sequence of Claim
-    as_of_date : datetime.date, optional
+    as_of_date : date-like, optional
         Keep only claims published on or before it.
     hedges : mapping, optional
         Hedge table.
@@ -210,7 +213,7 @@ def normalise(
     Returns
     -------
     pandas.DataFrame
-        Columns ``id, quantity, kind, start, end, days, total_low, total_mid,
+        Columns ``id, quantity, kind, start, end`` (datetime64), ``days, total_low, total_mid,
         total_high, rate_low, rate_mid, rate_high, qualifier, repeats, source,
         attributed_to``; rates are counts per day, ``repeats`` lists the ids of the
         claims that repeat this one (counted once).
@@ -248,7 +251,10 @@ def normalise(
         "total_high", "rate_low", "rate_mid", "rate_high", "qualifier", "repeats",
         "source", "attributed_to",
     ]  # fmt: skip
-    return pd.DataFrame(rows, columns=columns)
+    table = pd.DataFrame(rows, columns=columns)
+    for col in ("start", "end"):  # datetime64 columns: filter and plot by date
+        table[col] = pd.to_datetime(table[col])
+    return table
 
 
 def read_series(path: str | os.PathLike, field: str | None = None):
@@ -259,85 +265,215 @@ def read_series(path: str | os.PathLike, field: str | None = None):
     path : path-like
         JSON: a list of objects with a ``date`` and a numeric field (``field``, or the
         only numeric field other than ``day`` present in every record); an optional
-        ``day`` field (day 1 = the day counting began) fixes the origin. CSV: a header
-        and two columns, date then cumulative value.
+        ``day`` field (day 1 = the day counting began, a whole number >= 1) fixes the
+        origin. CSV: a header and two columns, date then cumulative value. At most
+        :data:`~trends.limits.MAX_FILE_BYTES`.
     field : str, optional
         Which JSON field holds the cumulative count.
 
     Returns
     -------
     series : pandas.Series
-        Cumulative values indexed by ``datetime.date``, increasing dates.
+        Cumulative values indexed by ``datetime.date``, increasing dates, all finite.
     origin : datetime.date or None
         The day counting began, when the file says so (a JSON ``day`` field).
 
     Raises
     ------
     DataError
-        Naming the file, record and field at fault.
+        Naming the file, record (and its line) and field at fault.
+
+    Warns
+    -----
+    SeriesWarning
+        Listing the lines of records with a null, NaN or infinite value, which are
+        skipped.
     """
     import pandas as pd
 
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DataError(
+                f"{path}: the series has {size:,} bytes, more than the limit of "
+                f"{MAX_FILE_BYTES:,}; cut it to the days you need"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise DataError(f"{path}: cannot read the series ({e.strerror or e})") from None
+    except UnicodeDecodeError as e:
+        raise DataError(
+            f"{path}: not UTF-8 ({e.reason} at byte {e.start:,}); save it as UTF-8"
+        ) from None
     dates: list[dt.date] = []
     values: list[float] = []
+    lines: list[int] = []
+    skipped: list[int] = []
     origin = None
     if path.suffix.lower() == ".json":
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise DataError(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
-        if not isinstance(records, list) or not records or not isinstance(records[0], dict):
+        records = _json_records(path, text)
+        if not records or not isinstance(records[0][1], dict):
             raise DataError(f"{path}: expected a JSON list of records with a 'date' field")
+        first = records[0][1]
         if field is None:
             numeric = [
                 k
-                for k, v in records[0].items()
+                for k, v in first.items()
                 if k not in ("date", "day") and isinstance(v, int | float)
+                and not isinstance(v, bool)
+            ]  # fmt: skip
+            numeric = [
+                k for k in numeric if all(isinstance(r, dict) and k in r for _, r in records)
             ]
-            numeric = [k for k in numeric if all(k in r for r in records)]
             if len(numeric) != 1:
                 raise DataError(
                     f"{path}: cannot tell which field holds the cumulative count "
                     f"(candidates: {', '.join(numeric) or 'none'}); pass --field NAME"
                 )
             field = numeric[0]
-        for i, r in enumerate(records):
+        for i, (line, r) in enumerate(records):
             try:
-                dates.append(dt.date.fromisoformat(str(r["date"])))
-                values.append(float(r[field]))
-            except (KeyError, ValueError, TypeError):
+                if not isinstance(r, dict):
+                    raise TypeError
+                d = dt.date.fromisoformat(str(r["date"]))
+                v = r[field]
+                if v is None:
+                    skipped.append(line)
+                    continue
+                if isinstance(v, bool) or not isinstance(v, int | float):
+                    raise TypeError
+                value = float(v)
+            except (KeyError, ValueError, TypeError, OverflowError):
                 raise DataError(
-                    f"{path}: record {i + 1} lacks a valid 'date' or '{field}'"
+                    f"{path}: record {i + 1} lacks a valid 'date' or '{field}' (line {line})"
                 ) from None
-        if "day" in records[0]:
+            if not math.isfinite(value):
+                skipped.append(line)
+                continue
+            dates.append(d)
+            values.append(value)
+            lines.append(line)
+        if "day" in first and dates:
+            day = first["day"]
+            if isinstance(day, bool) or not isinstance(day, int) or day < 1:
+                raise DataError(
+                    f"{path}: record 1 (line {records[0][0]}): 'day' must be a whole "
+                    f"number, 1 or more (day 1 = the day counting began), got {day!r}"
+                )
             try:
-                origin = dates[0] - dt.timedelta(days=int(records[0]["day"]) - 1)
-            except (TypeError, ValueError):
+                origin = dates[0] - dt.timedelta(days=day - 1) if day - 1 < 10**6 else None
+            except OverflowError:
                 origin = None
+            if origin is None:
+                raise DataError(
+                    f"{path}: record 1: 'day' {day} puts the start of counting before year 1"
+                )
     else:
-        reader = csv.reader(text.splitlines())
-        header = next(reader, None)
-        if header is None or len(header) < 2:
-            raise DataError(f"{path}: expected a CSV with a header 'date,value'")
-        for i, row in enumerate(reader, start=2):
-            try:
-                dates.append(dt.date.fromisoformat(row[0].strip()))
-                values.append(float(row[1].replace(",", "")))
-            except (IndexError, ValueError):
-                raise DataError(f"{path}: row {i}: expected YYYY-MM-DD,number") from None
+        try:
+            reader = csv.reader(io.StringIO(text, newline=""))
+            header = next(reader, None)
+            if header is None or len(header) < 2:
+                raise DataError(f"{path}: expected a CSV with a header 'date,value'")
+            for row in reader:
+                i = reader.line_num
+                if not row:
+                    continue
+                try:
+                    d = dt.date.fromisoformat(row[0].strip())
+                    cell = row[1].replace(",", "").strip()
+                    if cell.lower() in ("", "nan", "null", "none", "na"):
+                        skipped.append(i)
+                        continue
+                    value = float(cell)
+                except (IndexError, ValueError):
+                    raise DataError(f"{path}: row {i}: expected YYYY-MM-DD,number") from None
+                if not math.isfinite(value):
+                    skipped.append(i)
+                    continue
+                dates.append(d)
+                values.append(value)
+                lines.append(i)
+        except csv.Error as e:
+            raise DataError(f"{path}: not a readable CSV ({e}); check the quoting") from None
+    if skipped:
+        shown = ", ".join(str(n) for n in skipped[:10]) + (", ..." if len(skipped) > 10 else "")
+        warnings.warn(
+            f"{path}: {len(skipped)} record(s) with no finite value skipped (line {shown})",
+            SeriesWarning,
+            stacklevel=2,
+        )
+    if not dates:
+        raise DataError(f"{path}: no record with a date and a finite value")
     for i in range(1, len(dates)):
         if dates[i] <= dates[i - 1]:
             raise DataError(
-                f"{path}: record {i + 1} ({dates[i]}) is not after the one before "
-                f"({dates[i - 1]}); sort the series by date and drop duplicates"
+                f"{path}: record {i + 1} (line {lines[i]}, {dates[i]}) is not after the one "
+                f"before ({dates[i - 1]}); sort the series by date and drop duplicates"
             )
     index = pd.Index(dates, name="date")
     return pd.Series(values, index=index, name=field or "value"), origin
+
+
+def _json_records(path: Path, text: str) -> list[tuple[int, object]]:
+    """The items of a top-level JSON list, each with the line it starts on."""
+    decoder = json.JSONDecoder()
+    ws = " \t\n\r"
+    i, n, line, counted = 0, len(text), 1, 0
+
+    def at(pos: int) -> int:
+        nonlocal line, counted
+        line += text.count("\n", counted, pos)
+        counted = pos
+        return line
+
+    def bad(pos: int, msg: str) -> DataError:
+        return DataError(f"{path}: not valid JSON (line {at(pos)}: {msg})")
+
+    try:
+        while i < n and text[i] in ws:
+            i += 1
+        if i >= n or text[i] != "[":
+            try:
+                decoder.decode(text)
+            except json.JSONDecodeError as e:
+                raise DataError(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
+            raise DataError(f"{path}: expected a JSON list of records with a 'date' field")
+        i += 1
+        items: list[tuple[int, object]] = []
+        while True:
+            while i < n and text[i] in ws:
+                i += 1
+            if i < n and text[i] == "]" and not items:
+                i += 1
+                break
+            try:
+                obj, end = decoder.raw_decode(text, i)
+            except json.JSONDecodeError as e:
+                raise bad(e.pos, e.msg) from None
+            items.append((at(i), obj))
+            i = end
+            while i < n and text[i] in ws:
+                i += 1
+            if i < n and text[i] == ",":
+                i += 1
+                continue
+            if i < n and text[i] == "]":
+                i += 1
+                break
+            raise bad(i, "expected ',' or ']'")
+        while i < n and text[i] in ws:
+            i += 1
+        if i < n:
+            raise bad(i, "extra data after the list")
+        return items
+    except RecursionError:
+        raise DataError(f"{path}: not valid JSON (nested too deeply)") from None
+    except ValueError as e:  # e.g. an integer longer than Python converts
+        if isinstance(e, DataError):
+            raise
+        why = "a number too long to read" if "digits" in str(e) else str(e)
+        raise DataError(f"{path}: not valid JSON ({why})") from None
 
 
 def series_to_claims(
@@ -361,10 +497,11 @@ def series_to_claims(
     Parameters
     ----------
     series : pandas.Series
-        Cumulative counts indexed by increasing ``datetime.date``.
+        Cumulative counts indexed by increasing dates (``datetime.date``, or a
+        ``DatetimeIndex``).
     quantity : str
         Quantity name for the claims.
-    origin : datetime.date, optional
+    origin : date-like, optional
         First day counted by the series.
 
     Returns
@@ -378,10 +515,11 @@ def series_to_claims(
         If the series decreases (it is not cumulative).
     """
     prefix = id_prefix or quantity
-    dates = list(series.index)
+    dates = [as_date(d) for d in series.index]  # dates, Timestamps, datetime64
     values = [float(v) for v in series.to_numpy()]
     claims: list[Claim] = []
     if origin is not None:
+        origin = as_date(origin)
         prev_date, prev_value = origin - dt.timedelta(days=1), 0.0
         todo = range(len(dates))
     else:

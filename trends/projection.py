@@ -19,10 +19,13 @@ import numpy as np
 from .assumptions import _ROLES, ASSUMPTIONS, Assumptions
 from .claims import Claim, independent
 from .errors import AssumptionsError, DataError
+from .limits import check_assumptions, check_cells, check_days
 from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .stockflow import FLOWS, STOCKS, VARIABLES, _cum, _Engine
+from .tables import Exportable
 from .units import as_date as _as_date
+from .units import date_index
 
 __all__ = ["project", "target_attainment", "Projection", "CrossingDate", "ProjectionSummary"]
 
@@ -111,6 +114,7 @@ def project(
         An unknown scenario.
     """
     until = _as_date(until)
+    check_assumptions(assumptions)
     start = assumptions.start
     if until < start:
         raise DataError(
@@ -121,8 +125,11 @@ def project(
         raise DataError(f"draws must be a positive whole number, not {draws!r}")
     names = _scenario_names(assumptions, scenarios)
     lead = assumptions.max_delay(names[1:])
-    T = (until - start).days + 1
     first = start - dt.timedelta(days=lead)
+    how = "project to an earlier --until, or set a later projection.start"
+    T = check_days(start, until, "the projection", how)
+    check_cells(draws, check_days(first, until, "the projection with its delays", how),
+                "the projection")  # fmt: skip
     streams = spawn(seed, 5)  # fit r, fit c, paths r, paths c, assumptions
 
     if fits is None:
@@ -466,7 +473,8 @@ class Projection:
         Returns
         -------
         pandas.DataFrame
-            Index ``date``; columns ``mean, q05, q25, q50, q75, q95`` (the scheme of
+            Index ``date`` (a ``DatetimeIndex``: ``.loc["2026"]`` is the year); columns
+            ``mean, q05, q25, q50, q75, q95`` (the scheme of
             :meth:`trends.model.RateFit.rate`).
         """
         import pandas as pd
@@ -479,10 +487,10 @@ class Projection:
             qs = _quantiles(a, QUANTILES, axis=1)
             for q, row in zip(QUANTILES, qs, strict=True):
                 table[qcol(q)] = row
-            self._tables[key] = pd.DataFrame(table, index=pd.Index(self.dates, name="date"))
+            self._tables[key] = pd.DataFrame(table, index=date_index(self.dates))
         df = self._tables[key]
         if dates is not None:
-            df = df.loc[[_as_date(d) for d in dates]]
+            df = df.loc[date_index([self.dates[self._day(d)] for d in dates])]
         return df.copy()
 
     def table(
@@ -589,13 +597,19 @@ class Projection:
         return self._ends[scenario][variable].copy()
 
     def summary(self) -> ProjectionSummary:
-        """A readable account: stocks at ``until`` per scenario, targets, assumptions."""
+        """A readable account: stocks at ``until`` per scenario, targets, assumptions;
+        ``str()`` / ``as_text()``, ``as_markdown()``, ``as_latex()``, ``as_html()``,
+        ``.table``."""
         return ProjectionSummary(self)
+
+    def _repr_html_(self) -> str:
+        return self.summary().as_html()
 
 
 @dataclass(frozen=True)
-class ProjectionSummary:
-    """The summary of a :class:`Projection`: text via ``str``, HTML, and ``.table``."""
+class ProjectionSummary(Exportable):
+    """The summary of a :class:`Projection`: ``str()`` / ``as_text()``, ``as_markdown()``,
+    ``as_latex()`` (a tabular of the stocks at ``until``), ``as_html()``; ``.table``."""
 
     projection: Projection
 
@@ -610,7 +624,8 @@ class ProjectionSummary:
         for s in p.scenarios:
             for v in ("reserve", "front", "recovering", "attrition", "net_force_change"):
                 a = p._ends[s][v]
-                row = {"scenario": s, "variable": v, "date": p.until, "mean": float(a.mean())}
+                row = {"scenario": s, "variable": v, "date": pd.Timestamp(p.until)}
+                row["mean"] = float(a.mean())
                 row.update(
                     {
                         qcol(q): float(x)
@@ -623,14 +638,31 @@ class ProjectionSummary:
                 rows.append(row)
         return pd.DataFrame(rows)
 
-    def __str__(self) -> str:
+    def _header(self) -> list[str]:
         p = self.projection
         a = p.assumptions
-        lines = [
+        return [
             f"trends projection: {p.start} .. {p.until} ({p.n_days} days), "
             f"{p.draws:,} draws, seed {p.seed}",
             f"flows: {a.recruits} (inflow), {a.casualties} (killed, wounded, missing, captured);"
             f" assumptions from {a.path}",
+        ]
+
+    def _display(self):
+        tab = self.table
+        out = tab[["scenario", "variable", "q50", "q05", "q95"]].copy()
+        base = tab["scenario"] == "baseline"
+        out["change_q50"] = tab["change_q50"].where(~base)
+        formats = {q: _count for q in ("q50", "q05", "q95")}
+        formats["change_q50"] = lambda v: "" if v != v else _signed(v)  # NaN: baseline
+        names = {"q50": "median", "q05": "5%", "q95": "95%", "change_q50": "change (median)"}
+        return out.rename(columns=names), {names.get(k, k): f for k, f in formats.items()}
+
+    def __str__(self) -> str:
+        p = self.projection
+        a = p.assumptions
+        lines = [
+            *self._header(),
             "",
             f"at {p.until} (median, 90% interval; scenarios also as change vs baseline, "
             "same draws):",
@@ -678,11 +710,6 @@ class ProjectionSummary:
                     + " / ".join(f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}" for v in q)
                 )
         return "\n".join(lines)
-
-    def _repr_html_(self) -> str:
-        import html
-
-        return f"<pre>{html.escape(str(self))}</pre>"
 
 
 def _count(v: float) -> str:

@@ -14,8 +14,6 @@ import base64
 import datetime as dt
 import html
 import os
-import shutil
-import tempfile
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +21,7 @@ from pathlib import Path
 
 from .claims import claims_frame, independent, read_claims
 from .errors import DataError, TrendsWarning
+from .files import StagedFolder, check_output_folder
 from .model import QUANTILES, RateFit, fit, qcol
 from .observe import normalise
 
@@ -52,6 +51,8 @@ def _md_table(frame, floats: str = "{:,.0f}") -> str:
         for v in row:
             if isinstance(v, float):
                 cells.append(floats.format(v))
+            elif isinstance(v, dt.datetime):  # pandas.Timestamp: a day
+                cells.append(v.strftime("%Y-%m-%d"))
             else:
                 cells.append(str(v).replace("|", "\\|"))
         lines.append("| " + " | ".join(cells) + " |")
@@ -94,12 +95,20 @@ def write_report(
     from . import plot
 
     say = progress or (lambda msg: None)
+    out = Path(out)
+    check_output_folder(out, inputs=(claims_path, assumptions_path))
     claims = read_claims(claims_path)
+    if not claims:
+        raise DataError(f"{claims_path}: no claims (the file has a header and no rows)")
     last_end = max(c.end for c in claims)
     until = until or dt.date(last_end.year + 1, 12, 31)
-    out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    if assumptions_path is not None:  # every input checked before the long work
+        from .assumptions import read_assumptions
+        from .limits import check_assumptions
+
+        check_assumptions(read_assumptions(assumptions_path))
+    stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
+    tmp = stage.path
     figures: list[tuple[str, str, str]] = []  # (file stem, caption, section)
     md: list[str] = []
     caught_all: list[str] = []
@@ -249,19 +258,10 @@ def write_report(
         (tmp / "report.html").write_text(_html(text, tmp), encoding="utf-8")
 
         files = tuple(sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()))
-        if out.exists():
-            old = out.with_name(f".{out.name}.old")
-            shutil.rmtree(old, ignore_errors=True)
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
-        os.chmod(out, 0o755)
+        stage.commit()  # one atomic swap: the old report or the new one, never neither
         return Report(folder=out, files=files, warnings=tuple(caught_all))
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        stage.close()
 
 
 def _html(markdown: str, folder: Path) -> str:

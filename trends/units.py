@@ -43,6 +43,7 @@ __all__ = [
     "per_day",
     "hedge_range",
     "as_date",
+    "date_index",
 ]
 
 Number = TypeVar("Number", float, Fraction)
@@ -285,3 +286,17 @@ def as_date(d) -> dt.date:
     if hasattr(d, "astype"):  # numpy.datetime64, of any unit
         return d.astype("datetime64[D]").item()
     return dt.date.fromisoformat(str(d))
+
+
+def date_index(dates, name: str = "date"):
+    """A :class:`pandas.DatetimeIndex` of days (any date-likes), named ``name``.
+
+    The index of every table trends returns, so ``table.loc["2025"]`` selects a year
+    and ``table.resample("MS")`` works. Consecutive days get the daily frequency.
+    """
+    import pandas as pd
+
+    days = [as_date(d) for d in dates]
+    if days and (days[-1] - days[0]).days == len(days) - 1 and days == sorted(days):
+        return pd.date_range(days[0], periods=len(days), freq="D", name=name)
+    return pd.DatetimeIndex(days, name=name)
