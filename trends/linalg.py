@@ -160,6 +160,8 @@ class _LowRankFactor:
         self.Q = self.band.solve(V) * self.sw
         C = self.Vt(self.Q) * self.sw[:, None]
         C[np.diag_indices(k)] += 1.0
+        if not np.all(np.isfinite(C)):
+            raise np.linalg.LinAlgError("non-finite low-rank correction")
         self.cC = cho_factor(C, lower=True)
 
     def Vt(self, X: np.ndarray) -> np.ndarray:
@@ -205,8 +207,11 @@ class _SparseFactor:
         except RuntimeError:  # exactly singular in floating point: a relative jitter
             jitter = 1e-10 * float(np.max(np.abs(H.diagonal())))
             H = (H + jitter * sp.identity(T, format="csc")).tocsc()
-            self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                           options={"SymmetricMode": True})  # fmt: skip
+            try:
+                self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                               options={"SymmetricMode": True})  # fmt: skip
+            except RuntimeError as e:  # the caller treats this path as unusable
+                raise np.linalg.LinAlgError(f"sparse LU failed ({e})") from None
         #: Set by the caller: ``gen, k -> b`` of shape (T, k) with covariance H.
         self.root = None
 

@@ -779,7 +779,7 @@ class _Engine:
         pri = self.prior_rows(sigma)
         s2 = self.noise(tau)
         best = self._converge(x0, pri, s2, keep)
-        if self.d.src is not None:
+        if self.d.src is not None and np.all(np.isfinite(best.r)):
             # Each source with several claims gets its own noise, partially pooled: the
             # within-source discrepancy as two pseudo-claims, plus its claims' squared
             # residuals at the mode; then the mode again (one step of EM).
@@ -843,13 +843,18 @@ class _Engine:
         # weights()). Sparse claims: the mean of the log-determinants with the expected
         # and the observed curvature, which tracks importance sampling best there
         # (analysis/evidence_check.py: largest error 0.32 nats against 0.88 and 0.41).
-        sysm = self.system(x, b, pri, s2, expected=True)
         dim = self.T + self.K
-        logdet = sysm.logdet()
-        obs_sys = None
-        if self.n < _DENSE:
-            obs_sys = self.system(x, b, pri, s2, expected=False)
-            logdet = 0.5 * (logdet + obs_sys.logdet())
+        try:
+            sysm = self.system(x, b, pri, s2, expected=True)
+            logdet = sysm.logdet()
+            obs_sys = None
+            if self.n < _DENSE:
+                obs_sys = self.system(x, b, pri, s2, expected=False)
+                logdet = 0.5 * (logdet + obs_sys.logdet())
+        except np.linalg.LinAlgError:
+            # A path so extreme its curvature cannot be factored: no evidence here (the
+            # hyperparameter search moves on; the grid gives it no weight).
+            return _Cond(x=x, loglik=-math.inf, w=np.ones(self.n), b=b, r=r, s2=s2)
         logdet += 2.0 * float(np.sum(np.log(sysm.c)))
         loglik = -J + 0.5 * dim * _LOG_2PI - 0.5 * logdet
         _, prec, dvec = self.prior_terms(x, pri)
@@ -985,13 +990,16 @@ class _Engine:
         if free and integrate:
             points, logvol = self.grid(f, x_hat, theta_hat, free, hyper_sd)
         conds, logw = [], []
-        for th in points:
+        for k, th in enumerate(points):
             if free:
                 f(th[free])  # the conditional mode, cached
+                cached = self.conds.get(tuple(np.round(th, 12)))
+                if k and cached is not None and not math.isfinite(cached.loglik):
+                    continue  # no evidence there (see _converge): no weight
             cond = self.keep(th)
             conds.append(cond)
-            logw.append(cond.loglik + self.hyper_logprior(th))
-        logw = np.array(logw) + np.array(logvol)
+            logw.append(cond.loglik + self.hyper_logprior(th) + logvol[k])
+        logw = np.array(logw)
         weights = np.exp(logw - logw.max())
         weights /= weights.sum()
         # The modal component first (residual diagnostics use it).
@@ -1544,7 +1552,13 @@ class RateFit:
                 )
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    f = spec.fit(self.observations, start=self.origin, end=self.end, rng=0)
+                    try:
+                        f = spec.fit(self.observations, start=self.origin, end=self.end, rng=0)
+                    except DataError:
+                        # This variant cannot be fitted to these claims: no evidence.
+                        rows[kind] = {"log_evidence": -math.inf, "sigma": math.nan,
+                                      "tau": math.nan}  # fmt: skip
+                        continue
             rows[kind] = {"log_evidence": f.log_evidence, "sigma": f.sigma, "tau": f.tau}
         table = pd.DataFrame.from_dict(rows, orient="index")
         table.index.name = "model"
