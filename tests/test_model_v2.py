@@ -365,3 +365,17 @@ def test_shipped_claims_stay_sane_to_2027():
             y = f.total(D(2026, 1, 1), D(2026, 12, 31))
             assert y.quantiles[0.05] <= y.mean <= y.quantiles[0.95]
     assert "casualties" in checked
+
+
+def test_every_variant_fits_the_shipped_recruits_to_2027():
+    """The trend variant with source biases once stopped on a singular factor (rates
+    underflowing far out): every variant now fits, and compare() lists all three."""
+    from pathlib import Path
+
+    from trends.claims import read_claims
+
+    claims = read_claims(Path(__file__).resolve().parents[1] / "data" / "claims.csv")
+    f = fit_quiet(claims, "recruits", until=D(2027, 12, 31), rng=0)
+    table = f.compare()
+    assert list(table.index) == ["local_level", "local_linear_trend", "constant"]
+    assert np.isfinite(table["log_evidence"]).all()
