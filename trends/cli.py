@@ -247,6 +247,19 @@ def _claims(path: str):
     return claims
 
 
+def _has_rows(path: str) -> bool:
+    """Whether a CSV file has a row below its header (blank lines do not count)."""
+    import csv
+
+    with open(path, encoding="utf-8-sig", newline="", errors="replace") as f:
+        rows = (r for r in csv.reader(f) if any(cell.strip() for cell in r))
+        try:
+            next(rows, None)
+            return next(rows, None) is not None
+        except csv.Error:  # a malformed row is still a row (read_claims has judged the file)
+            return True
+
+
 def _plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
@@ -294,9 +307,13 @@ def _add_validate(sub) -> None:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .claims import independent
+    from .claims import independent, read_claims
 
-    claims = _claims(args.file)
+    # a file whose rows are all in review (candidates, rejected) is valid: it has no claims
+    # to use yet, which read_claims has warned about; a file with no rows at all is an error
+    claims = read_claims(args.file)
+    if not claims and not _has_rows(args.file):
+        claims = _claims(args.file)  # the error for a file with no rows
     n_quantities = len({c.quantity for c in claims})
     print(
         f"{args.file}: {_plural(len(claims), 'claim')} "

@@ -27,7 +27,7 @@ import io
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from pathlib import Path
@@ -627,10 +627,10 @@ _SKIP_AFTER = re.compile(
 )
 _SKIP_BEFORE = re.compile(
     r"(?:[$€£₽]|\bUSD|\bUS\$|\bday|\bArticle|\bResolution|\bSection|\bNo\.|\bpage|\bchapter"
-    r"|\bage|\baged|\bnumber\s+one|\bTu|\bSu|\bMiG|\bT)\s*$",
+    r"|\bage|\baged|\bages?\s+of|\baged\s+(?:between|from)|\bnumber\s+one|\bTu|\bSu|\bMiG|\bT)\s*$",
     re.IGNORECASE,
 )
-_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and)\s*$")
+_RANGE_JOIN = re.compile(r"^\s*(?:-|–|—|to|and|or)\s*$")
 _TIMES = re.compile(
     r"\b(?P<n>\d+(?:\.\d+)?|two|three|four|five|six|seven|eight|nine|ten|twice)"
     r"(?:\s+and\s+a\s+half)?\s*(?:times\s+(?:more|as\s+many|as\s+much|higher|greater|the)\b"
@@ -706,6 +706,9 @@ def _figures(sentence: str) -> list[_Figure]:
                 low, high = f.value, g.value
                 if g.scaled and not f.scaled and low * _scale_of(high) <= high:
                     low *= _scale_of(high)  # "between 7 and 15 thousand"
+                elif (between.strip() == "or" and not f.scaled and low < 1000
+                      and high % 1000 == 0 and low * 1000 < high):  # fmt: skip
+                    low *= 1000  # "70 or 80,000": the first figure shares the thousands
                 if low < high:
                     out.append(_Figure(f.start, g.end, (low + high) / 2, low, high))
                     i += 2
@@ -763,7 +766,7 @@ def _scale_of(x: float) -> float:
 # ---------------------------------------------------------------------------------
 
 _BOUNDARY = re.compile(
-    r"[,;:()\[\]]|\s[–—-]\s|—|\s(?:while|whereas|but|and\s+that|compared\s+(?:to|with)|"
+    r"[,;:()\[\]]|\s(?:[–—-]|--)\s|—|\s(?:while|whereas|but|and\s+that|compared\s+(?:to|with)|"
     r"which|who)\s",
     re.IGNORECASE,
 )
@@ -860,10 +863,24 @@ def _ranked(pattern: re.Pattern, sentence: str, clause, fig, figures, scope: str
         return 0 if x < f.end and f.start < y else min(abs(x - f.end), abs(f.start - y))
 
     if scope == "clause":
-        return sorted(inside, key=lambda m: dist(m, fig))
+        # a phrase after the figure names its window more often than one before it ("1,262
+        # in May and 1,163 more in June")
+        return sorted(inside, key=lambda m: dist(m, fig) + (10 if m.end() <= fig.start else 0))
     rest = [m for m in found if m not in inside]
     rest = [m for m in rest if not any(dist(m, o) < dist(m, fig) for o in figures if o is not fig)]
+    lead = _SUBORDINATE.match(sentence)
+    if lead is not None and fig.start >= lead.end():
+        # "While the war has become more static over the past year ..., X a day": the
+        # window of a leading subordinate clause is not the main clause's
+        rest = [m for m in rest if m.start() >= lead.end()]
     return sorted(rest, key=lambda m: dist(m, fig))
+
+
+#: A leading subordinate clause, up to its comma.
+_SUBORDINATE = re.compile(
+    r"\W*(?:while|although|though|whereas|because|even\s+though|as\s+long\s+as)\b[^,;]*[,;]",
+    re.IGNORECASE,
+)
 
 
 def _search(pattern: re.Pattern, sentence: str, clause: tuple[int, int], fig, figures,
@@ -925,7 +942,9 @@ class _Vocabulary:
                 near = _nearest(pool, fig, figures)
                 pool = [near] if near is not None else []
                 context = low
-            ranked = sorted(pool, key=lambda m: _phrase_distance(m, fig))
+            ranked = sorted(
+                pool, key=lambda m: (not _predicate(low, m, fig), _phrase_distance(m, fig))
+            )
             strong = [(m, q) for m in ranked if (q := self.resolve(m.group(), context))]
             firm = [(m, q) for m, q in strong if not q.weak]
             if firm:
@@ -941,11 +960,20 @@ def _vocabulary(entries: tuple[tuple[str, Quantity], ...]) -> _Vocabulary:
     return _Vocabulary(dict(entries))
 
 
+_AUXILIARY = re.compile(r"\b(?:have|has|had|were|was|been|are|is|being)\s+(?:[a-z]+ly\s+)?$")
+
+
+def _predicate(low: str, m: re.Match, fig: _Figure) -> bool:
+    """A verb phrase after the figure ("500 prisoners recruited into Wagner units have
+    died"): what happened to the counted people names them before a modifier does."""
+    return m.start() >= fig.end and bool(_AUXILIARY.search(low[max(0, m.start() - 30) : m.start()]))
+
+
 def _phrase_distance(m: re.Match, fig: _Figure) -> int:
     # the noun after a figure names it more often than one before ("8,000 recruits")
     if m.start() >= fig.end:
         return m.start() - fig.end
-    return (fig.start - m.end()) + 15
+    return (fig.start - m.end()) + 40
 
 
 def _has_any(text: str, words: Iterable[str]) -> bool:
@@ -964,6 +992,13 @@ def _renamed(pattern: str, prefix: str) -> str:
     return pattern.replace("?P<", f"?P<{prefix}")
 
 
+#: "said in September", "issued by Russia's Ministry of Defense in September": a stated day.
+_STATED_IN_MONTH_PATTERN = (
+    rf"\b(?:said|says|stated|reported|announced|issued|released|published|claimed|"
+    rf"(?:issued|released|published|given)\s+by\s+(?:\S+\s+){{1,4}}?)\s*in\s+"
+    rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?\b"
+)
+_STATED_IN_MONTH = re.compile(_STATED_IN_MONTH_PATTERN, re.IGNORECASE)
 _LOOKBACK_N = r"\d+|one|two|three|four|five|six|seven|eight|nine|ten|twelve|several"
 #: Window phrases, in the order they are tried (name, pattern); see :func:`_read_window`.
 _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
@@ -1012,7 +1047,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "since_date",
             rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
-            rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b",
+            rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b"
+            rf"|\bsince\s+(?:early\s+|late\s+)?(?:on\s+)?(?P<wd>{_WEEKDAY})\b",
         ),
         (
             "lookback",
@@ -1027,6 +1063,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
             rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
         ),
+        ("stated_in_month", _STATED_IN_MONTH_PATTERN),
         (
             "in_month",
             rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
@@ -1042,7 +1079,12 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "in_year",
-            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b",
+            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b"
+            rf"|\b(?P<y2>{_YEAR}),\s+when\b",  # "a decline from 2024, when Medvedev said ..."
+        ),
+        (
+            "rel_month",
+            r"\b(?P<w>last|this|the\s+previous)\s+month\b",
         ),
         (
             "rel_year",
@@ -1106,12 +1148,15 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if published is not None:
         date_or_day = rf"(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_DATE.pattern}))"
         m = None
-        for pat in (rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
+        for pat in (rf"\b(?i:by)\s+(?:(?P<wd>(?!))|(?P<date>{_DATE.pattern}))",  # "by May 27, 2023"
+                    rf"\b(?i:as\s+of|as\s+at)\s+{date_or_day}",
                     rf"^\W*On\s+{date_or_day}(?!\s+alone)",
+                    # "In addition, on November 28, a new daily record of 2,030 ..."
+                    rf"^\W*[A-Z]\w*(?:\s+\w+){{0,2}},\s*on\s+{date_or_day}(?!\s+alone),",
                     rf",\s*[Oo]n\s+{date_or_day}",
                     rf"(?<!was\s)(?<!were\s)(?<!been\s)(?<!\bis\s)"
                     rf"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|claimed)"
-                    rf"(?:\s+[\w.]+){{0,3}}?\s+(?:on\s+)?{date_or_day}"):  # fmt: skip
+                    rf"(?:\s+[\w.]+){{0,6}}?\s+(?:on\s+)?{date_or_day}"):  # fmt: skip
             m = find(pat, 0)
             if m is not None:
                 break
@@ -1135,6 +1180,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                 w.notes.append(f"stated on {w.said} ({m.group().strip()!r})")
 
     start_anchor = None
+    anchor_in_clause = False
     # since <anchor> / bare anchor phrase (for totals)
     anchor_phrases, since_pattern, bare_pattern = _anchor_patterns(tuple(anchors.values()))
     if anchor_phrases:
@@ -1142,12 +1188,14 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         bare = None if kind == "rate" else find(bare_pattern)
         m = since or bare
         if m is not None:
+            anchor_in_clause = clause[0] <= m.start() and m.end() <= clause[1]
             phrase = m.group("a").lower()
             anchor = next(a for p, a in anchor_phrases if p == phrase)
             start_anchor = anchor.date
             w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
 
     full: tuple[dt.date, dt.date, str] | None = None
+    full_in_clause = False
     start: tuple[dt.date, str] | None = None
     end: tuple[dt.date, str] | None = None
     P = published
@@ -1165,6 +1213,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
                         full = (a, b, text)
+                        full_in_clause = scope == "clause"
                     elif kind_of == "start" and start is None:
                         start = (a, text)
                     elif kind_of == "end" and end is None:
@@ -1177,6 +1226,11 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if start is not None and full is not None and start[1].lower().endswith("the year"):
         if full[0].month == 1 and full[0].day == 1 and full[0].year != start[0].year:
             start = (full[0], start[1])
+    # "in the first seven months of 2025, a number that exceeds ... since the conflict
+    # began": an anchor in another clause does not start a window stated in the figure's
+    if start_anchor is not None and full_in_clause and not anchor_in_clause:
+        start_anchor = None
+        w.notes = [n for n in w.notes if not n.startswith("from ")]
     # a stated start beats an anchor only when it is more specific (a date, "since May")
     if start is not None:
         w.start = start[0]
@@ -1301,6 +1355,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
         return "start", dt.date(yy, 1, 1), None, text
     if name == "since_date":
+        if g.get("wd"):  # "since early on Sunday"
+            return "start", _weekday_before(g["wd"], P), None, text
         if g.get("date"):
             d = _date_of(_DATE.match(g["date"]), P)
             if d is None:
@@ -1329,6 +1385,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
         return "end", None, _month_end(yy, mo), text
+    if name == "in_month" and any(s.end() == m.end() for s in _STATED_IN_MONTH.finditer(m.string)):
+        return None  # "issued ... in September": read as the day it was stated
     if name in ("in_month", "month_year"):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
@@ -1336,10 +1394,31 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "end", None, dt.date(yy, mo, 15), text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
-        yy = int(g["y"])
+        yy = int(g["y"] or g["y2"])
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
+    if name == "stated_in_month":  # "issued by X in September": stated then, not a window
+        mo = _month_number(g["m"])
+        yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
+        return "end", None, min(_month_end(yy, mo), P), text
+    if name == "rel_month":
+        before = m.string[: m.start()]
+        if re.search(
+            r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|for)\s+"
+            r"(?:the\s+)?$",
+            before,
+            re.I,
+        ) or re.match(r"\W*$", before):
+            return None  # "said last month", "Last month, ...": the day it was said
+        if g["w"].lower() == "this":
+            return "full", P.replace(day=1), P, text
+        prev = P.replace(day=1) - dt.timedelta(days=1)
+        return "full", prev.replace(day=1), prev, text
     if name == "rel_year":
         word = g["w"].lower()
+        if re.search(
+            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$", m.string[: m.start()], re.I
+        ):
+            return None  # "in the past year", "over the last year": a lookback, not a calendar year
         yy = y + {"last": -1, "the previous": -1, "the past": -1, "next": 1}.get(word, 0)
         if yy == y and kind != "target":
             return "full", dt.date(yy, 1, 1), P, text
@@ -1349,36 +1428,86 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
 
 # --- attribution -------------------------------------------------------------------
 
+#: Verbs that credit their subject with what follows ("NATO estimates", "Medvedev said").
 _SAY = re.compile(
-    r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)\b(?:said|says|"
-    r"stated|states|told|reported|reports|estimates|estimated|announced|announces|claims|"
-    r"claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|assessed|"
-    r"assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|suggests|"
-    r"assured|admitted|verified|identified|documented|counted|puts|put\s+the|show|"
-    r"shows|put\s+at)\b"
+    r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)(?<!\ban\s)"
+    r"(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)\b(?:said|says|"
+    r"(?:say|estimate|believe|report|claim|calculate)(?=\s+(?:that\b|about\b|around\b|some\b|"
+    r"up\s+to\b|more\b|nearly\b|\d))|"
+    r"stated|states|told|reported|reports|estimates|estimated|announced|announces|"
+    r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
+    r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
+    r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
+    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at)\b"
+    r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
             "there", "which", "who", "data", "figures", "the data", "the figures"}  # fmt: skip
+#: Subjects that point back to a source named earlier: "he said", "the publication
+#: added", "the Tuesday report" (resolved to the last source the document named).
+_ANAPHOR = re.compile(
+    r"^(?:he|she|it|they|we|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday)\s+)?(?:group|publication|outlet|post|report|minister|"
+    r"ministry|agency|newspaper|paper|magazine|broadcaster|channel|site|website|project|"
+    r"official|statement|analysts|researchers|journalists|authors|study|department|"
+    r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson))$",
+    re.IGNORECASE,
+)
 _SUBJECT_CUT = re.compile(
     r".*(?:[,;:()“”\"]|\s[-–—]\s|\b(?:that|while|but|because|after|when|as|which|who|whom)\s)",
     re.IGNORECASE,
 )
-
-
 _SOURCE_NOUNS = {"officials", "official", "analysts", "analyst", "experts", "sources", "source",
                  "journalists", "researchers", "investigators", "authorities", "intelligence",
                  "officers", "officer", "observers", "diplomats", "report", "minister",
                  "ministry", "group", "team", "government", "military", "army",
                  "force"}  # fmt: skip
 _NAME = r"[A-Z][\w.'’&-]*(?:\s+(?:of\s+the\s+|of\s+|for\s+the\s+|and\s+)?[A-Z][\w.'’&-]*){0,6}"
+#: Words of a title rather than a name ("former Minister of Foreign Affairs").
+_TITLE_WORDS = re.compile(
+    r"\b(?:former|deputy|head|chief|chairman|chairwoman|minister|spokesman|spokesperson|"
+    r"director|member|commander|president|adviser|advisor|mp|secretary|analyst|expert|"
+    r"officer|general|of|the|and)\b",
+    re.IGNORECASE,
+)
+#: Adverbs set off by commas inside a subject ("The Insider, however, found").
+_ASIDE = re.compile(
+    r",\s*(?:however|though|in\s+turn|meanwhile|moreover|also|too|for\s+its\s+part|"
+    r"for\s+example|in\s+particular|in\s+addition),\s*",
+    re.IGNORECASE,
+)
+#: "by X" that names who saw or quoted a source, not the source ("NATO estimates seen by CNN").
+_RELAY = re.compile(r"\s+(?:seen|obtained|reviewed|cited|quoted|published)\s+by\b.*$")
 
 
-def _attribution(sentence: str) -> str:
-    """The body or person the sentence credits, or ""."""
-    found: list[tuple[int, str]] = []
-    m = re.search(r"\baccording\s+to\s+(?:the\s+)?(?P<s>[^,.;:()“”\"]+)", sentence, re.I)
-    if m is not None:
-        s = m.group("s").strip()
+@dataclass(frozen=True)
+class _Source:
+    """A source the sentence credits: where it stands, its name, whether it points back."""
+
+    at: int
+    name: str
+    anaphor: bool = False
+    by: bool = False  # "according to X", "reported by X": may credit one clause only
+    figures: bool = False  # "according to X figures": names whose figures they are
+
+
+@functools.lru_cache(maxsize=64)
+def _sources(sentence: str) -> tuple[_Source, ...]:
+    """Every source the sentence credits, in order of position."""
+    # blank out asides ("The Insider, however, found") keeping every offset in place
+    s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+    found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
+                         *_participle_subjects(s)) if f.name]  # fmt: skip
+    return tuple(sorted(found, key=lambda f: f.at))
+
+
+def _according_to(sentence: str) -> list[_Source]:
+    """ "according to X" (the "by X" inside it: "a joint investigation by BBC Russia")."""
+    out = []
+    pattern = (r"\b(?P<v>according\s+to)\s+(?:the\s+)?"
+               r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
+    for m in re.finditer(pattern, sentence, re.I):
+        s = _RELAY.sub("", m.group("s").strip())
         by = re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s) or re.search(
             rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s
         )
@@ -1387,41 +1516,98 @@ def _attribution(sentence: str) -> str:
         s = re.sub(r"['’]s\s+(?:statement|data|estimates?|report|figures|assessment)\s*$", "", s)
         head = re.match(r"(?:\w+\s+)*?(?P<h>data|figures|records|statistics|estimates?|reports?|"
                         r"calculations|analysis)\b", s, re.I)  # fmt: skip
-        if by is not None or head is None or re.search(r"\b[A-Z]", s):
-            if _plausible(s):
-                found.append((m.start(), _clean_subject(s)))
+        if _ANAPHOR.match("the " + s.strip()) or _ANAPHOR.match(s.strip()):
+            out.append(_Source(m.start(), s.strip(), True, True))
+        elif (by is not None or head is None or re.search(r"\b[A-Z]", s)) and _plausible(s):
+            owned = head is not None and by is None and bool(re.search(r"\b[A-Z]", s))
+            out.append(_Source(m.start(), _clean_subject(s), by=True, figures=owned))
+    return out
+
+
+def _by_phrases(sentence: str) -> list[_Source]:
+    """ "quoted X as saying", "estimates from X", "was reported by X", "losses reported by X"."""
+    out = []
     for pat in (
         rf"\bquoted\s+(?P<s>{_NAME})\s+as\s+saying",
         rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
-        rf"(?:from|by|of)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}(?P<s>{_NAME})",
-        rf"\b(?:was|were|been|is|are)\s+(?:\w+\s+)?(?:reported|estimated|identified|confirmed|"
-        rf"counted|documented|stated|announced)\s+by\s+(?:the\s+)?(?P<s>{_NAME})",
+        rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
+        rf"(?:,?\s+and\s+{_NAME})?)",
+        rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
+        rf"confirmed|counted|documented|stated|announced|recorded|issued|released|published|"
+        rf"provided|compiled)\s+by\s+(?:the\s+)?"
+        rf"(?P<s>{_NAME})",
     ):
-        m = re.search(pat, sentence)
-        if m is not None and _plausible(m.group("s")):
-            found.append((m.start(), _clean_subject(m.group("s"))))
+        for m in re.finditer(pat, sentence):
+            if re.search(r"['’]s$", m.group("s")):
+                continue  # "the estimate of Russia’s losses": whose losses, not whose estimate
+            if _plausible(m.group("s")):
+                out.append(_Source(m.start(), _clean_subject(m.group("s")), by=True))
+    return out
+
+
+def _participle_subjects(sentence: str) -> list[_Source]:
+    """ "with the UK claiming ...", "with Kyiv saying ..."."""
+    pattern = (rf"\bwith\s+(?:the\s+)?(?P<s>{_NAME})\s+(?:claiming|saying|estimating|"
+               rf"reporting|warning|putting)\b")  # fmt: skip
+    return [_Source(m.start("s"), _clean_subject(m.group("s")))
+            for m in re.finditer(pattern, sentence) if _plausible(m.group("s"))]  # fmt: skip
+
+
+def _opening_subject(sentence: str) -> str:
+    """The name a sentence opens with as the subject of a verb ("The Defense Ministry has
+    not provided ..."), or ""."""
+    m = re.match(rf"^\W*(?:The\s+)?(?P<n>{_NAME})\s+(?:has|have|had|is|was|were|did|does|"
+                 rf"said|says)\b", sentence)  # fmt: skip
+    return _clean_subject(m.group("n")) if m is not None and _plausible(m.group("n")) else ""
+
+
+def _say_subjects(sentence: str) -> list[_Source]:
+    """The subject of the first say-verb that has one ("X said", "X, deputy ..., said")."""
     for m in _SAY.finditer(sentence):
         head = sentence[: m.start()].rstrip()
         head = re.sub(r"(?:\s+(?:also|has|have|had|now|earlier|previously|recently|later|"
-                      r"officially|publicly|then|reportedly))+$", "", head)  # fmt: skip
-        if head.endswith(","):  # "Dmitry Medvedev, deputy chairman of ..., said"
+                      r"officially|publicly|then|reportedly|further|separately|"
+                      r"currently))+$", "", head)  # fmt: skip
+        head = re.sub(r"\s*\([A-Z]{2,}\)$", "", head)  # "the ... Studies (IISS) says"
+        if re.search(r",\s*who$", head):  # "... serviceman Igor Lutsenko, who indicated that"
+            name = re.search(rf"(?:^|\s)({_NAME}),\s*who$", head)
+            subject = name.group(1) if name else ""
+        elif head.endswith(","):  # "Dmitry Medvedev, deputy chairman of ..., said"
             parts = re.split(r",\s+", head.rstrip(","))
-            subject = _SUBJECT_CUT.sub("", parts[-2] if len(parts) >= 2 else parts[0])
+            subject = _name_of(parts[-2:] if len(parts) >= 2 else parts)
         else:
             subject = _SUBJECT_CUT.sub("", head)
+            if len(subject.split()) > 6:  # "Based on its ... casualties the United Kingdom"
+                tail = re.search(rf"(?:^|\s)(?:the\s+)?({_NAME})$", subject)
+                subject = tail.group(1) if tail else subject
         subject = subject.strip(" \"“”'’")
+        if _ANAPHOR.match(subject):
+            # "The Defense Ministry has not ... when they claimed": the pronoun's name is
+            # the subject the sentence opened with
+            own = _opening_subject(sentence[: m.start() - len(subject)])
+            if own and subject.lower() in _PRONOUN and not re.match(r"\W*[“\"]", sentence):
+                return [_Source(0, own)]
+            return [_Source(m.start() - len(subject), subject, True)]
         if _plausible(subject) and not re.search(r"\d", subject) and _named(subject):
-            found.append((m.start() - len(subject), _clean_subject(subject)))
-            break
-    found = [f for f in found if f[1]]
-    return min(found)[1] if found else ""
+            return [_Source(m.start() - len(subject), _clean_subject(subject))]
+    return []
+
+
+def _name_of(parts: Sequence[str]) -> str:
+    """Of an apposition ("Medvedev, deputy chairman of ..."; "former Minister ..., Bimala
+    Rai Paudyal"), the part that is a name rather than a title."""
+    cut = [_SUBJECT_CUT.sub("", p) for p in parts if not re.match(r"(?:who|which)\s", p)]
+    names = [p for p in cut if p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)]
+    return names[-1] if names else cut[0]
 
 
 def _named(subject: str) -> bool:
-    """A subject that names someone: a capitalised name, or "the officials" and the like."""
+    """A subject that names someone: a capitalised name, a web address ("ukrinform.net"),
+    or "the officials" and the like."""
     s = re.sub(r"^(?:the|a|an)\s+", "", subject.strip(), flags=re.I)
     last = s.split()[-1].lower() if s.split() else ""
-    return bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+    return (bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+            or bool(re.fullmatch(r"[a-z][\w-]*\.(?:net|com|org|ua|ru|info|news)", s)))  # fmt: skip
 
 
 def _plausible(s: str) -> bool:
@@ -1430,6 +1616,8 @@ def _plausible(s: str) -> bool:
         return False
     if words[0].lower() in ("the", "a", "an"):
         words = words[1:]
+    if s.strip().lower() in _MONTHS or s.strip().lower() in _WEEKDAYS:
+        return False
     return bool(words) and words[0].lower() not in _PRONOUN and bool(re.search("[A-Za-z]", s))
 
 
@@ -1437,6 +1625,88 @@ def _clean_subject(s: str) -> str:
     s = s.strip().strip("\"“”'’").strip()
     s = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", s)
     return s.strip(" ,.")
+
+
+def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
+    return [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]", sentence)]
+
+
+def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], str],
+                 inherited: Callable[[], str] = lambda: "") -> str:  # fmt: skip
+    """The source the sentence credits for the figure in ``clause``, or "".
+
+    A source named in the figure's own clause ("45,680 losses reported by Ukraine's General
+    Staff") wins over the sentence's; a source inside a direct quotation yields to its
+    speaker outside it; a pronoun or "the publication" is the last source named earlier
+    in the document (``earlier()``; empty when none). "According to X figures" names whose
+    figures they are, whoever speaks. A sentence that credits no one keeps the source the
+    sentence before it credited (``inherited()``).
+    """
+    found = _sources(sentence)
+    if not found:
+        return inherited()
+    quotes = _quoted_spans(sentence)
+    outside = [f for f in found if not any(a <= f.at < b for a, b in quotes)]
+    if outside and len(outside) < len(found):
+        found = outside
+    a, b = clause
+    own = [f for f in found if a <= f.at < b and f.by]
+    owner = [f for f in found if f.figures]
+    pick = owner[0] if owner else own[0] if own else found[0]
+    if pick.anaphor:  # "the analysts" with nothing named before stays as written
+        return earlier() or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
+    return pick.name
+
+
+#: A run of capitalised words ("Defence Minister Sergei Shoigu").
+_CAPS = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+\b")
+#: Capitalised words that are not part of a person's name.
+_NOT_NAME = {"the", "a", "in", "on", "at", "as", "but", "and", "president", "minister",
+             "defence", "defense", "deputy", "foreign", "prime", "general", "gen", "colonel",
+             "commander", "chief", "head", "spokesman", "spokeswoman", "secretary", "chairman",
+             "former", "mr", "mrs", "ms", "dr", "russian", "ukrainian", "russia", "ukraine",
+             "british", "american", "german", "french", "ministry", "staff", "armed", "forces",
+             "army", "military", "intelligence", "kremlin", "moscow", "kyiv", "according",
+             "since", "after", "before", "during", "meanwhile", "however", "also", "this",
+             "that", "last", "next", "he", "she", "it", "they", "we"}  # fmt: skip
+
+
+def _person(sentence: str) -> str:
+    """The last person's name in a sentence ("Sergei Shoigu" of "Defence Minister Sergei
+    Shoigu visited ..."), or ""."""
+    found = ""
+    for m in _CAPS.finditer(sentence):
+        words = m.group().split()
+        while words and words[0].lower().strip("’'") in _NOT_NAME:
+            words = words[1:]
+        if len(words) >= 2 and not any(w.lower() in _MONTHS or w.lower() in _WEEKDAYS
+                                       or w.lower() in _NOT_NAME for w in words):  # fmt: skip
+            found = " ".join(words)
+    return found
+
+
+def _last_named(sentence: str) -> str:
+    """The last source the sentence credits, else the last person it names, else the name
+    that opens it, else ""."""
+    found = _sources(sentence)
+    if any(f.anaphor for f in found):
+        return ""  # "He added that ... the NIS": the antecedent is further back
+    named = [f for f in found if not f.anaphor]
+    if named:
+        return named[-1].name
+    return _person(sentence) or _subject_name(sentence)
+
+
+def _subject_name(sentence: str) -> str:
+    """A name that opens the sentence as its subject ("Oryx, a Dutch open-source project,
+    has ..."), or ""."""
+    m = re.match(rf"^\W*(?:The\s+)?(?P<n>{_NAME})(?=,|\s+[a-z])", sentence)
+    if m is None:
+        return ""
+    first = m.group("n").split()[0].lower().strip("’'")
+    if first in _NOT_NAME or first in _MONTHS or first in _WEEKDAYS or not _plausible(m.group("n")):
+        return ""
+    return _clean_subject(m.group("n"))
 
 
 # ---------------------------------------------------------------------------------
@@ -1531,24 +1801,57 @@ def extract_text(
     anchors = ANCHORS if anchors is None else anchors
     prefix = id_prefix or _slug(document)
     out: list[Candidate] = []
+    before: list[tuple[int, int]] = []  # earlier sentences, for "he said" (read on demand)
     for a, b in _sentences(text):
         sentence = text[a:b]
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not _ANY_NUMBER.search(sentence):
+            before.append((a, b))
             continue
+        earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
+        inherited = functools.partial(_credited, text, tuple(before[-1:]))
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
-                           document, (a, b), f"{prefix}-{len(out) + len(found) + 1}")  # fmt: skip
+                           document, (a, b), f"{prefix}-{len(out) + len(found) + 1}",
+                           earlier, inherited)  # fmt: skip
             if c is not None:
                 found.append(c)
         out += found
+        before.append((a, b))
     return out
 
 
+#: How many sentences back a pronoun's antecedent is looked for.
+_LOOK_BACK = 8
+
+
+def _credited(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The source the last of the sentences ``spans`` credits by name ("According to
+    British intelligence, ..."), or ""."""
+    if not spans:
+        return ""
+    a, b = spans[-1]
+    sentence = text[a:b]
+    found = _sources(sentence)
+    if not found or any(f.anaphor for f in found):
+        return ""
+    return _attribution(sentence, (0, len(sentence)), lambda: "")
+
+
+def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
+    """The source a reader would take "he" or "the group" to mean: the last source, person
+    or subject named in the sentences ``spans`` (latest first), or ""."""
+    for a, b in reversed(spans):
+        name = _last_named(text[a:b])
+        if name:
+            return name
+    return ""
+
+
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid) -> Candidate | None:  # fmt: skip
+               cid, earlier=lambda: "", inherited=lambda: "") -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
@@ -1587,6 +1890,13 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                     break
         notes.append(f"DERIVED: {fig.factor:g} times {ref.value:,.0f} ({ref.id})")
         confidence -= 0.15
+    if not quantity and ref is None and previous and _elliptical(sentence, clause, fig):
+        # "892,000 personnel, including 1,240 in the past day": the count named before
+        last = [c for c in previous if c.span == span and c.quantity]
+        if last:
+            quantity = last[-1].quantity
+            notes.append(f"no noun of its own: counts what {last[-1].id} counts")
+            confidence -= 0.1
     q_entry = vocab.by_name.get(quantity)
     if not quantity:
         confidence -= 0.45
@@ -1598,7 +1908,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
     if ref is not None:
         kind, per = ref.kind, ref.per
     else:
-        rate = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
+        rate = _rate_word(sentence, clause, fig, figures)
         if rate is not None:
             kind = "rate"
             per = _PER[(rate.group("p") or rate.group("a")).lower()]
@@ -1613,6 +1923,10 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
 
     # window
     w = _window(sentence, clause, fig, figures, kind, published, anchors)
+    if kind == "rate" and per == "day" and w.on_day and w.said is not None and not w.explicit:
+        # "On November 28, a new daily record of 2,030": that day's count, not a rate
+        kind, per = "total", ""
+        w = _window(sentence, clause, fig, figures, kind, published, anchors)
     start, end = w.start, w.end
     notes += w.notes
     if ref is not None:
@@ -1629,6 +1943,10 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
             start = q_entry.since
             notes.append(f"no window in the text: counted from {start} as {quantity} are")
             confidence -= 0.1
+        elif kind == "total" and "war" in anchors and _cumulative(sentence, clause, fig):
+            start = anchors["war"].date
+            notes.append(f"no window in the text: 'has/have ...' counts from the war ({start})")
+            confidence -= 0.1
         else:
             notes.append("no start in the text: fill start")
             confidence -= 0.2
@@ -1643,7 +1961,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence)
+    attributed = _attribution(sentence, clause, earlier, inherited)
     return Candidate(
         id=cid,
         quantity=quantity,
@@ -1664,6 +1982,71 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         span=span,
         window_in_text=w.explicit or w.said is not None,
     )
+
+
+#: A present perfect ("has recruited", "have been forcibly mobilized"): a running count.
+_PERFECT = re.compile(
+    r"\b(?:has|have)\s+(?:already\s+|so\s+far\s+|now\s+|reportedly\s+)?(?:been\s+)?"
+    r"(?:[a-z]+ly\s+)?[a-z]+(?:ed|en|wn|ft|ost|ght)\b",
+    re.IGNORECASE,
+)
+
+
+def _cumulative(sentence: str, clause, fig) -> bool:
+    """A figure told as a running count in the present perfect in its own clause, with no
+    window: counted since the war began ("Russia has recruited over 18,000 foreigners")."""
+    a, b = clause
+    return bool(_PERFECT.search(sentence[a:b]))
+
+
+#: A period said as an adverb of its own clause: "Every day, Russia loses ...".
+_RATE_ADVERB = re.compile(
+    r"\b(?:every|each|per)\s+(?P<p>day|week|month|night)\b"
+    r"|\b(?P<a>daily|weekly|monthly|nightly)(?=\s*(?:[,;.]|$))",
+    re.IGNORECASE,
+)
+
+
+def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
+    """The period word of a figure's rate, or None.
+
+    In the figure's clause, a period word after the figure with no other figure between
+    belongs to it ("1,262 killed and wounded in May daily and 1,163 more in June");
+    else the nearest one not nearer to another figure of the clause. A period said as an
+    adverb in a clause with no figure of its own ("Every day, Russia loses 1,000 soldiers")
+    belongs to the figure nearest to it.
+    """
+    a, b = clause
+    inside = [m for m in _matches(_RATE, sentence) if a <= m.start() and m.end() <= b]
+    after = [m for m in inside if m.start() >= fig.end
+             and not any(fig.end <= f.start < m.start() for f in figures)]  # fmt: skip
+    if after:
+        return min(after, key=lambda m: m.start())
+    m = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
+    if m is not None:
+        return m
+    lone = []
+    for m in _matches(_RATE_ADVERB, sentence):
+        if _in([(a, b)], m.start(), m.end()):
+            continue
+        x, y = _clause(sentence, _Figure(m.start(), m.end(), 0.0), figures)
+        if not any(x <= f.start and f.end <= y for f in figures):
+            lone.append(m)
+    return _nearest(lone, fig, figures)
+
+
+#: What may follow a figure that names no noun of its own: "1,163 more in June",
+#: "693 in 2023", "1,240 over the past day", or nothing.
+_NO_NOUN = re.compile(
+    r"\s*(?:more\b|others?\b|additional\b)?\s*(?:$|[.,;:)]|(?:in|over|during|on|since|"
+    r"this|last|per|each|every|for|from|within|by|and|than|to|compared|while)\b)",
+    re.IGNORECASE,
+)
+
+
+def _elliptical(sentence: str, clause, fig) -> bool:
+    """A figure followed by no noun in its clause: it counts what the figure before did."""
+    return bool(_NO_NOUN.match(sentence[fig.end : clause[1]]))
 
 
 def _target_near(sentence: str, clause, fig) -> bool:
