@@ -9,7 +9,8 @@ Times, as the median of ``--runs`` runs (wall clock and process CPU time):
 - ``paths, one variable x scenario``: materialising one draws x days array (mean over all
   variables and scenarios);
 - ``quantiles, one variable``: the daily mean and quantile table of the reserve;
-- ``summary``: the text summary.
+- ``summary``: the text summary;
+- ``sensitivity``: first-order indices of the baseline's stocks at ``until``.
 
 Peak memory: ``tracemalloc`` peak of Python and numpy allocations during one
 ``project`` call with the fits given (and with one path array and its quantile table
@@ -41,6 +42,7 @@ from trends.claims import read_claims
 from trends.files import atomic_write_text
 from trends.model import fit
 from trends.projection import project  # noqa: E402
+from trends.sensitivity import sensitivity
 from trends.stockflow import VARIABLES
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -151,6 +153,8 @@ def main(argv=None) -> int:
     add("quantiles, one variable", w, c, "reserve, paths cached")
     w, c, _ = timed(lambda: str(p.summary()), args.runs)
     add("summary", w, c)
+    w, c, _ = timed(lambda: sensitivity(p), args.runs)
+    add("sensitivity", w, c, "baseline: 4 stocks x 13 inputs, 20 bins")
 
     # memory, apart from the timings (tracemalloc slows allocation)
     tracemalloc.start()

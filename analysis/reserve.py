@@ -1,44 +1,51 @@
-"""Reserve build-up and attrition to 2026-12-31 (trends.projection) with the assumptions
+"""Reserve, front and attrition to 2027-12-31 (trends.projection) with the assumptions
 of data/assumptions.toml: baseline and every scenario, first with both flows fitted from
-the seed claims (data/claims.csv), then with casualties fitted from the Ukrainian General
-Staff's daily series instead (the seed casualty fit rests on two nested cumulative claims).
+the claims (data/claims.csv), then with casualties fitted from the Ukrainian General
+Staff's daily series instead; and which assumptions drive the width of each number
+(trends.sensitivity).
 
 Usage::
 
-    python analysis/reserve.py
+    python analysis/reserve.py [--claims data/claims.csv] [--draws 10000]
 
-Prints per scenario the reserve and cumulative attrition at 2025-12-31 and 2026-12-31
-(median, 90% interval), P(reserve >= 200,000 / 500,000 on 2026-12-31), and the date
-attrition crosses 500,000. Writes analysis/output/reserve_fan.png,
-reserve_attrition_fan.png, reserve_scenarios.png and their *_series.png variants.
+Prints per scenario the operational and strategic reserve, the front's strength change
+and deficit, and cumulative attrition at the end of 2025, 2026 and 2027 (median, 90%
+interval); P(reserve exhausted by each of those dates) and P(front short on them); when
+the reserve peaks; and the
+first-order sensitivity of the stocks on 2027-12-31. Writes to analysis/output/:
+reserve_fan.png, reserve_deficit_fan.png, reserve_attrition_fan.png,
+reserve_scenarios.png, sensitivity.png, their *_series.png variants,
+sensitivity_2025_series.png (the stocks on 2025-12-31) and the sensitivity tables as CSV.
 """
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import warnings
 from pathlib import Path
 
 from trends import plot
-from trends.assumptions import read_assumptions  # noqa: E402
-from trends.claims import read_claims
+from trends.assumptions import ASSUMPTIONS, read_assumptions
+from trends.claims import independent, read_claims
 from trends.errors import TrendsWarning
 from trends.model import fit
 from trends.observe import read_series, series_to_claims
 from trends.projection import project
+from trends.sensitivity import sensitivity
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "analysis" / "output"
 SERIES = ROOT / "data" / "ua-general-staff" / "russia_losses_personnel.json"
 D = dt.date
-UNTIL = D(2026, 12, 31)
-DATES = (D(2025, 12, 31), UNTIL)
-DRAWS = 10_000
+UNTIL = D(2027, 12, 31)
+DATES = (D(2025, 12, 31), D(2026, 12, 31), UNTIL)
+STOCKS = ("reserve", "strategic_reserve", "front", "deficit", "attrition")
 
 
 def q(proj, var, d, scen) -> str:
     row = proj.quantiles(var, scen, dates=[d]).iloc[0]
-    return f"{row.q50:>9,.0f} (90% {row.q05:,.0f} to {row.q95:,.0f})"
+    return f"{row.q50:>10,.0f} (90% {row.q05:,.0f} to {row.q95:,.0f})"
 
 
 def report(proj, label: str) -> None:
@@ -48,19 +55,42 @@ def report(proj, label: str) -> None:
         desc = "" if name == "baseline" else f" -- {a.scenarios[name].description}"
         print(f"[{name}]{desc}")
         for d in DATES:
-            print(f"  {d}  reserve   {q(proj, 'reserve', d, name)}")
-            print(f"  {d}  attrition {q(proj, 'attrition', d, name)}")
-        p2 = proj.p_above("reserve", 200_000, UNTIL, name)
-        p5 = proj.p_above("reserve", 500_000, UNTIL, name)
-        print(f"  P(reserve >= 200,000 on {UNTIL}) = {p2:.2f}; P(reserve >= 500,000) = {p5:.2f}")
-        print(f"  {proj.crossing_date('attrition', 500_000, name)}")
+            for v in STOCKS:
+                print(f"  {d}  {v:<18} {q(proj, v, d, name)}")
+        ps = ", ".join(f"{d}: {proj.p_exhausted(d, name):.2f}" for d in DATES)
+        print(f"  P(reserve exhausted by) {ps}")
+        ps = ", ".join(f"{d}: {proj.p_above('deficit', 1.0, d, name):.2f}" for d in DATES)
+        print(f"  P(front short, deficit >= 1, on) {ps}")
+        pk = proj.reserve_peak(name)
+        print(
+            f"  reserve peaks on {pk.dates[0.5]} (median; 90% {pk.dates[0.05]} to "
+            f"{pk.dates[0.95]}) at {pk.levels[0.5]:,.0f} (90% {pk.levels[0.05]:,.0f} to "
+            f"{pk.levels[0.95]:,.0f}); {pk.p_at_horizon:.0%} of paths still rising on "
+            f"{UNTIL}; {pk.p_at_start:.0%} never above the starting reserve"
+        )
     print()
+
+
+def sens(proj, suffix: str) -> None:
+    t = sensitivity(proj)
+    t.to_csv(OUT / f"sensitivity{suffix}.csv", index=False)
+    wide = t.pivot_table(index="input", columns="variable", values="index", sort=False)
+    print(
+        f"first-order indices (ranks) of the stocks on {proj.until}, baseline, "
+        f"{proj.draws:,} draws:"
+    )
+    print(wide.round(2).to_string())
+    print()
+    fig, ax = plot.figure("double", 3.6)
+    plot.plot_sensitivity(t, ax=ax)
+    plot.save_figure(fig, OUT / f"sensitivity{suffix}.png")
 
 
 def figures(proj, suffix: str) -> list[str]:
     names = []
     for stem, draw in (
         ("reserve_fan", lambda ax: plot.plot_projection(proj, "reserve", ax=ax)),
+        ("reserve_deficit_fan", lambda ax: plot.plot_projection(proj, "deficit", ax=ax)),
         (
             "reserve_attrition_fan",
             lambda ax: plot.plot_projection(
@@ -77,28 +107,31 @@ def figures(proj, suffix: str) -> list[str]:
     return names
 
 
-def main() -> None:
+def main(argv=None) -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--claims", type=Path, default=ROOT / "data" / "claims.csv")
+    ap.add_argument("--draws", type=int, default=10_000)
+    args = ap.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", TrendsWarning)
-        claims = read_claims(ROOT / "data" / "claims.csv")
+        claims = read_claims(args.claims)
         A = read_assumptions(ROOT / "data" / "assumptions.toml")
         print(f"Assumptions: data/assumptions.toml, projection from {A.start} to {UNTIL}")
-        for name in (
-            "killed_missing_captured_share",
-            "wounded_return_share",
-            "return_delay_days",
-            "held_back_share",
-            "starting_reserve",
-        ):
+        for name in ASSUMPTIONS:
             print(f"  {name}: {A.distribution(name).describe()}")
-        print(
-            "Flows: recruits from isw_ytd_2025, nato_monthly_2024 (repeats counted once);"
-            " casualties from rutte_casualties_2024, csis_casualties_2025"
-        )
+        for role in ("recruits", "casualties"):
+            qn = A.quantity(role)
+            ids = [
+                c.id
+                for c in independent(claims)
+                if c.quantity == qn and c.kind in ("rate", "total")
+            ]
+            print(f"{role} = quantity '{qn}': {len(ids)} independent claims: {', '.join(ids)}")
         print()
-        seed = project(claims, A, UNTIL, scenarios="all", draws=DRAWS, seed=0)
-        report(seed, "A. recruits and casualties from the seed claims")
+        seed = project(claims, A, UNTIL, scenarios="all", draws=args.draws, seed=0)
+        report(seed, "A. recruits and casualties from the claims")
+        sens(seed, "")
         for t in seed.targets:
             print(f"target {t['id']}: P(reach) = {t['p_reach']:.2f}")
         print()
@@ -109,29 +142,33 @@ def main() -> None:
         f_cas = fit(sc, "casualties", start=first, until=UNTIL, rng=0)
         print(
             f"Series casualty fit: {len(sc)} daily claims {origin}..{s.index[-1]}"
-            f" (the series ends there; the rest of 2026 is forecast)"
+            f" (the series ends there; the rest to {UNTIL} is forecast)"
         )
         real = project(
             claims,
             A,
             UNTIL,
             scenarios="all",
-            draws=DRAWS,
+            draws=args.draws,
             seed=0,
             fits={"recruits": seed.fits["recruits"], "casualties": f_cas},
         )
-        report(
-            real, "B. recruits from the seed claims, casualties from the UA General Staff series"
-        )
+        report(real, "B. recruits from the claims, casualties from the UA General Staff series")
+        sens(real, "_series")
+        # the same to the end of 2025, where both flows are known from claims: what is
+        # left is the assumptions' share
+        near = project(claims, A, DATES[0], draws=args.draws, seed=0, fits=real.fits)
+        sens(near, "_2025_series")
 
         files = figures(seed, "") + figures(real, "_series")
+        files += ["sensitivity.png", "sensitivity_series.png", "sensitivity_2025_series.png"]
         print("figures in analysis/output/: " + ", ".join(files))
     seen = set()
     for w in caught:
         msg = " ".join(str(w.message).split())
         if msg not in seen:
             seen.add(msg)
-            print(f"warning: {msg[:400]}")
+            print(f"warning: {msg[:300]}")
 
 
 if __name__ == "__main__":

@@ -328,6 +328,22 @@ def test_independent_counts_sibling_repeats_once_when_the_root_is_filtered():
     assert roots(public) == {"late": "a", "early": "a"}
 
 
+def test_a_repeat_chain_counts_once_when_its_middle_link_is_not_public_yet():
+    """A <- B <- C with B published after C: as of a day between them, A and C are
+    public and are one figure (the chain is resolved on the whole list)."""
+    a = claim("a", published=D(2024, 4, 1))
+    b = claim("b", published=D(2024, 4, 20), derived_from="a")
+    c = claim("c", published=D(2024, 4, 10), derived_from="b")
+    public = as_of([a, b, c], D(2024, 4, 15))
+    assert ids(public) == ["a", "c"]
+    assert ids(independent(public)) == ["a"]
+    assert roots(public) == {"a": "a", "c": "a"}
+    assert c.derived_from == "b"  # the input is not changed
+    # without the original public, the earliest published member stands for the group
+    early = as_of([a, b, c], D(2024, 4, 25))
+    assert ids(independent([x for x in early if x.id != "a"])) == ["c"]
+
+
 def test_as_of_uses_published_else_end():
     dated = claim("dated", end=D(2024, 3, 31), published=D(2024, 4, 10))
     undated = claim("undated", end=D(2024, 3, 31))

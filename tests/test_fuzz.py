@@ -58,7 +58,7 @@ EXAMPLES = {
     "arguments": (60, 1250),
 }
 #: Seconds one command may take before the run counts as hung.
-LIMIT = 120
+LIMIT = 300
 LOG = os.environ.get("TRENDS_FUZZ_LOG")
 
 _NONFINITE = re.compile(r"(?<![A-Za-z_])(nan|inf|infinity)(?![A-Za-z_])", re.IGNORECASE)

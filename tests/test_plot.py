@@ -474,6 +474,9 @@ def test_functions_return_the_given_axes(recruits, recruits_fit, calibration_tab
         {"series": ["s"] * 2, "method": ["a", "b"], "pinball": [0.1, 0.2], "truth": [10.0, 10.0]}
         | {f"q{q:02d}": [q / 5, q / 5] for q in (5, 25, 50, 75, 95)}
     )
+    sensitivity_rows = pd.DataFrame(
+        {"variable": ["reserve"] * 2, "input": ["a_share", "b_days"], "index": [0.6, 0.1]}
+    )
     calls = {
         "plot_claims": lambda ax: P.plot_claims(recruits, ax=ax),
         "plot_fit": lambda ax: P.plot_fit(recruits_fit, ax=ax),
@@ -485,9 +488,10 @@ def test_functions_return_the_given_axes(recruits, recruits_fit, calibration_tab
         "plot_backtest": lambda ax: P.plot_backtest(backtest, ax=ax),
         "plot_backtest_series": lambda ax: P.plot_backtest_series(series_rows, ax=ax),
         "plot_backtest_pit": lambda ax: P.plot_backtest_pit(series_rows, ax=ax),
+        "plot_sensitivity": lambda ax: P.plot_sensitivity(sensitivity_rows, ax=ax),
     }
     assert set(calls) == {n for n in P.__all__ if n.startswith("plot_")}
-    fig, axes = plt.subplots(2, 5)
+    fig, axes = plt.subplots(2, 6)
     for (name, call), ax in zip(calls.items(), axes.flat[: len(calls)], strict=True):
         assert call(ax) is ax, name
         assert ax.has_data(), name

@@ -277,7 +277,7 @@ def test_the_fit_checks_its_own_numbers():
 
 def test_header_only_file_is_no_claims(tmp_path):
     path = _write(tmp_path / "h.csv", HEADER)
-    for argv in (["validate", path], ["fit", path, "-q", "x"],
+    for argv in (["validate", path], ["normalise", path], ["fit", path, "-q", "x"],
                  ["report", path, "--out", tmp_path / "rep"]):  # fmt: skip
         code, _, err = run(*argv)
         assert code == 1 and "no claims" in one_error(err), argv

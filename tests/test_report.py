@@ -34,6 +34,11 @@ def test_report_holds_every_section(report):
     # every independent fitted claim id appears (figures trace to claims)
     for cid in ("isw_ytd_2025", "nato_monthly_2024", "rutte_casualties_2024"):
         assert cid in text
+    # the new stocks and the sensitivity, with P(exhausted) and the peak date
+    assert "### Reserve, front and deficit" in text
+    assert re.search(r"\| baseline \| (0\.\d\d|1\.00) \| 20\d\d-\d\d-\d\d \(", text)
+    assert "### What drives the width of each number" in text
+    assert re.search(r"\| wounded_return_share \| \d\.\d\d \|", text)
     # the 2023 target is compared against, with a probability (a number in [0, 1])
     assert re.search(r"Target `kremlin_target_2023`.*P\(reached\) = (0\.\d\d|1\.00)", text)
 
@@ -41,11 +46,13 @@ def test_report_holds_every_section(report):
 def test_report_files(report):
     files = set(report.files)
     for stem in ("fit_recruits", "cumulative_recruits", "fit_casualties",
-                 "projection_reserve", "projection_attrition", "scenarios_reserve"):  # fmt: skip
+                 "projection_reserve", "projection_attrition", "scenarios_reserve",
+                 "projection_deficit", "sensitivity"):  # fmt: skip
         for suffix in (".png", ".pdf", ".svg"):
             assert f"figures/{stem}{suffix}" in files
     for table in ("tables/claims.csv", "tables/claims_normalised.csv",
-                  "tables/fit_recruits_weekly_rate.csv", "tables/projection.csv"):  # fmt: skip
+                  "tables/fit_recruits_weekly_rate.csv", "tables/projection.csv",
+                  "tables/reserve_outlook.csv", "tables/sensitivity.csv"):  # fmt: skip
         assert table in files
     # every image the Markdown names exists; the HTML embeds them (no external files)
     text = (report.folder / "report.md").read_text(encoding="utf-8")

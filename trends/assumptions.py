@@ -28,6 +28,8 @@ from .units import as_date
 
 __all__ = [
     "ASSUMPTIONS",
+    "REQUIRED_ASSUMPTIONS",
+    "OUTFLOWS",
     "DISTS",
     "Distribution",
     "FlowChange",
@@ -44,14 +46,38 @@ ASSUMPTIONS: tuple[str, ...] = (
     "return_delay_days",
     "held_back_share",
     "starting_reserve",
+    "training_days",
+    "front_growth_per_year",
+    "desertion_per_year",
+    "discharge_per_year",
+    "noncombat_deaths_per_year",
+    "contract_expiry_per_year",
 )
+#: Assumptions a file must give; the others default to ``fixed 0`` (the model without
+#: training delay, front growth or other outflows).
+REQUIRED_ASSUMPTIONS: tuple[str, ...] = ASSUMPTIONS[:5]
+#: Other outflows (people a year) that leave the front besides its casualties.
+OUTFLOWS: tuple[str, ...] = (
+    "desertion_per_year",
+    "discharge_per_year",
+    "noncombat_deaths_per_year",
+    "contract_expiry_per_year",
+)
+_INTEGER = ("return_delay_days", "training_days")
 _SHORT = {
     "killed_missing_captured_share": "k",
     "wounded_return_share": "rho",
     "return_delay_days": "D",
     "held_back_share": "h",
     "starting_reserve": "R0",
+    "training_days": "L",
+    "front_growth_per_year": "g",
+    "desertion_per_year": "o",
+    "discharge_per_year": "o",
+    "noncombat_deaths_per_year": "o",
+    "contract_expiry_per_year": "o",
 }
+_DEFAULT_SOURCE = "not in the assumptions file: taken as 0"
 #: Daily flows (``cumulative=True`` sums them from the start).
 DISTS: tuple[str, ...] = ("uniform", "triangular", "fixed", "lognormal")
 _DIST_PARAMS = {
@@ -84,7 +110,8 @@ class Distribution:
     source : str
         Where the range comes from.
     integer : bool
-        Draws are whole numbers (``return_delay_days``); set from ``name``.
+        Draws are whole numbers (``return_delay_days``, ``training_days``); set from
+        ``name``.
 
     Built in code, a distribution is checked at once with the messages of the file
     (:class:`~trends.AssumptionsError`): an unknown name or dist, a parameter the dist
@@ -314,9 +341,10 @@ class Assumptions:
         return replace(self, scenarios=added)
 
     def max_delay(self, scenarios: Sequence[str] = ()) -> int:
-        """Largest possible ``return_delay_days`` over the baseline and ``scenarios``."""
+        """Largest possible ``return_delay_days`` or ``training_days`` over the baseline
+        and ``scenarios``: the days of flows the projection needs before its start."""
         names = ["baseline", *scenarios]
-        return int(max(self.distribution("return_delay_days", s).support[1] for s in names))
+        return int(max(self.distribution(a, s).support[1] for s in names for a in _INTEGER))
 
 
 def read_assumptions(path: str | os.PathLike) -> Assumptions:
@@ -510,7 +538,7 @@ class _Checker:
             self.err(
                 ("assumption",),
                 "no [assumption.NAME] tables",
-                f"add one for each of {', '.join(ASSUMPTIONS)}",
+                f"add one for each of {', '.join(REQUIRED_ASSUMPTIONS)}",
             )
             return out
         tab = self.table(("assumption",), doc["assumption"])
@@ -525,11 +553,17 @@ class _Checker:
             if d is not None:
                 out[name] = d
         for name in ASSUMPTIONS:
-            if name not in tab:
+            if name in tab:
+                continue
+            if name in REQUIRED_ASSUMPTIONS:
                 self.err(
                     ("assumption", name),
                     "required assumption is missing",
                     f"add [assumption.{name}] with dist, its range and source",
+                )
+            else:
+                out[name] = Distribution(
+                    name, "fixed", value=0.0, source=_DEFAULT_SOURCE, integer=name in _INTEGER
                 )
         return out
 
@@ -611,12 +645,12 @@ class _Checker:
                     self.err(key + (p,), f"{p} {_g(v)} is negative", "a count cannot be negative")
             if dist == "lognormal" and lo is not None and lo <= 0:
                 self.err(key + ("low",), "a lognormal range starts above 0", "raise low")
-        integer = name == "return_delay_days"
+        integer = name in _INTEGER
         if integer:
             if dist == "lognormal":
                 self.err(
                     key + ("dist",),
-                    "the return delay needs a bounded distribution",
+                    f"{name} needs a bounded distribution",
                     "use uniform, triangular or fixed (the fit must reach back max D days)",
                 )
             for p in ("low", "high", "value"):

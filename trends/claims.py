@@ -18,7 +18,7 @@ import os
 import re
 import warnings
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import InitVar, dataclass, fields
+from dataclasses import InitVar, dataclass, fields, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -976,11 +976,26 @@ def independent(claims: Iterable[Claim]) -> list[Claim]:
 
 def as_of(claims: Iterable[Claim], date) -> list[Claim]:
     """The claims public on ``date`` (``published``, else ``end``, on or before it);
-    ``date`` is any date-like, or None for every claim."""
+    ``date`` is any date-like, or None for every claim.
+
+    Repeat chains are resolved on the whole list first: a kept repeat whose parent is
+    not public yet is linked to its root in the whole list (a new record; the input is
+    not changed), so :func:`independent` still sees one group. Without this, with
+    A <- B <- C and B published after C, A and C would count as two figures.
+    """
+    claims = list(claims)
     if date is None:
-        return list(claims)
+        return claims
     date = as_date(date)
-    return [c for c in claims if c.published_on <= date]
+    kept = [c for c in claims if c.published_on <= date]
+    present = {c.id for c in kept}
+    root = roots(claims)
+    return [
+        c
+        if c.derived_from is None or c.derived_from in present
+        else replace(c, derived_from=root[c.id], _checked=True)
+        for c in kept
+    ]
 
 
 def for_quantity(claims: Iterable[Claim], quantity: str) -> list[Claim]:

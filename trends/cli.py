@@ -613,6 +613,14 @@ def _add_project(sub) -> None:
                    help="scenario of the assumptions (repeatable; 'all': every one)")  # fmt: skip
     p.add_argument("--draws", type=_draws, default=10_000)
     p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument(
+        "--exhausted-by",
+        type=_date,
+        action="append",
+        default=[],
+        metavar="DATE",
+        help="also print P(reserve exhausted by DATE), per scenario (repeatable)",
+    )
     p.add_argument("-o", "--output", help="write the tidy quantile table here (CSV)")
     p.set_defaults(func=_cmd_project)
 
@@ -634,6 +642,11 @@ def _cmd_project(args: argparse.Namespace) -> int:
     proj = project(claims, assumptions, args.until, scenarios=scenarios, draws=args.draws,
                    seed=args.seed)  # fmt: skip
     print(proj.summary())
+    if args.exhausted_by:
+        print("\nP(reserve exhausted by date):")
+        for s in proj.scenarios:
+            ps = ", ".join(f"{d}: {proj.p_exhausted(d, s):.2f}" for d in args.exhausted_by)
+            print(f"  {s}: {ps}")
     if args.output:
         _write_text(args.output, proj.table().to_csv(index=False, float_format="%.6g"))
         print(f"wrote {args.output}", file=sys.stderr)

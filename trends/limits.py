@@ -130,7 +130,7 @@ def check_assumptions(assumptions) -> None:
                     f"{d.high:g} spans more than a factor {RATE_RATIO_MAX:.0e}; narrow it"
                 )
             if (
-                name == "return_delay_days"
+                name in ("return_delay_days", "training_days")
                 and max(getattr(d, p) or 0 for p in ("low", "high", "mode", "value")) > MAX_DAYS
             ):
                 raise AssumptionsError(

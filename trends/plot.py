@@ -53,6 +53,7 @@ __all__ = [
     "plot_backtest",
     "plot_backtest_series",
     "plot_backtest_pit",
+    "plot_sensitivity",
 ]
 
 #: One journal column, inches.
@@ -1283,4 +1284,73 @@ def plot_backtest_pit(rows, ax=None, *, style=STYLE):
             framealpha=0.9,
         )
         legend.set_zorder(5)
+    return ax
+
+
+# ---- sensitivity --------------------------------------------------------------------------
+def plot_sensitivity(table, ax=None, *, variables: Sequence[str] | None = None, style=STYLE):
+    """Which inputs drive each headline number: first-order indices as a dot chart.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        From :func:`trends.sensitivity.sensitivity`: columns ``variable, input,
+        index``.
+    variables : sequence of str, optional
+        Which variables, in drawing order (each its own colour and marker); all by
+        default.
+    ax : matplotlib.axes.Axes, optional
+    style : str, dict, list or None
+        Matplotlib style the artists are drawn in (see :func:`plot_projection`).
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+        Inputs down the side (the most influential on top), the index (share of the
+        variance, 0..1) across; one marker per variable on a thin stem from 0.
+    """
+    _need(table, ("variable", "input", "index"), "plot_sensitivity")
+    known = list(dict.fromkeys(table["variable"]))
+    chosen = known if variables is None else list(variables)
+    unknown = [v for v in chosen if v not in known]
+    if unknown:
+        raise DataError(
+            f"the sensitivity table has no variable {', '.join(map(repr, unknown))}; it has "
+            f"{', '.join(known)}"
+        )
+    sub = table[table["variable"].isin(chosen)]
+    wide = sub.pivot_table(index="input", columns="variable", values="index", sort=False)
+    order = wide.max(axis=1).sort_values(kind="stable").index  # largest on top
+    ax = _axes(ax, style)
+    with _style(style):
+        k = len(chosen)
+        offsets = (np.arange(k) - (k - 1) / 2) * (0.7 / max(k, 1))
+        ys = np.arange(len(order), dtype=float)
+        handles = []
+        for i, v in enumerate(chosen):
+            x = wide.loc[order, v].to_numpy(float)
+            y = ys - offsets[i]  # first variable on top within an input's row
+            color = COLORS[i % len(COLORS)]
+            ax.hlines(y, 0.0, x, color=color, linewidth=0.6, alpha=0.6, gid=f"stem:{v}")
+            (dots,) = ax.plot(
+                x,
+                y,
+                linestyle="none",
+                marker=_MARKERS[i % len(_MARKERS)],
+                markersize=3.8,
+                markerfacecolor=color,
+                markeredgecolor="white",
+                markeredgewidth=0.4,
+                zorder=3,
+            )
+            dots.set_gid(f"index:{v}")
+            handles.append(dots)
+        ax.set_yticks(ys, [_pretty(n) for n in order])
+        ax.set_ylim(-0.6, len(order) - 0.4)
+        ax.set_xlim(0.0, 1.0)
+        ax.grid(False, axis="y")
+        ranks = "transform" in table.columns and (table["transform"] == "rank").all()
+        of = "of the ranks" if ranks else "of the values"
+        ax.set_xlabel(f"First-order index (share of the variance {of})")
+        _legend(ax, handles, [_pretty(v) for v in chosen], ncol=min(k, 4), borderaxespad=3.4)
     return ax

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .assumptions import _ROLES, ASSUMPTIONS, Assumptions
+from .assumptions import _INTEGER, _ROLES, ASSUMPTIONS, OUTFLOWS, Assumptions
 from .claims import Claim, independent
 from .errors import AssumptionsError, DataError
 from .limits import check_assumptions, check_cells, check_days
@@ -24,8 +24,10 @@ from .model import QUANTILES, _quantiles, fit, qcol
 from .rng import spawn
 from .stockflow import FLOWS, STOCKS, VARIABLES, _cum, _Engine
 from .tables import Exportable
+from .units import MEAN_PERIOD_DAYS, date_index
 from .units import as_date as _as_date
-from .units import date_index
+
+_YEAR = float(MEAN_PERIOD_DAYS["year"])  # days: assumptions per year -> per day
 
 __all__ = ["project", "target_attainment", "Projection", "CrossingDate", "ProjectionSummary"]
 
@@ -146,9 +148,8 @@ def project(
             )
     paths = {}
     for i, role in enumerate(_ROLES):
-        need0 = start if role == "recruits" else first
         paths[role] = _sample_window(
-            fits[role], role, assumptions.quantity(role), need0, until, draws, streams[2 + i], dtype
+            fits[role], role, assumptions.quantity(role), first, until, draws, streams[2 + i], dtype
         )
 
     u = streams[4].random((len(ASSUMPTIONS), draws))  # common random numbers
@@ -159,7 +160,8 @@ def project(
     params = {}
     for s in names:
         vals = {a: assumptions.distribution(a, s).ppf(u[j]) for j, a in enumerate(ASSUMPTIONS)}
-        vals["return_delay_days"] = vals["return_delay_days"].astype(np.int64)
+        for a in _INTEGER:
+            vals[a] = vals[a].astype(np.int64)
         params[s] = vals
     mult = {s: _multipliers(assumptions, s, start, T, lead) for s in names}
 
@@ -215,7 +217,7 @@ def _sample_window(f, role, quantity, d0, d1, n, gen, dtype) -> np.ndarray:
     if d0 < origin or d1 > end:
         raise DataError(
             f"the {role} fit ({quantity}) covers {origin}..{end}, but the projection needs "
-            f"{d0}..{d1} (the start less the longest return delay, to until); fit with "
+            f"{d0}..{d1} (the start less the longest return or training delay, to until); fit with "
             f"start={d0}, until={d1}"
         )
     stored = np.asarray(f.sample())  # every stored posterior path, (m, n_days)
@@ -227,8 +229,8 @@ def _sample_window(f, role, quantity, d0, d1, n, gen, dtype) -> np.ndarray:
 
 
 def _multipliers(assumptions, scenario, start, T, lead):
-    """Per-day multipliers of recruits (T,) and casualties (lead + T,) in a scenario."""
-    mr, mc = np.ones(T), np.ones(lead + T)
+    """Per-day multipliers of recruits and casualties (lead + T,) in a scenario."""
+    mr, mc = np.ones(lead + T), np.ones(lead + T)
     if scenario == "baseline":
         return mr, mc
     for fc in assumptions.scenarios[scenario].flows:
@@ -236,10 +238,7 @@ def _multipliers(assumptions, scenario, start, T, lead):
         b = T if fc.end is None else min((fc.end - start).days + 1, T)
         if a >= b:
             continue
-        if fc.role == "recruits":
-            mr[a:b] *= fc.multiply
-        else:
-            mc[lead + a : lead + b] *= fc.multiply
+        (mr if fc.role == "recruits" else mc)[lead + a : lead + b] *= fc.multiply
     return mr, mc
 
 
@@ -332,13 +331,13 @@ class Projection:
         The seed given to :func:`project`.
     assumptions : Assumptions
     lead : int
-        Days of casualties before the start (the longest return delay).
+        Days of flows before the start (the longest return or training delay).
     fits : dict
         Role -> the fit used.
     targets : tuple of dict
         :func:`target_attainment` of the targets among the claims.
     recruits_paths, casualties_paths : numpy.ndarray
-        The sampled flows, days x draws (casualties from ``lead`` days before the
+        The sampled flows, (lead + days) x draws (from ``lead`` days before the
         start), in the storage dtype.
     params : dict
         Scenario -> assumption name -> draws (shape (draws,)).
@@ -355,7 +354,7 @@ class Projection:
     lead: int
     fits: dict = field(repr=False)
     targets: tuple = field(repr=False)
-    recruits_paths: np.ndarray = field(repr=False)  # (days, draws)
+    recruits_paths: np.ndarray = field(repr=False)  # (lead + days, draws)
     casualties_paths: np.ndarray = field(repr=False)  # (lead + days, draws)
     params: dict = field(repr=False)
     multipliers: dict = field(repr=False)
@@ -405,22 +404,26 @@ class Projection:
         return _Engine(
             self.recruits_paths,
             self.casualties_paths,
-            p["killed_missing_captured_share"],
-            p["wounded_return_share"],
-            p["return_delay_days"],
-            p["held_back_share"],
-            p["starting_reserve"],
-            self.lead,
-            mr,
-            mc,
+            k=p["killed_missing_captured_share"],
+            rho=p["wounded_return_share"],
+            D=p["return_delay_days"],
+            L=p["training_days"],
+            h=p["held_back_share"],
+            R0=p["starting_reserve"],
+            g=p["front_growth_per_year"] / _YEAR,
+            o=sum(p[a] for a in OUTFLOWS) / _YEAR,
+            lead=self.lead,
+            mr=mr,
+            mc=mc,
         )
 
     def _run_all(self) -> None:
-        """Run every scenario once; keep the stocks at ``until`` (per draw)."""
+        """Run every scenario once; keep the values at ``until`` (per draw)."""
         for s in self.scenarios:
             eng = self._engine(s)
             ends = eng.ends()
             ends["initial_recovering"] = eng.w0
+            ends["initial_training"] = eng.q0
             self._ends[s] = ends
 
     def _days_by_draws(self, variable: str, scenario: str, cumulative: bool) -> np.ndarray:
@@ -453,16 +456,17 @@ class Projection:
         return self._days_by_draws(variable, scenario, cumulative).T
 
     def initial(self, variable: str, scenario: str = "baseline") -> np.ndarray:
-        """A stock the day before the start, per draw (``reserve``: R0; ``recovering``:
-        the wounded of the last ``D`` days; ``front`` and ``attrition``: 0)."""
+        """A stock the day before the start, per draw (``reserve``: R0; ``training``:
+        the recruits of the last ``L`` days; ``recovering``: the wounded of the last
+        ``D`` days; the others: 0)."""
         self._check(variable, scenario)
         if variable not in STOCKS:
             raise DataError(f"{variable} is a flow; initial values are of stocks")
-        if variable in ("front", "attrition"):
-            return np.zeros(self.draws)
         if variable == "reserve":
             return self.params[scenario]["starting_reserve"].copy()
-        return self._ends[scenario]["initial_recovering"].copy()
+        if variable in ("training", "recovering"):
+            return self._ends[scenario][f"initial_{variable}"].copy()
+        return np.zeros(self.draws)
 
     # ---- tables ---------------------------------------------------------------------
     def quantiles(
@@ -528,7 +532,7 @@ class Projection:
         """Share of paths at or above ``threshold`` on ``date``."""
         self._check(variable, scenario, cumulative)
         i = self._day(date)
-        if i == self.n_days - 1 and not cumulative and variable in self._ends[scenario]:
+        if i == self.n_days - 1 and not cumulative and variable in STOCKS:
             col = self._ends[scenario][variable]
         else:
             col = self._days_by_draws(variable, scenario, cumulative)[i]
@@ -596,6 +600,34 @@ class Projection:
             )
         return self._ends[scenario][variable].copy()
 
+    def p_exhausted(self, date=None, scenario: str = "baseline") -> float:
+        """Share of paths whose operational reserve has run out (the front short of
+        its need, ``deficit > 0``) on some day on or before ``date`` (default ``until``)."""
+        self._check("reserve", scenario)
+        i = self.n_days - 1 if date is None else self._day(date)
+        return float(np.mean(self._ends[scenario]["exhausted_day"] <= i))
+
+    def reserve_peak(self, scenario: str = "baseline") -> ReservePeak:
+        """When the operational reserve peaks (the first day of its highest level by
+        ``until``, per path) and how high."""
+        self._check("reserve", scenario)
+        e = self._ends[scenario]
+        day, level = e["peak_day"], e["peak_reserve"]
+        dates = {
+            q: self.start + dt.timedelta(days=int(np.quantile(day, q, method="inverted_cdf")))
+            for q in QUANTILES
+        }
+        qs = np.quantile(level, QUANTILES)
+        levels = {q: float(v) for q, v in zip(QUANTILES, qs, strict=True)}
+        return ReservePeak(
+            scenario=scenario,
+            dates=dates,
+            levels=levels,
+            p_at_horizon=float(np.mean(day == self.n_days - 1)),
+            p_at_start=float(np.mean(day < 0)),
+            until=self.until,
+        )
+
     def summary(self) -> ProjectionSummary:
         """A readable account: stocks at ``until`` per scenario, targets, assumptions;
         ``str()`` / ``as_text()``, ``as_markdown()``, ``as_latex()``, ``as_html()``,
@@ -604,6 +636,41 @@ class Projection:
 
     def _repr_html_(self) -> str:
         return self.summary().as_html()
+
+
+@dataclass(frozen=True)
+class ReservePeak:
+    """When and how high the operational reserve peaks, over the paths.
+
+    Attributes
+    ----------
+    scenario : str
+    dates : dict
+        Level -> date of the peak (the day before the start when nothing tops the
+        starting reserve).
+    levels : dict
+        Level -> the reserve at its peak (people).
+    p_at_horizon : float
+        Share of paths peaking on ``until``: still rising, the peak lies beyond.
+    p_at_start : float
+        Share of paths that never top the starting reserve.
+    until : datetime.date
+    """
+
+    scenario: str
+    dates: dict
+    levels: dict
+    p_at_horizon: float
+    p_at_start: float
+    until: dt.date
+
+    def __str__(self) -> str:
+        d, v = self.dates, self.levels
+        return (
+            f"reserve peaks ({self.scenario}) on {d[0.5]} (median; 90% {d[0.05]} to "
+            f"{d[0.95]}) at {_count(v[0.5])} (90% {_count(v[0.05])} to {_count(v[0.95])}); "
+            f"{self.p_at_horizon:.0%} of paths still rising on {self.until}"
+        )
 
 
 @dataclass(frozen=True)
@@ -622,7 +689,7 @@ class ProjectionSummary(Exportable):
         p = self.projection
         rows = []
         for s in p.scenarios:
-            for v in ("reserve", "front", "recovering", "attrition", "net_force_change"):
+            for v in _SUMMARY:
                 a = p._ends[s][v]
                 row = {"scenario": s, "variable": v, "date": pd.Timestamp(p.until)}
                 row["mean"] = float(a.mean())
@@ -668,26 +735,25 @@ class ProjectionSummary(Exportable):
             "same draws):",
         ]
         tab = self.table
-        labels = {
-            "reserve": "reserve",
-            "attrition": "attrition since start",
-            "net_force_change": "net force change",
-            "front": "front deficit",
-            "recovering": "wounded recovering",
-        }
         for s in p.scenarios:
             desc = "" if s == "baseline" else f"  ({a.scenarios[s].description})"
             lines.append(f"  {s}{desc}")
-            for v in ("reserve", "attrition", "net_force_change", "front", "recovering"):
+            for v in _SUMMARY:
                 r = tab[(tab.scenario == s) & (tab.variable == v)].iloc[0]
                 low, mid, high = _count(r.q05), _count(r.q50), _count(r.q95)
-                text = f"    {labels[v]:<22} {mid:>12}  ({low} to {high})"
+                text = f"    {_LABELS[v]:<30} {mid:>12}  ({low} to {high})"
                 if s != "baseline":
                     text += (
                         f"   change {_signed(r.change_q50)} ({_signed(r.change_q05)} to "
                         f"{_signed(r.change_q95)})"
                     )
                 lines.append(text)
+            pk = p.reserve_peak(s)
+            lines.append(
+                f"    P(reserve exhausted by {p.until}) = {p.p_exhausted(None, s):.2f}; "
+                f"reserve peaks on {pk.dates[0.5]} (median; 90% {pk.dates[0.05]} to "
+                f"{pk.dates[0.95]}), {pk.p_at_horizon:.0%} of paths still rising"
+            )
         if p.targets:
             lines += ["", "targets (probability the total over the window reaches them):"]
             for t in p.targets:
@@ -706,10 +772,24 @@ class ProjectionSummary(Exportable):
                 q = np.quantile(x, [0.05, 0.5, 0.95])
                 tag = "" if s == "baseline" else f"[{s}] "
                 lines.append(
-                    f"  {tag}{name:<30} {d.describe():<32} "
+                    f"  {tag}{name:<30} {d.describe():<34} "
                     + " / ".join(f"{v:.3g}" if abs(v) < 1000 else f"{v:,.0f}" for v in q)
                 )
         return "\n".join(lines)
+
+
+#: Values at ``until`` in the summary, with their labels.
+_LABELS = {
+    "reserve": "reserve (operational)",
+    "strategic_reserve": "strategic reserve",
+    "front": "front strength change",
+    "deficit": "front deficit",
+    "training": "in training",
+    "recovering": "wounded recovering",
+    "attrition": "attrition since start",
+    "net_force_change": "net force change",
+}
+_SUMMARY = tuple(_LABELS)
 
 
 def _count(v: float) -> str:

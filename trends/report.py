@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from .claims import claims_frame, independent, read_claims
 from .errors import DataError, TrendsWarning
 from .files import StagedFolder, check_output_folder
@@ -241,6 +243,8 @@ def write_report(
             save(fig, "scenarios_reserve", f"reserve on {until} by scenario (50% bar, 90% line)",
                  "projections")  # fmt: skip
             md.append("![scenarios](figures/scenarios_reserve.png)\n")
+            for stem, caption in _stock_sections(proj, tmp, md):
+                figures.append((stem, caption, "projections"))
 
         # -- warnings and reproducibility ------------------------------------------------------
         md.append("## Warnings\n")
@@ -262,6 +266,92 @@ def write_report(
         return Report(folder=out, files=files, warnings=tuple(caught_all))
     finally:
         stage.close()
+
+
+def _pretty_stock(v: str) -> str:
+    return {"front": "front strength change"}.get(v, v.replace("_", " ")) + " (median)"
+
+
+def _stock_sections(proj, folder: Path, md: list[str]) -> list[tuple[str, str]]:
+    """Append the reserve, front and deficit and the sensitivity to ``md``; write
+    ``tables/reserve_outlook.csv``, ``tables/sensitivity.csv`` and two figures into
+    ``folder``. Returns the figures written, as (file stem, caption)."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+
+    from . import plot
+    from .model import qcol
+    from .sensitivity import sensitivity
+
+    until = proj.until
+    written: list[tuple[str, str]] = []
+
+    def save(fig, stem: str, caption: str) -> None:
+        try:
+            for suffix in _FORMATS:
+                plot.save_figure(fig, folder / "figures" / f"{stem}{suffix}")
+        finally:
+            plt.close(fig)
+        written.append((stem, caption))
+        md.append(f"![{caption}](figures/{stem}.png)\n")
+
+    rows, shown = [], []
+    for s in proj.scenarios:
+        pk = proj.reserve_peak(s)
+        row = {"scenario": s, "p_exhausted": proj.p_exhausted(None, s)}
+        row.update({f"peak_{qcol(q)}": pk.dates[q] for q in (0.05, 0.5, 0.95)})
+        row["p_still_rising"] = pk.p_at_horizon
+        for v in ("reserve", "strategic_reserve", "front", "deficit"):
+            row[f"{v}_q50"] = float(np.median(proj.at_until(v, s)))
+        rows.append(row)
+        shown.append(
+            {
+                "scenario": s,
+                f"P(exhausted by {until})": f"{row['p_exhausted']:.2f}",
+                "reserve peaks (median; 90%)": f"{pk.dates[0.5]} ({pk.dates[0.05]} to "
+                f"{pk.dates[0.95]})",
+                "still rising": f"{pk.p_at_horizon:.0%}",
+                **{
+                    _pretty_stock(v): _fmt(row[f"{v}_q50"])
+                    for v in ("reserve", "strategic_reserve", "front", "deficit")
+                },  # fmt: skip
+            }
+        )
+    pd.DataFrame(rows).to_csv(folder / "tables" / "reserve_outlook.csv", index=False)
+    md.append("### Reserve, front and deficit\n")
+    md.append(
+        "The front draws on the operational reserve for its losses, its growth and its "
+        "other outflows; when the reserve is empty the shortfall accumulates as the "
+        "front's deficit (the two are never both positive). The strategic reserve is "
+        f"the held-back share, which the front does not draw on. On {until}: the share "
+        "of paths whose reserve ran out by then, when the reserve peaks (the first day "
+        "of its highest level; the day before the start on paths where it never tops "
+        "the starting reserve), the share of paths still rising, and the medians of "
+        "the stocks (people; `tables/reserve_outlook.csv`).\n"
+    )
+    md.append(_md_table(pd.DataFrame(shown)) + "\n")
+    fig, ax = plot.figure("single")
+    plot.plot_projection(proj, "deficit", ax=ax)
+    save(fig, "projection_deficit", "front deficit (the front's unmet need once the "
+         "reserve is empty), by scenario, with 50% and 90% intervals")  # fmt: skip
+
+    sens = sensitivity(proj)
+    sens.to_csv(folder / "tables" / "sensitivity.csv", index=False)
+    wide = sens.pivot_table(index="input", columns="variable", values="index", sort=False)
+    md.append("### What drives the width of each number\n")
+    md.append(
+        "First-order variance shares of the ranks of each stock on "
+        f"{until} (baseline, {proj.draws:,} draws): the share of the spread that "
+        "knowing one input alone would remove (`trends.sensitivity`; "
+        "`tables/sensitivity.csv`). The flows enter as their totals over the "
+        "projection.\n"
+    )
+    md.append(_md_table(wide.reset_index(), floats="{:.2f}") + "\n")
+    fig, ax = plot.figure("double", 3.6)
+    plot.plot_sensitivity(sens, ax=ax)
+    save(fig, "sensitivity", "first-order sensitivity of the stocks on the last day to "
+         "each assumption and to the two flow paths")  # fmt: skip
+    return written
 
 
 def _html(markdown: str, folder: Path) -> str:

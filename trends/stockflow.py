@@ -6,38 +6,44 @@ Per Monte Carlo draw, on every day ``t`` from the projection start to ``until``,
 ``r_t`` recruits and ``c_t`` casualties (daily flows: posterior sample paths of two rate
 fits) and the structural assumptions ``k`` (share of casualties killed, missing or
 captured), ``rho`` (share of the other, wounded, who return to duty), ``D`` (days until
-they return; the rest are invalided out then), ``h`` (minimum share of recruits held
-back) and ``R0`` (the reserve the day before the start)::
+they return; the rest are invalided out then), ``L`` (days of training), ``h`` (share of
+trained recruits kept in a strategic reserve the front does not draw on), ``g`` (daily
+growth of the front's required strength), ``o`` (daily other outflows: desertion,
+discharge, non-combat deaths, contract expiry) and ``R0`` (the operational reserve the
+day before the start)::
 
+    trained_t       = r_{t-L}
     returns_t       = rho (1 - k) c_{t-D}
     invalided_t     = (1 - rho) (1 - k) c_{t-D}
     irrecoverable_t = k c_t + invalided_t
-    P_t = F_{t-1} + (1 - h) r_t - c_t + returns_t          (F_{-1} = 0)
-    F_t = min(P_t, 0)                    front: deficit against its strength at the start
-    R_t = R_{t-1} + h r_t + max(P_t, 0)  reserve (R_{-1} = R0)
-    W_t = W_{t-1} + (1 - k) c_t - returns_t - invalided_t   wounded in recovery
-    A_t = A_{t-1} + irrecoverable_t      attrition since the start (A_{-1} = 0)
-    net_force_change_t = r_t - irrecoverable_t
+    need_t  = Def_{t-1} + c_t + o + g          the front's losses, growth and deficit
+    avail_t = R_{t-1} + (1 - h) trained_t + returns_t
+    draw_t  = min(need_t, avail_t)             the front draws from the reserve
+    R_t     = avail_t - draw_t                 operational reserve (R_{-1} = R0)
+    Def_t   = need_t - draw_t                  front deficit (Def_{-1} = 0)
+    S_t     = S_{t-1} + draw_t - c_t - o       front strength change (S_{-1} = 0)
+    G_t     = G_{t-1} + h trained_t            strategic reserve (G_{-1} = 0)
+    Q_t     = Q_{t-1} + r_t - trained_t        in training (Q_{-1}: recruits of days -L..-1)
+    W_t     = W_{t-1} + (1 - k) c_t - returns_t - invalided_t   wounded in recovery
+    A_t     = A_{t-1} + irrecoverable_t + o    attrition since the start (A_{-1} = 0)
+    net_force_change_t = r_t - irrecoverable_t - o
 
-``W_{-1}`` holds the wounded of the ``D`` days before the start, so the casualty path
-must begin ``max D`` days before the start. Summing the changes gives the identity
-``R_t + F_t + W_t + A_t - (R0 + W_{-1}) = r_0 + ... + r_t``.
+``W_{-1}`` holds the wounded of the ``D`` days before the start and ``Q_{-1}`` the
+recruits of the ``L`` days before it, so both paths begin ``max(D, L)`` days before the
+start. Summing the changes gives the identity
+``R_t + G_t + S_t + Q_t + W_t + A_t - (R0 + Q_{-1} + W_{-1}) = r_0 + ... + r_t``.
 
-With ``x_t = (1 - h) r_t - c_t + returns_t`` and ``X_t = x_0 + ... + x_t`` the front is
-a Lindley recursion, ``F_t = min(F_{t-1} + x_t, 0)``, whose closed form is
-``F_t = X_t - M_t`` with ``M_t = max(0, X_0, ..., X_t)``; and
-``R_t = R0 + h (r_0 + ... + r_t) + M_t``. ``M_t`` is a running maximum of sums that grow
-with every ``r_s`` and shrink with every ``c_s`` of the projection (a casualty lowers
-``x_s`` by 1 and raises ``x_{s+D}`` by ``rho (1 - k) <= 1``), so the reserve never falls
-when recruits rise and never rises when projected casualties rise. The code uses the
-closed form: cumulative sums and running maxima, a loop over days with numpy over all
-draws, in chunks of days (float64 arithmetic and carried state; paths stored as
-float32) so memory stays at the inputs plus one chunk.
+Because the front takes all it needs while the reserve lasts, ``R_t - Def_t`` is the
+plain running sum ``N_t = R0 + sum_{s<=t} ((1 - h) trained_s + returns_s - c_s - o - g)``
+and ``R_t Def_t = 0``: ``R_t = max(N_t, 0)``, ``Def_t = max(-N_t, 0)`` and
+``S_t = g (t + 1) - Def_t``. The code uses this closed form (cumulative sums, a loop
+over days with numpy over all draws) in chunks of days, with float64 arithmetic and
+carried state, so memory stays at the inputs plus one chunk.
 
-Randomness: one ``seed`` gives independent streams (seeds drawn from one generator) for the two
-fits, the two sets of sample paths and the assumption draws. Every scenario reuses the
-same paths and the same uniform numbers behind the assumption draws (common random
-numbers), so a difference between scenarios is the scenario's, draw by draw.
+Randomness: one ``seed`` gives independent streams (seeds drawn from one generator) for
+the two fits, the two sets of sample paths and the assumption draws. Every scenario
+reuses the same paths and the same uniform numbers behind the assumption draws (common
+random numbers), so a difference between scenarios is the scenario's, draw by draw.
 """
 
 from __future__ import annotations
@@ -50,9 +56,26 @@ from .errors import DataError
 
 __all__ = ["VARIABLES", "FLOWS", "STOCKS", "simulate"]
 
-FLOWS: tuple[str, ...] = ("recruits", "casualties", "irrecoverable", "returns", "net_force_change")
+#: Daily flows (``cumulative=True`` sums them from the start).
+FLOWS: tuple[str, ...] = (
+    "recruits",
+    "casualties",
+    "trained",
+    "irrecoverable",
+    "returns",
+    "other_outflows",
+    "net_force_change",
+)
 #: Stocks (levels at the end of each day).
-STOCKS: tuple[str, ...] = ("reserve", "front", "recovering", "attrition")
+STOCKS: tuple[str, ...] = (
+    "reserve",
+    "strategic_reserve",
+    "front",
+    "deficit",
+    "training",
+    "recovering",
+    "attrition",
+)
 VARIABLES: tuple[str, ...] = FLOWS + STOCKS
 
 # ---------------------------------------------------------------------------------
@@ -76,148 +99,192 @@ def _cum(a: np.ndarray, carry: np.ndarray, op=np.add) -> None:
     carry[...] = a[-1]
 
 
+def _per_draw(v, n: int, dtype=np.float64) -> np.ndarray:
+    return np.broadcast_to(np.asarray(v, dtype=dtype), (n,))
+
+
 class _Engine:
     """The model for one scenario over every draw, a chunk of days at a time.
 
-    Flows come as days x draws arrays of any float dtype (the arithmetic and the
-    state carried between chunks are float64); draws must be sorted by their return
-    delay ``D``, so each chunk's lagged casualties are one slice per distinct ``D``.
+    ``recruits`` and ``casualties`` are (lead + T, draws) arrays of any float dtype
+    starting ``lead`` days before the first projected day; the arithmetic and the
+    state carried between chunks are float64. Per-draw parameters are arrays (draws,):
+    ``k, rho, D, L, h, R0`` and ``g``, ``o`` in people per day. ``mr`` and ``mc`` are
+    optional per-row multipliers (lead + T,) of the two flows (scenarios).
     """
 
-    def __init__(self, recruits, casualties, k, rho, D, h, R0, lead, mr=None, mc=None):
-        self.r, self.ce = recruits, casualties
-        self.T, self.n = recruits.shape
+    def __init__(self, recruits, casualties, *, k, rho, D, L, h, R0, g, o, lead, mr=None, mc=None):
+        self.re, self.ce = recruits, casualties
         self.lead = int(lead)
-        if casualties.shape != (self.lead + self.T, self.n):
-            raise DataError(
-                f"casualties have shape {casualties.shape}; expected {(self.lead + self.T, self.n)}"
-            )
-        D = np.asarray(D, dtype=np.int64)
-        if np.any(D[1:] < D[:-1]):
-            raise ValueError("draws must be sorted by return delay")  # internal misuse
+        self.T = casualties.shape[0] - self.lead
+        self.n = n = casualties.shape[1]
+        for name, a in (("recruits", recruits), ("casualties", casualties)):
+            if a.shape != (self.lead + self.T, n) or self.T < 1:
+                raise DataError(
+                    f"{name} have shape {a.shape}; expected (lead + days, draws) with "
+                    f"lead = {self.lead}"
+                )
+        self.k, self.rho, self.h = _per_draw(k, n), _per_draw(rho, n), _per_draw(h, n)
+        self.R0, self.g, self.o = _per_draw(R0, n), _per_draw(g, n), _per_draw(o, n)
+        self.D, self.L = _per_draw(D, n, np.int64), _per_draw(L, n, np.int64)
+        for name, d in (("return delay", self.D), ("training delay", self.L)):
+            if np.any(d < 0) or np.any(d > self.lead):
+                raise DataError(f"{name}s must be whole days in 0..{self.lead} (the lead days)")
         self.mr = None if mr is None or np.all(mr == 1.0) else np.asarray(mr, dtype=np.float64)
         self.mc = None if mc is None or np.all(mc == 1.0) else np.asarray(mc, dtype=np.float64)
-        self.k, self.h, self.R0 = k, h, R0
-        self.one_k = 1.0 - k
-        self.keep = 1.0 - h
-        self.ret = rho * self.one_k  # returns per lagged casualty
-        self.inv = (1.0 - rho) * self.one_k  # invalided per lagged casualty
-        uniq, first = np.unique(D, return_index=True)
-        bounds = [*first.tolist(), self.n]
-        self.groups = [
-            (int(d), i, j) for d, i, j in zip(uniq.tolist(), bounds[:-1], bounds[1:], strict=True)
-        ]
-        # wounded in recovery the day before the start: casualties of days -D .. -1
-        w0 = np.zeros(self.n)
-        for d, i, j in self.groups:
-            if d:
-                w0[i:j] = self._rows(self.lead - d, self.lead, i, j).sum(axis=0)
-        self.w0 = self.one_k * w0
+        self.one_k = 1.0 - self.k
+        self.ret = self.rho * self.one_k  # returns per lagged casualty
+        self.inv = (1.0 - self.rho) * self.one_k  # invalided per lagged casualty
+        self.keep = 1.0 - self.h
+        self.drain = self.o + self.g  # daily need besides the casualties
+        self._cols = np.arange(n)
+        # stocks the day before the start: recruits of days -L..-1 in training, wounded
+        # of days -D..-1 in recovery
+        self.q0 = self._before(self.re, self.mr, self.L)
+        self.w0 = self.one_k * self._before(self.ce, self.mc, self.D)
+        self._trained = self._lagger(self.re, self.mr, self.L)  # r_{t-L}
+        self._wounded = self._lagger(self.ce, self.mc, self.D)  # c_{t-D}
 
-    def _rows(self, a: int, b: int, i: int = 0, j: int | None = None) -> np.ndarray:
-        """Casualties on rows ``a..b-1`` (of the lead + T grid), draws ``i..j-1``, float64."""
-        x = self.ce[a:b, i:j].astype(np.float64)
-        if self.mc is not None:
-            x *= self.mc[a:b, None]
+    def _before(self, a, mult, lag) -> np.ndarray:
+        """Per draw, the sum of its last ``lag`` rows before the start."""
+        x = a[: self.lead].astype(np.float64)
+        if mult is not None:
+            x *= mult[: self.lead, None]
+        pre = np.zeros((self.lead + 1, self.n))
+        np.cumsum(x, axis=0, out=pre[1:])
+        return pre[self.lead] - pre[self.lead - lag, self._cols]
+
+    def _rows(self, a, mult, t0: int, t1: int) -> np.ndarray:
+        """Rows of projected days ``t0..t1-1``, float64, with the scenario multipliers."""
+        x = a[self.lead + t0 : self.lead + t1].astype(np.float64)
+        if mult is not None:
+            x *= mult[self.lead + t0 : self.lead + t1, None]
         return x
 
-    def _recruits(self, t0: int, t1: int) -> np.ndarray:
-        x = self.r[t0:t1].astype(np.float64)
-        if self.mr is not None:
-            x *= self.mr[t0:t1, None]
-        return x
+    def _lagger(self, a, mult, lag):
+        """A function ``(t0, t1) -> a_{t - lag}`` for days ``t0..t1-1`` (float64), each
+        draw with its own ``lag``: slices per run of equal lags when the draws are
+        sorted by lag (as :func:`trends.projection.project` sorts them by ``D``), else
+        a gather from the flat array."""
+        n, lead = self.n, self.lead
+        if np.all(lag[1:] >= lag[:-1]):
+            values, first = np.unique(lag, return_index=True)
+            bounds = [*first.tolist(), n]
+            runs = list(zip(values.tolist(), bounds[:-1], bounds[1:], strict=True))
 
-    def _lag(self, t0: int, t1: int) -> np.ndarray:
-        """``c_{t-D}`` for days ``t0..t1-1``, each draw with its own ``D``."""
-        out = np.empty((t1 - t0, self.n))
-        for d, i, j in self.groups:
-            a = self.lead - d + t0
-            out[:, i:j] = self.ce[a : a + t1 - t0, i:j]
-            if self.mc is not None:
-                out[:, i:j] *= self.mc[a : a + t1 - t0, None]
-        return out
+            def take(t0: int, t1: int) -> np.ndarray:
+                out = np.empty((t1 - t0, n))
+                for d, i, j in runs:
+                    s = lead - d + t0
+                    out[:, i:j] = a[s : s + t1 - t0, i:j]
+                    if mult is not None:
+                        out[:, i:j] *= mult[s : s + t1 - t0, None]
+                return out
+
+            return take
+        flat = a.reshape(-1)
+        base = (lead - lag) * n + self._cols  # flat index of a_{-lag} per draw
+
+        def gather(t0: int, t1: int) -> np.ndarray:
+            days = np.arange(t0, t1)
+            out = np.take(flat, base[None, :] + (days * n)[:, None]).astype(np.float64)
+            if mult is not None:
+                out *= mult[(lead - lag)[None, :] + days[:, None]]
+            return out
+
+        return gather
 
     def chunks(self, want: set, step: int = _STEP):
-        """Yield ``(t0, t1, {variable: (t1 - t0, draws) float64})`` over the days."""
+        """Yield ``(t0, t1, {variable: (t1 - t0, draws) float64})`` over the days.
+
+        The dict holds every variable in ``want`` (and the flows computed on the way).
+        """
         n = self.n
-        lagged = bool(want - {"recruits", "casualties"})
-        X, M, Rc, A = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-        W = self.w0.copy()
+        N, G, Q = self.R0.copy(), np.zeros(n), self.q0.copy()
+        W, A = self.w0.copy(), np.zeros(n)
+        position = {"reserve", "deficit", "front"}
+        need_trained = bool(want & ({"trained", "training", "strategic_reserve"} | position))
+        lagged = {"returns", "irrecoverable", "net_force_change", "attrition", "recovering"}
+        need_lag = bool(want & (lagged | position))
         for t0 in range(0, self.T, step):
             t1 = min(t0 + step, self.T)
-            r = self._recruits(t0, t1)
-            c = self._rows(self.lead + t0, self.lead + t1)
+            r = self._rows(self.re, self.mr, t0, t1)
+            c = self._rows(self.ce, self.mc, t0, t1)
             out = {"recruits": r, "casualties": c}
-            if lagged:
-                lag = self._lag(t0, t1)
-                if "returns" in want:
-                    out["returns"] = lag * self.ret
-                if want & {"irrecoverable", "net_force_change", "attrition"}:
-                    irr = c * self.k
-                    irr += lag * self.inv
-                    out["irrecoverable"] = irr
-                    if "net_force_change" in want:
-                        out["net_force_change"] = r - irr
-                    if "attrition" in want:
-                        a = irr.copy()
-                        _cum(a, A)
-                        out["attrition"] = a
-                if "recovering" in want:
-                    w = c - lag
-                    w *= self.one_k
-                    _cum(w, W)
-                    out["recovering"] = w
-                if want & {"reserve", "front"}:
-                    x = r * self.keep
-                    x -= c
-                    x += lag * self.ret
-                    _cum(x, X)  # X_t
-                    m = np.maximum(x, 0.0)
-                    _cum(m, M, np.maximum)  # M_t = max(0, X_0 .. X_t)
-                    if "reserve" in want:
-                        rc = r.copy()
-                        _cum(rc, Rc)
-                        rc *= self.h
-                        rc += m
-                        rc += self.R0
-                        out["reserve"] = rc
-                    if "front" in want:
-                        x -= m
-                        out["front"] = x
+            if "other_outflows" in want:
+                out["other_outflows"] = np.broadcast_to(self.o, (t1 - t0, n)).copy()
+            if need_trained:
+                trained = out["trained"] = self._trained(t0, t1)
+            if need_lag:
+                lag = self._wounded(t0, t1)
+                returns = out["returns"] = lag * self.ret
+                irr = c * self.k
+                irr += lag * self.inv
+                out["irrecoverable"] = irr
+                out["net_force_change"] = r - irr - self.o
+            if "attrition" in want:
+                a = irr + self.o
+                _cum(a, A)
+                out["attrition"] = a
+            if "recovering" in want:
+                w = c - lag
+                w *= self.one_k
+                _cum(w, W)
+                out["recovering"] = w
+            if "training" in want:
+                q = r - trained
+                _cum(q, Q)
+                out["training"] = q
+            if "strategic_reserve" in want:
+                s = trained * self.h
+                _cum(s, G)
+                out["strategic_reserve"] = s
+            if want & position:
+                x = trained * self.keep
+                x += returns
+                x -= c
+                x -= self.drain
+                _cum(x, N)  # N_t = R_t - Def_t
+                deficit = np.maximum(-x, 0.0)
+                out["reserve"] = np.maximum(x, 0.0)
+                out["deficit"] = deficit
+                if "front" in want:
+                    days = np.arange(t0 + 1, t1 + 1, dtype=np.float64)[:, None]
+                    out["front"] = days * self.g - deficit
             yield t0, t1, out
 
-    def ends(self, step: int = 4 * _STEP) -> dict[str, np.ndarray]:
-        """The stocks on the last day, per draw, without keeping paths."""
+    def ends(self, step: int = _STEP) -> dict[str, np.ndarray]:
+        """Per draw, without keeping paths: the stocks on the last day, flows summed
+        since the start, the first day the reserve is exhausted (``exhausted_day``; T if
+        never) and the first day of its highest level (``peak_day``; -1 when nothing
+        tops the starting reserve) with that level (``peak_reserve``)."""
         n = self.n
-        X, M = np.zeros(n), np.zeros(n)
-        sum_r, sum_c, sum_lag = np.zeros(n), np.zeros(n), np.zeros(n)
-        for t0 in range(0, self.T, step):
-            t1 = min(t0 + step, self.T)
-            r = self._recruits(t0, t1)
-            c = self._rows(self.lead + t0, self.lead + t1)
-            lag = self._lag(t0, t1)
-            sum_r += r.sum(axis=0)
-            sum_c += c.sum(axis=0)
-            sum_lag += lag.sum(axis=0)
-            x = r
-            x *= self.keep
-            x -= c
-            lag *= self.ret
-            x += lag
-            _cum(x, X)
-            np.maximum(M, x.max(axis=0), out=M)
-        attrition = self.k * sum_c + self.inv * sum_lag
-        recovering = self.w0 + self.one_k * (sum_c - sum_lag)
-        reserve = self.R0 + self.h * sum_r + M
-        front = X - M
-        return {
-            "reserve": reserve,
-            "front": front,
-            "recovering": recovering,
-            "attrition": attrition,
-            "net_force_change": sum_r - attrition,  # cumulative since the start
-            "recruits": sum_r,
-        }
+        sums = {v: np.zeros(n) for v in ("recruits", "casualties", "irrecoverable", "returns")}
+        peak, peak_day = self.R0.copy(), np.full(n, -1)
+        first_out = np.full(n, self.T)
+        last: dict[str, np.ndarray] = {}
+        for t0, _t1, out in self.chunks(set(STOCKS), step):
+            for v in sums:
+                sums[v] += out[v].sum(axis=0)
+            R = out["reserve"]
+            j = R.argmax(axis=0)
+            top = R[j, self._cols]
+            better = top > peak
+            peak = np.where(better, top, peak)
+            peak_day = np.where(better, t0 + j, peak_day)
+            short = out["deficit"] > 0.0
+            hit = short.any(axis=0) & (first_out == self.T)
+            first_out = np.where(hit, t0 + short.argmax(axis=0), first_out)
+            last = {v: out[v][-1].copy() for v in STOCKS}
+        res = dict(last)
+        for v, s in sums.items():
+            res[v] = s
+        res["other_outflows"] = self.o * self.T
+        res["net_force_change"] = sums["recruits"] - res["attrition"]  # since the start
+        res["exhausted_day"] = first_out
+        res["peak_day"] = peak_day
+        res["peak_reserve"] = peak
+        return res
 
 
 def simulate(
@@ -229,6 +296,9 @@ def simulate(
     delay,
     held_back,
     reserve0,
+    training=0,
+    growth=0.0,
+    outflows=0.0,
     lead: int | None = None,
     variables: Sequence[str] = VARIABLES,
 ) -> dict[str, np.ndarray]:
@@ -236,62 +306,88 @@ def simulate(
 
     Parameters
     ----------
-    recruits : array, shape (n, T)
-        Daily recruits of each draw on the projected days.
+    recruits : array, shape (n, T) or (n, lead + T)
+        Daily recruits of each draw: on the projected days only (then ``training``
+        must be 0), or from ``lead`` days before the first projected day.
     casualties : array, shape (n, lead + T)
         Daily casualties from ``lead`` days before the first projected day.
     killed_share, return_share, delay, held_back, reserve0 : float or array (n,)
-        ``k``, ``rho``, ``D`` (whole days, at most ``lead``), ``h``, ``R0``.
+        ``k``, ``rho``, ``D`` (whole days, at most ``lead``), ``h``, ``R0`` (people).
+    training : int or array (n,)
+        ``L``, days of training (whole days, at most ``lead``).
+    growth, outflows : float or array (n,)
+        ``g`` and ``o``, people per day.
     lead : int, optional
-        Days of casualties before the start; default ``casualties.shape[1] - T``.
+        Days of casualties before the start; by default ``casualties.shape[1] -
+        recruits.shape[1]`` when the recruits are shorter, else 0.
     variables : sequence of str
         Which of :data:`VARIABLES` to return.
 
     Returns
     -------
     dict
-        Variable -> float64 array (n, T); also ``initial_reserve`` and
-        ``initial_recovering`` (n,), the stocks the day before the start.
+        Variable -> float64 array (n, T); also ``initial_reserve``,
+        ``initial_training`` and ``initial_recovering`` (n,), the stocks the day before
+        the start.
     """
     r = np.atleast_2d(np.asarray(recruits, dtype=np.float64))
     ce = np.atleast_2d(np.asarray(casualties, dtype=np.float64))
-    n, T = r.shape
-    lead = ce.shape[1] - T if lead is None else int(lead)
-    if ce.shape != (n, lead + T):
-        raise DataError(f"casualties have shape {ce.shape}; expected {(n, lead + T)}")
-    k, rho, D, h, R0 = (
-        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)).copy()
-        for v in (killed_share, return_share, delay, held_back, reserve0)
-    )
-    if np.any(D != np.round(D)) or np.any(D < 0) or np.any(D > lead):
+    n = ce.shape[0]
+    if lead is None:
+        lead = ce.shape[1] - r.shape[1] if r.shape[1] < ce.shape[1] else 0
+    lead = int(lead)
+    T = ce.shape[1] - lead
+    if T < 1 or r.shape[0] != n or r.shape[1] not in (T, lead + T):
         raise DataError(
-            f"return delays must be whole days in 0..{lead} (the days of "
-            "casualties given before the start)"
+            f"recruits have shape {r.shape} and casualties {ce.shape}; expected "
+            f"(n, T) or (n, lead + T) and (n, lead + T) with lead = {lead}"
         )
+    k, rho, D, L, h, R0, g, o = (
+        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)).copy()
+        for v in (
+            killed_share,
+            return_share,
+            delay,
+            training,
+            held_back,
+            reserve0,
+            growth,
+            outflows,
+        )
+    )
+    for name, d in (("return delays", D), ("training delays", L)):
+        if np.any(d != np.round(d)) or np.any(d < 0) or np.any(d > lead):
+            raise DataError(
+                f"{name} must be whole days in 0..{lead} (the days of flows given before the start)"
+            )
+    if r.shape[1] == T and lead > 0:
+        if np.any(L != 0):
+            raise DataError(
+                "a training delay needs the recruits of the lead days before the start: "
+                "give recruits of shape (n, lead + T)"
+            )
+        r = np.concatenate([np.zeros((n, lead)), r], axis=1)  # never read: L = 0
     unknown = set(variables) - set(VARIABLES)
     if unknown:
         raise DataError(f"unknown variables {sorted(unknown)}; use {', '.join(VARIABLES)}")
-    o = np.argsort(D, kind="stable")  # the engine wants draws sorted by delay
     eng = _Engine(
-        np.ascontiguousarray(r[o].T),
-        np.ascontiguousarray(ce[o].T),
-        k[o],
-        rho[o],
-        D[o].astype(np.int64),
-        h[o],
-        R0[o],
-        lead,
+        np.ascontiguousarray(r.T),
+        np.ascontiguousarray(ce.T),
+        k=k,
+        rho=rho,
+        D=D.astype(np.int64),
+        L=L.astype(np.int64),
+        h=h,
+        R0=R0,
+        g=g,
+        o=o,
+        lead=lead,
     )
     res = {v: np.empty((n, T)) for v in variables}
     for t0, t1, out in eng.chunks(set(variables)):
         for v in variables:
-            res[v][o, t0:t1] = out[v].T
+            res[v][:, t0:t1] = out[v].T
     res["initial_reserve"] = R0
-    res["initial_recovering"] = np.empty(n)
-    res["initial_recovering"][o] = eng.w0
+    res["initial_training"] = eng.q0
+    res["initial_recovering"] = eng.w0
     return res
-
-
-# ---------------------------------------------------------------------------------
-# Targets
-# ---------------------------------------------------------------------------------
