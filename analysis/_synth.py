@@ -22,8 +22,8 @@ A report is made from the true total over its window:
 A "round number" is the value at 2 significant figures (most often), 3 significant
 figures, or a coarser "nice" number (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 7.5, 8, 9
 times a power of ten), the way headlines print "over 1.5 million" -- but only when the
-nice number is within the word's reach (10% for ``about`` and ``nearly``, 20% for
-``over``), as nobody writes "nearly 2 million" for 1.5 million.
+nice number is within the word's reach (10% for ``about``, the hedge table's 5% for
+``nearly`` and ``over``), as nobody writes "nearly 2 million" for 1.5 million.
 """
 
 from __future__ import annotations
@@ -47,7 +47,7 @@ from trends.backtest import (  # the scores are the library's (the backtest uses
     round_sig,
 )
 from trends.claims import Claim
-from trends.units import period_window, total_to_rate
+from trends.units import HEDGES, period_window, total_to_rate
 
 __all__ = [
     "QUANTILE_LEVELS",
@@ -141,7 +141,9 @@ def _round(x: float, direction: str, rng: np.random.Generator, reach: float) -> 
     """A round number near ``x``: 2 s.f. (60%), 3 s.f. (20%) or a nice number (20%).
 
     A nice number is used only when it is within a factor ``reach`` of ``x`` (nobody
-    writes "nearly 2 million" for 1.5 million); otherwise 2 significant figures.
+    writes "nearly 2 million" for 1.5 million); otherwise 2 significant figures, or
+    more when 2 would move the figure further than ``reach`` ("over 1,000" is not
+    written for 1,099 when "over" means within 5%).
     """
     u = rng.random()
     if u < 0.2:
@@ -151,7 +153,11 @@ def _round(x: float, direction: str, rng: np.random.Generator, reach: float) -> 
         u = 1.0
     n = 3 if u < 0.4 else 2
     f = {"nearest": round_sig, "up": ceil_sig, "down": floor_sig}[direction]
-    return f(x, n)
+    out = f(x, n)
+    while abs(math.log(out / x)) > math.log(reach) and n < 15:
+        n += 1
+        out = f(x, n)
+    return out
 
 
 def printed_value(figure: float, qualifier: str, rng: np.random.Generator) -> float:
@@ -171,9 +177,9 @@ def printed_value(figure: float, qualifier: str, rng: np.random.Generator) -> fl
     if qualifier in _ABOUT:
         return _round(figure, "nearest", rng, 1.1)
     if qualifier in _BELOW:
-        return _round(figure, "up", rng, 1 / 0.9)
+        return _round(figure, "up", rng, 1 / HEDGES["nearly"].low)
     if qualifier in _ABOVE:
-        return _round(figure, "down", rng, 1.2)
+        return _round(figure, "down", rng, HEDGES["over"].high)
     if qualifier in _CEILING:
         return _round(figure / rng.uniform(0.6, 1.0), "up", rng, 1.1)
     if qualifier in _UNDER:

@@ -489,6 +489,91 @@ def machine_line() -> str:
     )
 
 
+def sparse_problem(seed: int) -> list[Claim]:
+    """5-30 news-like reports (weeks, months, years, since the start) of a random-walk
+    rate over up to four years, from three sources, hedged "about" at 2 significant
+    figures: the size of problem users bring."""
+    rng = np.random.default_rng(seed)
+    days = int(rng.integers(365, 4 * 365 + 1))
+    x = np.log(1000) + np.cumsum(rng.normal(0, 0.02, days))
+    d0 = dt.date(2022, 1, 1)
+    n = int(rng.integers(5, 31))
+    out = []
+    for i, e in enumerate(np.sort(rng.integers(30, days, size=n))):
+        length = [7, 30, 365, int(e) + 1][int(rng.integers(0, 4))]
+        s = max(0, int(e) - length + 1)
+        total = float(np.exp(x[s : e + 1]).sum() * math.exp(rng.normal(0, 0.05)))
+        out.append(
+            Claim(
+                f"r{i}",
+                "x",
+                "total",
+                float(f"{total:.2g}"),
+                d0 + dt.timedelta(days=int(e)),
+                start=d0 + dt.timedelta(days=s),
+                qualifier="about",
+                attributed_to=f"source {i % 3}",
+            )  # fmt: skip
+        )
+    return out
+
+
+def bench_goals(quick: bool = False, out=print) -> list[dict]:
+    """The three speed goals: a sparse fit with its summary and daily quantiles; the full
+    real series against statsmodels' local level in the same run; ``trends report`` on
+    the shipped data as a whole process."""
+    rows = []
+    n_problems = 4 if quick else 20
+    times = []
+    for seed in range(n_problems):
+        claims = sparse_problem(seed)
+
+        def job(claims=claims):
+            f = quiet_fit(claims, "x", RateModel(), paths=False)
+            str(f.summary())
+            f.rate()
+
+        times.append(time_runs(job, 1)[0][0])
+    med = statistics.median(times)
+    rows.append(row("goals", "sparse fit + summary + daily quantiles", "trends", "local_level",
+                    4 * 365, 30, DEFAULT_SAMPLES, [(t, t) for t in times]))  # fmt: skip
+    out(f"Sparse fits ({n_problems} problems of 5-30 claims over 1-4 years, fit + summary + "
+        f"daily quantiles): median {med:.3f} s, max {max(times):.3f} s (goal 0.15 s)")  # fmt: skip
+
+    claims, log_daily = real_claims()
+    repeats = 1 if quick else 5
+    tr = time_runs(lambda: quiet_fit(claims, "losses", RateModel(), paths=True), repeats)
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    uc = time_runs(lambda: UnobservedComponents(log_daily, "llevel").fit(disp=False), repeats)
+    t_tr = statistics.median(t for t, _ in tr)
+    t_uc = statistics.median(t for t, _ in uc)
+    out(f"Full series ({len(claims)} claims): trends fit + daily quantiles {t_tr:.3f} s, "
+        f"statsmodels llevel {t_uc:.3f} s in the same run (ratio {t_uc / t_tr:.2f}; "
+        "above 1: trends is faster)")  # fmt: skip
+    rows.append(row("goals", "full series fit + daily quantiles", "trends", "local_level",
+                    len(claims), len(claims), DEFAULT_SAMPLES, tr))  # fmt: skip
+    rows.append(row("goals", "full series", "statsmodels", "llevel", len(claims),
+                    len(claims), None, uc))  # fmt: skip
+
+    if not quick:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            cmd = [sys.executable, "-m", "trends", "report", "--out", str(Path(tmp) / "r")]
+            env = dict(os.environ, PYTHONPATH=str(ROOT))
+            w0 = time.perf_counter()
+            done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+            wall = time.perf_counter() - w0
+        status = "ok" if done.returncode == 0 else f"exit {done.returncode}"
+        out(f"trends report on the shipped data, whole process: {wall:.1f} s ({status}; "
+            "goal 10 s)")  # fmt: skip
+        rows.append(row("goals", "trends report", "trends", "local_level", 1, 0, None,
+                        [(wall, wall)]))  # fmt: skip
+    out("")
+    return rows
+
+
 def bench_fit(quick: bool = False, out=print) -> list[dict]:
     """Run the fit benchmark (real series, sizes, memory, BLAS threads); print tables."""
     repeats = 1 if quick else 5
@@ -496,6 +581,7 @@ def bench_fit(quick: bool = False, out=print) -> list[dict]:
     out("")
     # Warm-up: imports, LAPACK/SuperLU first calls, caches.
     quiet_fit(synthetic_claims(200, 20), "synthetic", RateModel(n_samples=FEW_SAMPLES))
+    goals = bench_goals(quick=quick, out=out)
 
     real = bench_real(repeats=repeats)
     out(f"Real series: {SERIES_PATH.relative_to(ROOT)} as claims, median of {repeats} run(s)")
@@ -538,7 +624,7 @@ def bench_fit(quick: bool = False, out=print) -> list[dict]:
     )
     out(f"BLAS threads (child processes, local_level, {DEFAULT_SAMPLES} draws)")
     out(format_table(blas, BLAS_COLUMNS))
-    return real + sizes + memory + blas
+    return goals + real + sizes + memory + blas
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -554,11 +640,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--child", choices=sorted(BLAS_CASES), help=argparse.SUPPRESS)
     parser.add_argument("--repeats", type=int, default=3, help=argparse.SUPPRESS)
+    parser.add_argument("--goals", action="store_true", help="only the three speed goals")
     args = parser.parse_args(argv)
     if args.child:
         _child(args.child, args.repeats)
         return 0
-    rows = bench_fit(quick=args.quick)
+    if args.goals:
+        quiet_fit(synthetic_claims(200, 20), "synthetic", RateModel(n_samples=FEW_SAMPLES))
+        print(machine_line())
+        rows = bench_goals(quick=args.quick)
+    else:
+        rows = bench_fit(quick=args.quick)
     path = write_csv(rows, args.output)
     print(f"\nwrote {path}")
     return 0

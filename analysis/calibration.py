@@ -67,7 +67,8 @@ QUANTITY = "x"
 def true_log_path(gen: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """A smooth random log-rate path of ``n`` days (starting near 0), one generator.
 
-    ``random_walk``: daily steps of sd 0.003..0.03 (log-uniform).
+    ``random_walk``: daily steps of sd 0.003..0.08 (log-uniform: up to the top of the
+    smoothness prior's 90% range).
     ``integrated_rw``: a wandering slope (start N(0, 0.001)/day, steps 1e-5..1e-4).
     ``sinusoids``: a linear trend of -1..1 over the span plus 1-3 waves with periods
     of 60-730 days and amplitudes 0.05-0.35.
@@ -76,7 +77,7 @@ def true_log_path(gen: str, n: int, rng: np.random.Generator) -> np.ndarray:
     """
     t = np.arange(n, dtype=float)
     if gen == "random_walk":
-        sd = math.exp(rng.uniform(math.log(0.003), math.log(0.03)))
+        sd = math.exp(rng.uniform(math.log(0.003), math.log(0.08)))
         x = np.concatenate([[0.0], np.cumsum(rng.normal(0, sd, n - 1))])
     elif gen == "integrated_rw":
         sd = math.exp(rng.uniform(math.log(1e-5), math.log(1e-4)))
@@ -149,7 +150,9 @@ def run_problem(task: tuple[int, np.random.SeedSequence, dict | None]) -> list[d
     n_claims = int(rng.integers(3, 13))
     end_days = np.sort(rng.choice(np.arange(20, span), size=n_claims, replace=False))
     ends = [d0 + dt.timedelta(days=int(k)) for k in end_days]
-    claims = news_claims(daily, d0, ends, rng, quantity=QUANTITY)
+    # The source error up to the discrepancy prior's upper range (log sd 0.01..0.1).
+    source_sd = math.exp(rng.uniform(math.log(0.01), math.log(0.1)))
+    claims = news_claims(daily, d0, ends, rng, quantity=QUANTITY, source_sd=source_sd)
     as_of = max(c.published_on for c in claims)
     until = as_of + dt.timedelta(days=FORECAST_DAYS)
     first_pub = min(c.published_on for c in claims)
@@ -182,6 +185,7 @@ def run_problem(task: tuple[int, np.random.SeedSequence, dict | None]) -> list[d
         "generator": gen,
         "base": base,
         "n_claims": n_claims,
+        "source_sd": source_sd,
         "kinds": " ".join(c.notes for c in claims),
         "qualifiers": " ".join(c.qualifier or "-" for c in claims),
         "as_of": as_of.isoformat(),

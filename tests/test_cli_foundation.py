@@ -92,7 +92,7 @@ def test_normalise_text_table(capsys, claims_file):
     assert [r.split()[0] for r in rows] == ["isw_weekly", "isw_ytd", "nato"]
     weekly = rows[0]
     assert "2025-09-09" in weekly and "2025-09-15" in weekly
-    assert "7,200" in weekly and "8,000" in weekly and "1,143" in weekly  # total; per day
+    assert "7,600" in weekly and "8,000" in weekly and "1,143" in weekly  # total; per day
     assert weekly.rstrip().endswith("again")  # the repeat, counted once
     assert "600,000" in rows[2] and "660,000" in rows[2]
     # aligned: each column starts where its dashes start

@@ -41,10 +41,11 @@ def test_observe_weekly_rate():
     c = Claim("w", "recruits", "rate", 8000.0, D(2025, 9, 15), per="week", qualifier="nearly")
     o = observe(c)
     assert (o.start, o.end, o.days) == (D(2025, 9, 9), D(2025, 9, 15), 7)
-    assert (o.total_low, o.total_mid, o.total_high) == approx((7200.0, 8000.0, 8000.0))
+    # "nearly" reads as 0.95..1.0 of the figure (the hedge table)
+    assert (o.total_low, o.total_mid, o.total_high) == approx((7600.0, 8000.0, 8000.0))
     assert o.rate_mid == approx(8000 / 7)
-    assert o.log_center == approx((math.log(7200) + math.log(8000)) / 2)
-    assert o.log_sd == approx((math.log(8000) - math.log(7200)) / (2 * Z90))
+    assert o.log_center == approx((math.log(7600) + math.log(8000)) / 2)
+    assert o.log_sd == approx((math.log(8000) - math.log(7600)) / (2 * Z90))
     assert (o.claim_id, o.quantity, o.kind) == ("w", "recruits", "rate")
 
 
@@ -299,3 +300,20 @@ def test_read_series_field_and_missing_file(tmp_path):
     assert series.name == "b" and list(series) == [2.0] and origin is None
     with pytest.raises(DataError, match="cannot read the series"):
         read_series(tmp_path / "missing.json")
+
+
+def test_printed_precision():
+    """Figures with 3 significant figures or more and a symmetric word read as rounded
+    counts (when asked); coarser ones and directional words keep the hedge."""
+    from trends.observe import precision_range, significant_digits
+
+    assert [significant_digits(v) for v in (4080, 4000, 7.5, 1_234_000, 0.05)] == [3, 1, 2, 4, 1]
+    assert precision_range(4080) == approx((4075.0, 4085.0))
+    fine = Claim("f", "x", "total", 4080.0, D(2024, 1, 7), start=D(2024, 1, 1), qualifier="about")
+    coarse = Claim("c", "x", "total", 4000.0, D(2024, 1, 7), start=D(2024, 1, 1), qualifier="about")
+    over = Claim("o", "x", "total", 4080.0, D(2024, 1, 7), start=D(2024, 1, 1), qualifier="over")
+    o = observe(fine, precision=True)
+    assert (o.total_low, o.total_high) == approx((4075.0, 4085.0))
+    assert observe(fine).total_low == approx(0.9 * 4080)
+    assert observe(coarse, precision=True).total_low == approx(0.9 * 4000)
+    assert observe(over, precision=True).total_high == approx(1.05 * 4080)

@@ -477,14 +477,22 @@ _MODELS = ("local_level", "local_linear_trend", "constant")
 def _model_arg(p) -> None:
     p.add_argument("--model", choices=_MODELS, default="local_level", help="trend variant")
     p.add_argument("--seed", type=_seed, default=0, help="seed of the posterior draws (0)")
+    p.add_argument(
+        "--reference",
+        action="append",
+        metavar="SOURCE",
+        help="a source taken as unbiased (its attributed_to, else its source, exactly as "
+        "in the claims file); repeat for several. Default: the consensus of all sources",
+    )
 
 
 def _fit(args, until: dt.date | None = None, start: dt.date | None = None):
-    from .model import fit
+    from .model import RateModel, fit
 
     claims = _claims(args.claims)
+    spec = RateModel(kind=args.model, reference=tuple(getattr(args, "reference", None) or ()))
     return fit(
-        claims, args.quantity, model=args.model, as_of_date=args.as_of, start=start,
+        claims, args.quantity, model=spec, as_of_date=args.as_of, start=start,
         until=until, rng=args.seed,
     )  # fmt: skip
 

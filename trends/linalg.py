@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.linalg import cho_factor, cho_solve
 from scipy.linalg.lapack import dpbtrf, dpbtrs, dtbtrs
 from scipy.sparse.linalg import splu
 
@@ -50,45 +51,61 @@ def _gram_upper(lower: list[np.ndarray]) -> list[np.ndarray]:
 
 
 class _Sym:
-    """A symmetric positive definite matrix: a band plus scattered entries."""
+    """A symmetric positive definite matrix: a band plus rank-one terms.
+
+    Each claim whose window starts after the grid's first day adds
+    ``omega (e_j - e_i)(e_j - e_i)^T`` (``i`` the day before its window, ``j`` its last
+    day). Near pairs (``j - i`` within :attr:`MAX_BAND`) go into the band; far pairs are
+    kept as rank-one terms and handled by the Woodbury identity when they are few, by a
+    sparse LU when they are many.
+    """
 
     MAX_BAND = 64
+    #: Far pairs up to which the band + low-rank factor is used (dense k x k algebra).
+    MAX_LOW_RANK = 300
 
     def __init__(self, band: list[np.ndarray], T: int):
         self.band = [b.copy() for b in band]
         self.T = T
-        self.extra_i = np.empty(0, dtype=np.int64)
-        self.extra_j = np.empty(0, dtype=np.int64)
-        self.extra_v = np.empty(0)
+        self.far_i = np.empty(0, dtype=np.int64)
+        self.far_j = np.empty(0, dtype=np.int64)
+        self.far_w = np.empty(0)
 
     def add_diag(self, v: np.ndarray) -> None:
         self.band[0] += v
 
-    def add_pairs(self, i: np.ndarray, j: np.ndarray, v: np.ndarray, groups) -> None:
-        """Add ``v`` at (i, j) and (j, i), i < j; ``groups`` lists ``(j - i, positions)``
-        for each distinct offset, in increasing order."""
+    def add_pairs(self, i: np.ndarray, j: np.ndarray, omega: np.ndarray, groups) -> None:
+        """Add ``omega (e_j - e_i)(e_j - e_i)^T`` for each pair, i < j; ``groups`` lists
+        ``(j - i, positions)`` for each distinct offset, in increasing order."""
         kmax = groups[-1][0] if groups else 0
         if kmax > self.MAX_BAND:
             far = [sel for k, sel in groups if k >= len(self.band)]
             groups = [(k, sel) for k, sel in groups if k < len(self.band)]
             sel = np.concatenate(far)
-            self.extra_i, self.extra_j, self.extra_v = i[sel], j[sel], v[sel]
+            self.far_i, self.far_j, self.far_w = i[sel], j[sel], omega[sel]
         elif kmax >= len(self.band):
             self.band += [np.zeros(self.T) for _ in range(kmax + 1 - len(self.band))]
         for k, sel in groups:
-            np.add.at(self.band[k], i[sel], v[sel])
+            np.add.at(self.band[k], i[sel], -omega[sel])
+            np.add.at(self.band[0], i[sel], omega[sel])
+            np.add.at(self.band[0], j[sel], omega[sel])
 
     def factor(self):
-        if self.extra_v.size == 0:
+        if self.far_w.size == 0:
             try:
                 return _BandFactor(self.band, self.T)
             except np.linalg.LinAlgError:
                 pass  # rounding lost definiteness (rates spanning many decades): use LU
+        elif self.far_w.size <= self.MAX_LOW_RANK:
+            try:
+                return _LowRankFactor(self)
+            except np.linalg.LinAlgError:
+                pass
         return _SparseFactor(self)
 
 
 class _BandFactor:
-    """Banded Cholesky (LAPACK pbtrf) of a :class:`_Sym` with no scattered entries."""
+    """Banded Cholesky (LAPACK pbtrf) of a :class:`_Sym` with no far pairs."""
 
     def __init__(self, band, T):
         u = len(band) - 1
@@ -115,21 +132,72 @@ class _BandFactor:
     def logdet(self) -> float:
         return 2.0 * float(np.sum(np.log(self.cb[-1])))
 
+    def draw(self, gen: np.random.Generator, k: int) -> np.ndarray:
+        """``k`` draws from N(0, H^-1), shape (k, T)."""
+        # Drawn (k, T) and passed transposed: LAPACK's column-major layout, no copy.
+        return self.solve_root(gen.standard_normal((k, self.cb.shape[1])).T).T
+
+
+class _LowRankFactor:
+    """``B + V diag(omega) V^T``: B banded (Cholesky), V a few +-1 columns (Woodbury).
+
+    With ``Q = B^-1 V Omega^1/2`` and ``C = I + Omega^1/2 V^T Q`` (SPD, k x k):
+    ``H^-1 = B^-1 - Q C^-1 Q^T`` and ``log|H| = log|B| + log|C|``. Draws use Matheron's
+    rule: ``u = e - Q C^-1 (Omega^1/2 V^T e + zeta)`` with ``e ~ N(0, B^-1)``,
+    ``zeta ~ N(0, I_k)`` is exactly N(0, H^-1).
+    """
+
+    def __init__(self, sym: _Sym):
+        self.T = sym.T
+        self.band = _BandFactor(sym.band, sym.T)
+        self.i, self.j = sym.far_i, sym.far_j
+        self.sw = np.sqrt(sym.far_w)
+        k = self.sw.size
+        V = np.zeros((self.T, k))
+        cols = np.arange(k)
+        V[self.j, cols] = 1.0
+        V[self.i, cols] = -1.0
+        self.Q = self.band.solve(V) * self.sw
+        C = self.Vt(self.Q) * self.sw[:, None]
+        C[np.diag_indices(k)] += 1.0
+        if not np.all(np.isfinite(C)):
+            raise np.linalg.LinAlgError("non-finite low-rank correction")
+        self.cC = cho_factor(C, lower=True)
+
+    def Vt(self, X: np.ndarray) -> np.ndarray:
+        """``V^T X`` for X of shape (T,) or (T, m)."""
+        return X[self.j] - X[self.i]
+
+    def solve(self, b):
+        y = self.band.solve(b)
+        return y - self.Q @ cho_solve(self.cC, self.Q.T @ b)
+
+    def logdet(self) -> float:
+        return self.band.logdet() + 2.0 * float(np.sum(np.log(np.diag(self.cC[0]))))
+
+    def draw(self, gen: np.random.Generator, k: int) -> np.ndarray:
+        e = self.band.draw(gen, k)  # (k, T)
+        zeta = gen.standard_normal((k, self.sw.size))
+        m = self.Vt(e.T).T * self.sw + zeta  # (k, n_far)
+        return e - cho_solve(self.cC, m.T).T @ self.Q.T
+
 
 class _SparseFactor:
-    """Sparse LU (SuperLU, symmetric mode) for windows longer than the band."""
+    """Sparse LU (SuperLU, symmetric mode) for many windows longer than the band."""
 
     def __init__(self, sym: _Sym):
         T = sym.T
+        self.T = T
         rows, cols, vals = [], [], []
         for k, h in enumerate(sym.band):
             j = np.arange(T - k)
             rows += [j, j + k] if k else [j]
             cols += [j + k, j] if k else [j]
             vals += [h[: T - k], h[: T - k]] if k else [h]
-        rows += [sym.extra_i, sym.extra_j]
-        cols += [sym.extra_j, sym.extra_i]
-        vals += [sym.extra_v, sym.extra_v]
+        w = sym.far_w
+        rows += [sym.far_i, sym.far_j, sym.far_i, sym.far_j]
+        cols += [sym.far_j, sym.far_i, sym.far_i, sym.far_j]
+        vals += [-w, -w, w, w]
         H = sp.csc_matrix(
             (np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=(T, T)
         )
@@ -139,11 +207,20 @@ class _SparseFactor:
         except RuntimeError:  # exactly singular in floating point: a relative jitter
             jitter = 1e-10 * float(np.max(np.abs(H.diagonal())))
             H = (H + jitter * sp.identity(T, format="csc")).tocsc()
-            self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
-                           options={"SymmetricMode": True})  # fmt: skip
+            try:
+                self.lu = splu(H, permc_spec="MMD_AT_PLUS_A", diag_pivot_thresh=0.0,
+                               options={"SymmetricMode": True})  # fmt: skip
+            except RuntimeError as e:  # the caller treats this path as unusable
+                raise np.linalg.LinAlgError(f"sparse LU failed ({e})") from None
+        #: Set by the caller: ``gen, k -> b`` of shape (T, k) with covariance H.
+        self.root = None
 
     def solve(self, b):
         return self.lu.solve(np.asfortranarray(b))
 
     def logdet(self) -> float:
         return float(np.sum(np.log(np.abs(self.lu.U.diagonal()))))
+
+    def draw(self, gen: np.random.Generator, k: int) -> np.ndarray:
+        # b ~ N(0, H) from H's square-root pieces (supplied by the model), u = H^-1 b.
+        return self.solve(self.root(gen, k)).T

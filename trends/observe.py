@@ -77,6 +77,8 @@ class Observation:
     total_high: float
     log_center: float
     log_sd: float
+    #: Who the figure is from: the claim's ``attributed_to``, else its ``source``.
+    source: str = ""
 
     @property
     def rate_mid(self) -> float:
@@ -84,7 +86,30 @@ class Observation:
         return self.total_mid / self.days
 
 
-def observe(claim: Claim, hedges: Mapping[str, Hedge] | None = None) -> Observation:
+#: Qualifiers that say "around the value" (symmetric): the ones printed precision can
+#: narrow.
+ROUNDING_QUALIFIERS = frozenset({"", "about", "approximately", "around", "roughly"})
+#: Significant figures from which a printed figure is read as a count rounded to its last
+#: digit rather than as an estimate.
+PRECISE_DIGITS = 3
+
+
+def significant_digits(value: float) -> int:
+    """Significant figures of a printed number: 4,080 -> 3, 4,000 -> 1, 7.5 -> 2."""
+    digits = f"{abs(float(value)):.15g}".split("e")[0].replace(".", "").lstrip("0").rstrip("0")
+    return max(len(digits), 1)
+
+
+def precision_range(value: float) -> tuple[float, float]:
+    """The range a figure stands for when read as rounded to its last significant digit."""
+    v = abs(float(value))
+    unit = 10.0 ** (math.floor(math.log10(v)) - significant_digits(v) + 1)
+    return v - 0.5 * unit, v + 0.5 * unit
+
+
+def observe(
+    claim: Claim, hedges: Mapping[str, Hedge] | None = None, precision: bool = False
+) -> Observation:
     """The observation a claim makes about the total over its window.
 
     Parameters
@@ -93,9 +118,22 @@ def observe(claim: Claim, hedges: Mapping[str, Hedge] | None = None) -> Observat
     hedges : mapping, optional
         Hedge table (defaults to :data:`trends.units.HEDGES`); a claim's own
         ``low``/``high`` override it.
+    precision : bool
+        Read a figure printed to :data:`PRECISE_DIGITS` significant figures or more
+        ("about 1,234,000", "4,080") with a symmetric qualifier as rounded to its last
+        digit: the range is the rounding interval, not the hedge's. Coarser figures
+        and directional words keep the hedge table.
     """
     start, end = claim.window
-    if claim.low is not None or claim.high is not None:
+    if (
+        precision
+        and claim.low is None
+        and claim.high is None
+        and claim.qualifier in ROUNDING_QUALIFIERS
+        and significant_digits(claim.value) >= PRECISE_DIGITS
+    ):
+        low, high = precision_range(claim.value)
+    elif claim.low is not None or claim.high is not None:
         h_low, h_high = hedge_range(claim.value, claim.qualifier, hedges)
         low = claim.low if claim.low is not None else min(h_low, claim.value)
         high = claim.high if claim.high is not None else max(h_high, claim.value)
@@ -118,6 +156,7 @@ def observe(claim: Claim, hedges: Mapping[str, Hedge] | None = None) -> Observat
         total_high=float(high),
         log_center=0.5 * (log_low + log_high),
         log_sd=max((log_high - log_low) / (2 * Z90), LOG_SD_FLOOR),
+        source=(claim.attributed_to or claim.source or "").strip(),
     )
 
 
@@ -127,6 +166,7 @@ def observations(
     *,
     as_of_date: dt.date | None = None,
     hedges: Mapping[str, Hedge] | None = None,
+    precision: bool = False,
 ) -> tuple[list[Observation], dict[str, list[str]]]:
     """Observations of ``quantity`` from independent claims public by ``as_of_date``.
 
@@ -150,7 +190,7 @@ def observations(
         "target": [c.id for c in chosen if c.kind == "target"],
         "stock": [c.id for c in chosen if c.kind == "stock"],
     }
-    obs = [observe(c, hedges) for c in chosen if c.kind in ("rate", "total")]
+    obs = [observe(c, hedges, precision) for c in chosen if c.kind in ("rate", "total")]
     return obs, {k: v for k, v in set_aside.items() if v}
 
 

@@ -210,8 +210,10 @@ class Hedge:
 
 
 _ABOUT = Hedge(0.9, 1.1, "around the value, within about 10% either way")
-_NEARLY = Hedge(0.9, 1.0, "just below the value")
-_OVER = Hedge(1.0, 1.2, "above the value, by up to about 20%")
+# "nearly X", "over X": the figure rounded up or down to a round number, so the truth
+# lies within a few percent of it (see docs/methods.md, "The hedge table").
+_NEARLY = Hedge(0.95, 1.0, "just below the value, by up to about 5%")
+_OVER = Hedge(1.0, 1.05, "above the value, by up to about 5%")
 _AT_MOST = Hedge(0.6, 1.0, "at most the value, possibly well below it (a ceiling)")
 _UNDER = Hedge(0.8, 1.0, "below the value, by up to about 20%")
 
@@ -230,7 +232,7 @@ HEDGES: Mapping[str, Hedge] = MappingProxyType(
         "almost": _NEARLY,
         "over": _OVER,
         "more_than": _OVER,
-        "at_least": Hedge(1.0, 1.2, "the value or above, by up to about 20%"),
+        "at_least": Hedge(1.0, 1.05, "the value or above, by up to about 5%"),
         "up_to": _AT_MOST,
         "as_many_as": _AT_MOST,
         "fewer_than": _UNDER,
