@@ -20,6 +20,7 @@ log (command, exit code, seconds) for docs/reliability.md.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import io
 import json
 import math
@@ -55,6 +56,8 @@ EXAMPLES = {
     "report": (3, 60),
     "assumptions": (40, 1500),
     "series": (100, 2500),
+    "backtest": (15, 500),
+    "documents": (40, 1000),
     "arguments": (60, 1250),
 }
 #: Seconds one command may take before the run counts as hung.
@@ -334,6 +337,77 @@ def test_fuzz_series_through_import(series, quantity, start):
         if _check_kept(out, code):
             code, _, err = run(["validate", out], "series")
             assert code == 0, f"import-series wrote claims that validate rejects:\n{err}"
+
+
+@st.composite
+def long_series(draw) -> tuple[str, bytes]:
+    """A daily cumulative series long enough to backtest (13-30 months), with dropped
+    days, corrections (the total going down) and extreme increments."""
+    days = draw(st.integers(400, 900))
+    start = dt.date(2021, 1, 1) + dt.timedelta(days=draw(st.integers(0, 2000)))
+    step = draw(st.sampled_from([0.0, 1e-3, 1.0, 50.0, 1e4, 1e12]))
+    total, lines = 0.0, []
+    for i in range(days):
+        total += step * draw(st.sampled_from([0.0, 0.5, 1.0, 1.0, 2.0, -3.0]))
+        if draw(st.integers(0, 30)) == 0:
+            continue  # a missing day
+        day = (start + dt.timedelta(days=i)).isoformat()
+        lines.append(f"{day},{total:.6g}")
+    return ".csv", ("date,personnel\n" + "\n".join(lines) + "\n").encode()
+
+
+@_settings("backtest")
+@given(st.one_of(series_files(), long_series()), st.sampled_from(["personnel", "value"]))
+def test_fuzz_series_through_backtest(series, field):
+    suffix, data = series
+    with folder() as f:
+        path = f.file(f"series{suffix}", data)
+        out = f.old_output("scores.csv")
+        argv = ["backtest", path, "--field", field, "--every", "12", "--methods", "naive"]
+        code, _, _ = run([*argv, "-o", out], "backtest")
+        if _check_kept(out, code):
+            frame = pd.read_csv(out)
+            _check_numbers(frame, ["truth", "q05", "q50", "q95", "pinball"], "backtest rows")
+
+
+_WORDS = st.sampled_from(
+    ["Russia", "recruits", "about", "nearly", "more than", "30,000", "1.2 million", "each week",
+     "since the beginning of the year", "killed or wounded", "NATO estimates", "in 2024",
+     "between 7,000 and 15,000", "one and a half thousand", "30k", "402.430", "\u00a0", "\n",
+     "<p>", "</p>", "&amp;", "1e309", "-40,000", "0", "9999-12-31", ".", ","]
+)  # fmt: skip
+
+
+@st.composite
+def documents(draw) -> tuple[str, bytes]:
+    """An article as plain text, Markdown or HTML, in any encoding, or binary garbage."""
+    suffix = draw(st.sampled_from([".txt", ".md", ".html"]))
+    kind = draw(st.sampled_from(["words", "text", "binary"]))
+    if kind == "binary":
+        return suffix, draw(st.binary(max_size=3000))
+    if kind == "words":
+        text = " ".join(draw(st.lists(_WORDS, max_size=80)))
+    else:
+        text = draw(st.text(max_size=2000))
+    encoding = draw(st.sampled_from(["utf-8", "utf-16", "latin-1"]))
+    return suffix, text.encode(encoding, errors="replace")
+
+
+@_settings("documents")
+@given(documents(), st.booleans())
+def test_fuzz_documents_through_extract(doc, published):
+    suffix, data = doc
+    with folder() as f:
+        path = f.file(f"article{suffix}", data)
+        out = f.old_output("candidates.csv")
+        argv = ["extract", path, "-o", out]
+        if published:
+            argv += ["--published", "2024-10-30"]
+        code, _, _ = run(argv, "documents")
+        if _check_kept(out, code):
+            _check_csv_cells(Path(out))
+            code, _, err = run(["validate", out], "documents")
+            assert code in (0, 1), err
 
 
 # ---------------------------------------------------------------------------------------

@@ -48,6 +48,7 @@ import numpy as np
 
 from .claims import Claim
 from .errors import DataError
+from .limits import MAX_DAYS, MAX_FILE_BYTES
 from .model import MODELS, QUANTILES, qcol
 from .observe import observe
 from .rng import as_generator
@@ -199,6 +200,8 @@ def _read_json(path: Path, text: str, field: str):
         records = json.loads(text)
     except json.JSONDecodeError as e:
         raise DataError(f"{path}: not valid JSON (line {e.lineno}: {e.msg})") from None
+    except (RecursionError, ValueError) as e:  # nested too deep; an integer of 4,300+ digits
+        raise DataError(f"{path}: not a series this reader takes ({type(e).__name__})") from None
     if (
         not isinstance(records, list)
         or not records
@@ -217,7 +220,7 @@ def _read_json(path: Path, text: str, field: str):
         if origin is None and "day" in r:
             try:
                 origin = d - dt.timedelta(days=int(r["day"]) - 1)
-            except (TypeError, ValueError):
+            except (TypeError, ValueError, OverflowError):
                 raise DataError(
                     f"{path}: record {i}: 'day' {r['day']!r} is not a whole number"
                 ) from None
@@ -227,7 +230,11 @@ def _read_json(path: Path, text: str, field: str):
         if v is not None and not isinstance(v, int | float):
             v = _number(str(v), f"{path}: record {i}, field {field!r}")
         elif v is not None:
-            v = _number(repr(float(v)), f"{path}: record {i}, field {field!r}")
+            try:
+                v = float(v)
+            except OverflowError:  # an integer beyond any float
+                v = math.inf
+            v = _number(repr(v), f"{path}: record {i}, field {field!r}")
         dates.append(d)
         values.append(v)
     return dates, values, origin
@@ -299,9 +306,15 @@ def load_series(
     """
     path = Path(path)
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise DataError(
+                f"{path}: larger than {MAX_FILE_BYTES:,} bytes; a daily series needs far less"
+            )
         text = path.read_text(encoding="utf-8-sig")
     except OSError as e:
         raise DataError(f"{path}: cannot read the series ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{path}: not UTF-8 text; save the series as UTF-8") from None
     reader = _read_json if path.suffix.lower() == ".json" else _read_csv
     dates, values, origin = reader(path, text, field)
     for i in range(1, len(dates)):
@@ -316,6 +329,13 @@ def load_series(
     first, last = known[0][0], known[-1][0]
     origin = min(origin, first) if origin is not None else first
     n = (last - origin).days + 1
+    if n > MAX_DAYS:
+        raise DataError(
+            f"{path}: the series spans {n:,} days, more than the limit of {MAX_DAYS:,} "
+            "(100 years); cut it to the years to backtest"
+        )
+    if last > dt.date.max - dt.timedelta(days=2 * 365 + TARGETS["long"]):
+        raise DataError(f"{path}: the series reaches {last}, too near the calendar's end")
     if n < min_days:
         raise DataError(
             f"{path}: field {field!r} covers {n} days ({origin}..{last}); a backtest needs "
@@ -1060,6 +1080,8 @@ def format_summary(table) -> str:
     90% coverage with their standard errors, the median APE and the count of
     catastrophic misses (pinball / truth > 0.5).
     """
+    if table.empty:  # no case could be scored (e.g. every truth in the windows was zero)
+        return "no scored cases"
     keys = list(table.index.names)
     head = [*keys, "n", "pinball/truth", "median", "50% cover", "90% cover", "MdAPE", ">0.5"]
     body = []
