@@ -214,8 +214,10 @@ def test_read_real_series(personnel_series_path):
     series, origin = read_series(personnel_series_path)
     assert series.name == "personnel" and len(series) == 1626
     assert origin == D(2022, 2, 24)  # day 2 on 2022-02-25
-    assert series.index[0] == D(2022, 2, 25) and series.index[-1] == D(2026, 8, 8)
-    assert all(isinstance(d, dt.date) for d in series.index[:5])
+    assert series.index[0] == pd.Timestamp(2022, 2, 25)
+    assert series.index[-1] == pd.Timestamp(2026, 8, 8)
+    assert isinstance(series.index, pd.DatetimeIndex) and series.index.name == "date"
+    assert len(series.loc["2023"]) == 365  # the index takes partial-date lookups
     assert series.iloc[-1] == LAST_PERSONNEL
     assert series.is_monotonic_increasing
 

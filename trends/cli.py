@@ -434,7 +434,7 @@ def _cmd_import_series(args: argparse.Namespace) -> int:
             f"{args.file}: the series has no usable quantity name ({quantity!r}); "
             "pass --quantity NAME, e.g. --quantity casualties"
         )
-    first = series.index[0]
+    first = series.index[0].date()
     if origin is not None and origin > first:
         raise TrendsError(
             f"{args.file}: counting cannot start on {origin}, after the first record "

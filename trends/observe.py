@@ -274,7 +274,8 @@ def read_series(path: str | os.PathLike, field: str | None = None):
     Returns
     -------
     series : pandas.Series
-        Cumulative values indexed by ``datetime.date``, increasing dates, all finite.
+        Cumulative values indexed by a ``DatetimeIndex`` named ``date`` (increasing
+        days), all finite.
     origin : datetime.date or None
         The day counting began, when the file says so (a JSON ``day`` field).
 
@@ -411,7 +412,7 @@ def read_series(path: str | os.PathLike, field: str | None = None):
                 f"{path}: record {i + 1} (line {lines[i]}, {dates[i]}) is not after the one "
                 f"before ({dates[i - 1]}); sort the series by date and drop duplicates"
             )
-    index = pd.Index(dates, name="date")
+    index = pd.DatetimeIndex(dates, name="date")
     return pd.Series(values, index=index, name=field or "value"), origin
 
 
