@@ -57,6 +57,7 @@ def main(argv=None) -> None:
         warnings.simplefilter("always", TrendsWarning)
         claims = read_claims(args.claims)
         s, origin = read_series(SERIES)
+        s.index = s.index.date  # read_series gives a DatetimeIndex; compare days
         s = s[s.index <= D(2025, 12, 31)]  # the checks end with 2025
         sc = series_to_claims(s, "casualties", origin=origin, id_prefix="uags")
         print(

@@ -137,6 +137,7 @@ def main(argv=None) -> None:
         print()
 
         s, origin = read_series(SERIES)
+        s.index = s.index.date  # read_series gives a DatetimeIndex; compare days
         sc = series_to_claims(s, "casualties", origin=origin, id_prefix="uags")
         first = A.start - dt.timedelta(days=A.max_delay(seed.scenarios[1:]))
         f_cas = fit(sc, "casualties", start=first, until=UNTIL, rng=0)
