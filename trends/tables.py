@@ -15,6 +15,7 @@ import datetime as dt
 import html
 import math
 import numbers
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 
 __all__ = ["to_latex", "to_markdown", "to_html", "Exportable"]
@@ -140,17 +141,18 @@ def to_html(frame, formats: Mapping[str, Format] | None = None, *, index: bool =
     return "".join(out)
 
 
-class Exportable:
+class Exportable(ABC):
     """A summary that exports itself: subclasses give :meth:`_header` (lines of text
     above the table) and :meth:`_display` (the table for a paper and its formats);
     ``str()`` is the plain-text account."""
 
+    @abstractmethod
     def _header(self) -> list[str]:
-        raise NotImplementedError
+        """Lines of text above the table."""
 
+    @abstractmethod
     def _display(self):
         """``(DataFrame, formats)``: the table that :meth:`as_latex` writes."""
-        raise NotImplementedError
 
     def as_text(self) -> str:
         """The plain-text account (the same as ``str()``)."""
