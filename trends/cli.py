@@ -183,26 +183,25 @@ def _quantity(text: str) -> str:
     return text
 
 
-def _seed(text: str) -> int:
-    """A seed argument: a whole number 0 .. 2**63 - 1; a usage error otherwise."""
+def _whole(text: str, lo: int, hi: int, what: str, shown: str) -> int:
+    """A whole-number argument in ``lo .. hi`` (``shown`` in messages); a usage error otherwise."""
     try:
         value = int(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= MAX_SEED:
-        raise argparse.ArgumentTypeError(f"seed must be 0 .. 2**63 - 1, got {value}")
+    if not lo <= value <= hi:
+        raise argparse.ArgumentTypeError(f"{what} must be {shown}, got {value:,}")
     return value
+
+
+def _seed(text: str) -> int:
+    """A seed argument: a whole number 0 .. 2**63 - 1; a usage error otherwise."""
+    return _whole(text, 0, MAX_SEED, "seed", "0 .. 2**63 - 1")
 
 
 def _draws(text: str) -> int:
     """A number of Monte Carlo draws: 10 .. MAX_DRAWS; a usage error otherwise."""
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 10 <= value <= MAX_DRAWS:
-        raise argparse.ArgumentTypeError(f"draws must be 10 .. {MAX_DRAWS:,}, got {value:,}")
-    return value
+    return _whole(text, 10, MAX_DRAWS, "draws", f"10 .. {MAX_DRAWS:,}")
 
 
 def _positive(text: str) -> float:
