@@ -418,19 +418,31 @@ def _numbers_failed(quantity: str, why: str) -> str:
 class _System:
     """A factored Gauss-Newton system in ``(u, b)``: ``H_u`` (banded, band plus low
     rank, or sparse) bordered by the source biases ``b`` (a few dense columns),
-    eliminated through the Schur complement ``S = D - C^T H_u^-1 C``."""
+    eliminated through the Schur complement ``S = D - C^T H_u^-1 C``.
+
+    With a Cholesky-based factor, ``H_u^-1 = U^-1 M U^-T`` (see :mod:`trends.linalg`):
+    the Schur complement takes one triangular solve per bias, ``Z = U^-T C``,
+    ``S = D - Z^T M Z``, and a step two more (``H_u^-1 C`` itself is formed only for
+    draws)."""
 
     def __init__(self, fac, c, G, g, w):
         self.fac, self.c, self.G, self.g, self.w = fac, c, G, g, w
         self.K = 0
         self.rhs = None
         self.r = None
+        self.halves = hasattr(fac, "half")
+        self._Y = None
 
     def border(self, Cm: np.ndarray, Db: np.ndarray, rb: np.ndarray) -> None:
         self.K = len(Db)
         self.Cm, self.rb = Cm, rb
-        self.Y = self.fac.solve(Cm)
-        S = np.diag(Db) - Cm.T @ self.Y
+        if self.halves:
+            Z = self.fac.half(Cm)
+            self.MZ = self.fac.mid(Z)
+            S = np.diag(Db) - Z.T @ self.MZ
+        else:
+            self._Y = self.fac.solve(Cm)
+            S = np.diag(Db) - Cm.T @ self._Y
         S = 0.5 * (S + S.T)
         if not np.all(np.isfinite(S)):
             raise np.linalg.LinAlgError("non-finite Schur complement")
@@ -443,12 +455,27 @@ class _System:
             lam = np.maximum(lam, 1e-10 * max(float(np.max(np.abs(lam))), 1e-300))
             self.cS = cho_factor((V * lam) @ V.T, lower=True)
 
+    @property
+    def Y(self) -> np.ndarray:
+        """``H_u^-1 C``, shape (T, K)."""
+        if self._Y is None:
+            self._Y = self.fac.back(self.MZ)
+        return self._Y
+
     def solve(self) -> tuple[np.ndarray, np.ndarray]:
-        y1 = self.fac.solve(self.rhs)
+        if not self.halves:
+            y1 = self.fac.solve(self.rhs)
+            if not self.K:
+                return y1, np.zeros(0)
+            b = cho_solve(self.cS, self.rb - self.Cm.T @ y1)
+            return y1 - self.Y @ b, b
+        # u = H^-1 (rhs - C b) = U^-1 M (U^-T rhs - Z b), b from the Schur complement.
+        w = self.fac.half(self.rhs)
+        mw = self.fac.mid(w)
         if not self.K:
-            return y1, np.zeros(0)
-        b = cho_solve(self.cS, self.rb - self.Cm.T @ y1)
-        return y1 - self.Y @ b, b
+            return self.fac.back(mw), np.zeros(0)
+        b = cho_solve(self.cS, self.rb - self.MZ.T @ w)
+        return self.fac.back(mw - self.MZ @ b), b
 
     def logdet(self) -> float:
         ld = self.fac.logdet()
@@ -778,19 +805,22 @@ class _Engine:
             return self._mode_constant(tau, keep)
         pri = self.prior_rows(sigma)
         s2 = self.noise(tau)
-        best = self._converge(x0, pri, s2, keep)
-        if self.d.src is not None and np.all(np.isfinite(best.r)):
+        x, b, J, r = self._newton(x0, pri, s2)
+        if self.d.src is not None and np.all(np.isfinite(r)):
             # Each source with several claims gets its own noise, partially pooled: the
             # within-source discrepancy as two pseudo-claims, plus its claims' squared
-            # residuals at the mode; then the mode again (one step of EM).
+            # residuals at the mode; then the mode again (one step of EM). (The first
+            # mode's evidence is never used: it is not computed.)
             lone = self.d.lone
-            r2 = np.where(lone, 0.0, best.r * best.r)
+            r2 = np.where(lone, 0.0, r * r)
             n_k = np.bincount(self.d.src, weights=(~lone).astype(float))
             ss = np.bincount(self.d.src, weights=r2, minlength=len(n_k))
             within2 = min(_WITHIN, tau) ** 2
             d2 = (2.0 * within2 + ss) / (2.0 + n_k)
             s2 = np.where(lone, s2, self.d.v + d2[self.d.src])
-            best = self._converge(best.x, pri, s2, keep)
+            best = self._converge(x, pri, s2, keep)
+        else:
+            best = self._evidence(x, b, J, r, pri, s2, keep)
         if self.jumps and self.n < _DENSE:
             # A surprise has two readings: a bad claim or a change of level. Newton
             # finds the one nearest its start, so when the mode sets a claim aside, try
@@ -810,6 +840,12 @@ class _Engine:
         return best
 
     def _converge(self, x0, pri, s2, keep) -> _Cond:
+        """The conditional mode from ``x0`` with its Laplace evidence."""
+        return self._evidence(*self._newton(x0, pri, s2), pri, s2, keep)
+
+    def _newton(self, x0, pri, s2):
+        """Damped Newton from ``x0`` to the conditional mode: ``(x, b, J, r)``, the path,
+        the source biases, the objective and the residuals there."""
         x = x0.copy()
         b = np.zeros(self.K)
         J, r = self.objective(x, b, pri, s2)
@@ -839,6 +875,10 @@ class _Engine:
             big = max(float(np.max(np.abs(t * step))), float(np.max(np.abs(t * bstep), initial=0)))
             if big < x_tol or 0 <= dJ < j_abs + j_rel * (1 + abs(J)):
                 break
+        return x, b, J, r
+
+    def _evidence(self, x, b, J, r, pri, s2, keep) -> _Cond:
+        """The converged conditional fit at a mode (see :meth:`_newton`)."""
         # Laplace evidence at the mode. Dense claims: the expected curvature (see
         # weights()). Sparse claims: the mean of the log-determinants with the expected
         # and the observed curvature, which tracks importance sampling best there
