@@ -73,7 +73,7 @@ class _Sym:
     MAX_LOW_RANK = 300
 
     def __init__(self, band: list[np.ndarray], T: int):
-        self.band = [b.copy() for b in band]
+        self.band = band  # the caller's fresh arrays, added to in place
         self.T = T
         self.far_i = np.empty(0, dtype=np.int64)
         self.far_j = np.empty(0, dtype=np.int64)
@@ -187,7 +187,7 @@ class _LowRankFactor:
         C[np.diag_indices(k)] += 1.0
         if not np.all(np.isfinite(C)):
             raise np.linalg.LinAlgError("non-finite low-rank correction")
-        self.cC = cho_factor(C, lower=True)
+        self.cC = cho_factor(C, lower=True, check_finite=False)
         self._Q = None
 
     @property
@@ -205,7 +205,7 @@ class _LowRankFactor:
         return self.band.half(b)
 
     def mid(self, w):
-        return w - self.W @ cho_solve(self.cC, self.W.T @ w)
+        return w - self.W @ cho_solve(self.cC, self.W.T @ w, check_finite=False)
 
     def back(self, w):
         return self.band.back(w)

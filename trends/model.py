@@ -447,13 +447,13 @@ class _System:
         if not np.all(np.isfinite(S)):
             raise np.linalg.LinAlgError("non-finite Schur complement")
         try:
-            self.cS = cho_factor(S, lower=True)
+            self.cS = cho_factor(S, lower=True, check_finite=False)
         except np.linalg.LinAlgError:
             # Rounding (rates spanning many decades, near-exact claims) cost the Schur
             # complement its definiteness: floor its eigenvalues at a relative 1e-10.
             lam, V = np.linalg.eigh(S)
             lam = np.maximum(lam, 1e-10 * max(float(np.max(np.abs(lam))), 1e-300))
-            self.cS = cho_factor((V * lam) @ V.T, lower=True)
+            self.cS = cho_factor((V * lam) @ V.T, lower=True, check_finite=False)
 
     @property
     def Y(self) -> np.ndarray:
@@ -467,14 +467,14 @@ class _System:
             y1 = self.fac.solve(self.rhs)
             if not self.K:
                 return y1, np.zeros(0)
-            b = cho_solve(self.cS, self.rb - self.Cm.T @ y1)
+            b = cho_solve(self.cS, self.rb - self.Cm.T @ y1, check_finite=False)
             return y1 - self.Y @ b, b
         # u = H^-1 (rhs - C b) = U^-1 M (U^-T rhs - Z b), b from the Schur complement.
         w = self.fac.half(self.rhs)
         mw = self.fac.mid(w)
         if not self.K:
             return self.fac.back(mw), np.zeros(0)
-        b = cho_solve(self.cS, self.rb - self.MZ.T @ w)
+        b = cho_solve(self.cS, self.rb - self.MZ.T @ w, check_finite=False)
         return self.fac.back(mw - self.MZ @ b), b
 
     def logdet(self) -> float:
@@ -800,12 +800,14 @@ class _Engine:
         )
 
     # ---- conditional mode -----------------------------------------------------------
-    def mode(self, sigma: float, tau: float, x0: np.ndarray, keep: bool = False) -> _Cond:
+    def mode(self, sigma: float, tau: float, x0: np.ndarray, keep: bool = False, b0=None) -> _Cond:
+        """The conditional fit at ``(sigma, tau)``, Newton started from ``x0`` (and the
+        source biases from ``b0``, default 0)."""
         if self.m.kind == "constant":
             return self._mode_constant(tau, keep)
         pri = self.prior_rows(sigma)
         s2 = self.noise(tau)
-        x, b, J, r = self._newton(x0, pri, s2)
+        x, b, J, r = self._newton(x0, pri, s2, b0)
         if self.d.src is not None and np.all(np.isfinite(r)):
             # Each source with several claims gets its own noise, partially pooled: the
             # within-source discrepancy as two pseudo-claims, plus its claims' squared
@@ -818,7 +820,7 @@ class _Engine:
             within2 = min(_WITHIN, tau) ** 2
             d2 = (2.0 * within2 + ss) / (2.0 + n_k)
             s2 = np.where(lone, s2, self.d.v + d2[self.d.src])
-            best = self._converge(x, pri, s2, keep)
+            best = self._converge(x, pri, s2, keep, b)
         else:
             best = self._evidence(x, b, J, r, pri, s2, keep)
         if self.jumps and self.n < _DENSE:
@@ -839,15 +841,16 @@ class _Engine:
                     best = other
         return best
 
-    def _converge(self, x0, pri, s2, keep) -> _Cond:
+    def _converge(self, x0, pri, s2, keep, b0=None) -> _Cond:
         """The conditional mode from ``x0`` with its Laplace evidence."""
-        return self._evidence(*self._newton(x0, pri, s2), pri, s2, keep)
+        return self._evidence(*self._newton(x0, pri, s2, b0), pri, s2, keep)
 
-    def _newton(self, x0, pri, s2):
-        """Damped Newton from ``x0`` to the conditional mode: ``(x, b, J, r)``, the path,
-        the source biases, the objective and the residuals there."""
+    def _newton(self, x0, pri, s2, b0=None):
+        """Damped Newton from ``x0`` (biases from ``b0``, default 0) to the conditional
+        mode: ``(x, b, J, r)``, the path, the source biases, the objective and the
+        residuals there."""
         x = x0.copy()
-        b = np.zeros(self.K)
+        b = np.zeros(self.K) if b0 is None else b0.copy()
         J, r = self.objective(x, b, pri, s2)
         for _ in range(100):
             try:
@@ -974,7 +977,17 @@ class _Engine:
 
     def neg_logpost(self, theta: np.ndarray) -> float:
         sigma, tau = self.theta_to(theta)
-        cond = self.mode(sigma, tau, self.x_warm)
+        # Start from the mode found at the nearest hyperparameters (log scale, in prior
+        # sds): Newton then needs fewer steps than from the last one found, which during
+        # the grid can lie on the far side of the mode.
+        x0, b0 = self.x_warm, None
+        if self.conds:
+            keys = list(self.conds)
+            dist = (((np.array(keys) - theta) / self.prior_sds()) ** 2).sum(axis=1)
+            near = self.conds[keys[int(np.argmin(dist))]]
+            if math.isfinite(near.loglik):
+                x0, b0 = near.x, near.b
+        cond = self.mode(sigma, tau, x0, b0=b0)
         self.x_warm = cond.x
         self.conds[tuple(np.round(theta, 12))] = cond
         val = cond.loglik + self.hyper_logprior(theta)
