@@ -820,7 +820,7 @@ class _Engine:
             within2 = min(_WITHIN, tau) ** 2
             d2 = (2.0 * within2 + ss) / (2.0 + n_k)
             s2 = np.where(lone, s2, self.d.v + d2[self.d.src])
-            best = self._converge(x, pri, s2, keep, b)
+            best = self._converge(x, pri, s2, keep)
         else:
             best = self._evidence(x, b, J, r, pri, s2, keep)
         if self.jumps and self.n < _DENSE:
@@ -977,17 +977,10 @@ class _Engine:
 
     def neg_logpost(self, theta: np.ndarray) -> float:
         sigma, tau = self.theta_to(theta)
-        # Start from the mode found at the nearest hyperparameters (log scale, in prior
-        # sds): Newton then needs fewer steps than from the last one found, which during
-        # the grid can lie on the far side of the mode.
-        x0, b0 = self.x_warm, None
-        if self.conds:
-            keys = list(self.conds)
-            dist = (((np.array(keys) - theta) / self.prior_sds()) ** 2).sum(axis=1)
-            near = self.conds[keys[int(np.argmin(dist))]]
-            if math.isfinite(near.loglik):
-                x0, b0 = near.x, near.b
-        cond = self.mode(sigma, tau, x0, b0=b0)
+        # (Warm: from the last mode found. Not from the mode at the nearest
+        # hyperparameters: with jumps the conditional mode depends on the start, and on
+        # the dense loss series that start led the search to other hyperparameters.)
+        cond = self.mode(sigma, tau, self.x_warm)
         self.x_warm = cond.x
         self.conds[tuple(np.round(theta, 12))] = cond
         val = cond.loglik + self.hyper_logprior(theta)
