@@ -19,11 +19,29 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import cho_factor, cho_solve
-from scipy.linalg.lapack import dpbtrf, dpbtrs, dtbtrs
+from scipy.linalg.lapack import dpbtrf, dpbtrs, dpotrf, dpotrs, dtbtrs
 from scipy.sparse.linalg import splu
 
 __all__: list[str] = []
+
+
+def _chol(A: np.ndarray) -> tuple[np.ndarray, bool]:
+    """Cholesky factor of a small SPD matrix, ``(L, True)`` as ``scipy.linalg.cho_factor``
+    gives it (the same LAPACK ``potrf``), without its argument checks and dispatch: these
+    run thousands of times per fit on matrices a few rows wide, where they cost more
+    than the factor. The caller checks finiteness."""
+    c, info = dpotrf(A, lower=1, clean=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"Cholesky failed (info={info})")
+    return c, True
+
+
+def _chol_solve(cf: tuple[np.ndarray, bool], b: np.ndarray) -> np.ndarray:
+    """``A^-1 b`` from :func:`_chol`'s factor (LAPACK ``potrs``)."""
+    x, info = dpotrs(cf[0], b, lower=1)
+    if info != 0:
+        raise np.linalg.LinAlgError(f"Cholesky solve failed (info={info})")
+    return x
 
 
 def _band_matvec(lower: list[np.ndarray], x: np.ndarray) -> np.ndarray:
@@ -187,7 +205,7 @@ class _LowRankFactor:
         C[np.diag_indices(k)] += 1.0
         if not np.all(np.isfinite(C)):
             raise np.linalg.LinAlgError("non-finite low-rank correction")
-        self.cC = cho_factor(C, lower=True, check_finite=False)
+        self.cC = _chol(C)
         self._Q = None
 
     @property
@@ -205,7 +223,7 @@ class _LowRankFactor:
         return self.band.half(b)
 
     def mid(self, w):
-        return w - self.W @ cho_solve(self.cC, self.W.T @ w, check_finite=False)
+        return w - self.W @ _chol_solve(self.cC, self.W.T @ w)
 
     def back(self, w):
         return self.band.back(w)
@@ -220,7 +238,7 @@ class _LowRankFactor:
         e = self.band.draw(gen, k)  # (k, T)
         zeta = gen.standard_normal((k, self.sw.size))
         m = self.Vt(e.T).T * self.sw + zeta  # (k, n_far)
-        return e - cho_solve(self.cC, m.T).T @ self.Q.T
+        return e - _chol_solve(self.cC, m.T).T @ self.Q.T
 
 
 class _SparseFactor:

@@ -42,13 +42,21 @@ from functools import cached_property
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.linalg import cho_factor, cho_solve, solve_triangular
+from scipy.linalg import solve_triangular
 from scipy.special import gammaln, ndtri
 
 from .claims import Claim, as_of, check_unique_ids, independent
 from .errors import ConflictWarning, DataError, SparseDataWarning
 from .limits import check_days
-from .linalg import _band_matvec, _band_rmatvec, _gram_upper, _SparseFactor, _Sym
+from .linalg import (
+    _band_matvec,
+    _band_rmatvec,
+    _chol,
+    _chol_solve,
+    _gram_upper,
+    _SparseFactor,
+    _Sym,
+)
 from .observe import Z90, Observation, observations
 from .rng import as_generator
 from .tables import Exportable, to_html
@@ -447,13 +455,13 @@ class _System:
         if not np.all(np.isfinite(S)):
             raise np.linalg.LinAlgError("non-finite Schur complement")
         try:
-            self.cS = cho_factor(S, lower=True, check_finite=False)
+            self.cS = _chol(S)
         except np.linalg.LinAlgError:
             # Rounding (rates spanning many decades, near-exact claims) cost the Schur
             # complement its definiteness: floor its eigenvalues at a relative 1e-10.
             lam, V = np.linalg.eigh(S)
             lam = np.maximum(lam, 1e-10 * max(float(np.max(np.abs(lam))), 1e-300))
-            self.cS = cho_factor((V * lam) @ V.T, lower=True, check_finite=False)
+            self.cS = _chol((V * lam) @ V.T)
 
     @property
     def Y(self) -> np.ndarray:
@@ -467,14 +475,14 @@ class _System:
             y1 = self.fac.solve(self.rhs)
             if not self.K:
                 return y1, np.zeros(0)
-            b = cho_solve(self.cS, self.rb - self.Cm.T @ y1, check_finite=False)
+            b = _chol_solve(self.cS, self.rb - self.Cm.T @ y1)
             return y1 - self.Y @ b, b
         # u = H^-1 (rhs - C b) = U^-1 M (U^-T rhs - Z b), b from the Schur complement.
         w = self.fac.half(self.rhs)
         mw = self.fac.mid(w)
         if not self.K:
             return self.fac.back(mw), np.zeros(0)
-        b = cho_solve(self.cS, self.rb - self.MZ.T @ w, check_finite=False)
+        b = _chol_solve(self.cS, self.rb - self.MZ.T @ w)
         return self.fac.back(mw - self.MZ @ b), b
 
     def logdet(self) -> float:
@@ -485,7 +493,7 @@ class _System:
 
     def bias_cov(self) -> np.ndarray:
         """Posterior covariance of the biases (Gaussian at the mode), shape (K, K)."""
-        return cho_solve(self.cS, np.eye(self.K)) if self.K else np.zeros((0, 0))
+        return _chol_solve(self.cS, np.eye(self.K)) if self.K else np.zeros((0, 0))
 
     def draw(self, gen: np.random.Generator, k: int) -> np.ndarray:
         """``k`` draws of ``u`` from the posterior Gaussian, shape (k, T): the biases'
