@@ -1592,8 +1592,12 @@ class RateFit:
         pandas.DataFrame
             Index model name; columns ``log_evidence``, ``delta`` (vs the best),
             ``weight`` (posterior model probability under equal prior odds),
-            ``sigma``, ``tau``.
+            ``sigma``, ``tau``. Computed once per fit (it refits the other models).
         """
+        return self._models.copy()
+
+    @cached_property
+    def _models(self):
         import pandas as pd
 
         rows = {}
