@@ -551,6 +551,7 @@ class _Engine:
         self.jumps = bool(model.jumps) and model.kind == "local_level"
         self.tau_b = _TAU0
         self.p_jump = min(model.jump_rate / 365.2425, 0.5)
+        self._seen = None  # see objective()
 
     # ---- priors -------------------------------------------------------------------
     def prior_rows(self, sigma: float):
@@ -736,28 +737,46 @@ class _Engine:
         kappa = float(np.max(x))
         # A trial step can be wild (the line search then halves it): let it score +inf.
         with np.errstate(divide="ignore", over="ignore", invalid="ignore"):
-            eta = np.log(self.window_sums(np.exp(x - kappa))) + kappa
+            c = np.exp(x - kappa)
+            S = self.window_sums(c)
+            eta = np.log(S) + kappa
             r = self.d.y - eta - self.bias_of(b)
-            J = self.prior_terms(x, pri)[0] - float(np.sum(self.loglik_terms(r, s2)))
+            pt = self.prior_terms(x, pri)
+            J = pt[0] - float(np.sum(self.loglik_terms(r, s2)))
             if self.K:
                 J += self.bias_terms(b)[0]
+        # The Newton loop builds its next system at the point it accepted, and the
+        # evidence two at the mode: they reuse these (same array, same prior rows).
+        self._seen = (x, pri, kappa, c, S, pt)
         return (J if math.isfinite(J) else math.inf), r
+
+    def _recall(self, x, pri):
+        """``(kappa, c, S, prior terms)`` from :meth:`objective` if it last scored this
+        very array with these prior rows, else None."""
+        seen = self._seen
+        if seen is not None and seen[0] is x and seen[1] is pri:
+            return seen[2:]
+        return None
 
     def system(self, x, b, pri, s2, expected: bool = False, spread: bool = False) -> _System:
         """The Gauss-Newton system in (u, b) at (x, b); ``spread``: the prior's
         moment-matched precision on rows without a jump (the posterior's Gaussian for
         draws, see :meth:`prior_rows`)."""
         T, d = self.T, self.d
-        kappa = float(np.max(x))
-        c = np.exp(x - kappa)
-        S = self.window_sums(c)
+        seen = self._recall(x, pri)
+        if seen is None:
+            kappa = float(np.max(x))
+            c = np.exp(x - kappa)
+            S = self.window_sums(c)
+        else:
+            kappa, c, S, pt = seen
         bias = self.bias_of(b)
         r = d.y - (np.log(S) + kappa) - bias
         psi_w, w = self.weights(r, s2, expected)
         ax = self.window_sums(c * x) / S
         wz = psi_w * r + w * (ax + bias)  # Newton: score in the gradient, curvature in H
         g = 1.0 / S
-        _, prec, _ = self.prior_terms(x, pri, spread)
+        _, prec, _ = pt if seen is not None and not spread else self.prior_terms(x, pri, spread)
         root = np.sqrt(prec)
         fd = [root * lo for lo in pri[0]]
         # x = D u, D = diag(1/c) (I - shift): then a window sum is u_e - u_{s-1}, and
@@ -908,7 +927,8 @@ class _Engine:
             return _Cond(x=x, loglik=-math.inf, w=np.ones(self.n), b=b, r=r, s2=s2)
         logdet += 2.0 * float(np.sum(np.log(sysm.c)))
         loglik = -J + 0.5 * dim * _LOG_2PI - 0.5 * logdet
-        _, prec, dvec = self.prior_terms(x, pri)
+        seen = self._recall(x, pri)
+        _, prec, dvec = seen[3] if seen is not None else self.prior_terms(x, pri)
         n_jumps = int(np.sum(pri[2] & (prec < 0.5 / pri[1] ** 2))) if self.jumps else 0
         if not keep:
             # (sparse claims: the observed system is at hand, keep it for the grid)
