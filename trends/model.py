@@ -171,6 +171,18 @@ class RateModel:
         Read figures printed to 3 significant figures or more with a symmetric
         qualifier as rounded counts (:func:`trends.observe.observe`); used by
         :func:`fit`.
+    future_jumps : bool
+        Beyond the claimed windows (ahead, and before the first), the draws carry the
+        prior's own jumps: on each day, with probability ``jump_rate / 365.2425``, a
+        level shift ``N(0, jump_sd^2)``, damped as the innovations are. The mode cannot
+        see a jump no claim reports yet; a forecast that leaves them out is too sure.
+    counts : bool
+        Totals are counts of events: each sample path's days carry Poisson counts
+        around its daily rate, so window totals and running totals are whole numbers
+        whose spread includes the luck of small counts (a few ships a quarter), not
+        only the uncertainty of the rate. The rate tables are the rate itself. Counts
+        are not scale-equivariant (ten events are noisier than ten thousand, relative
+        to their size): ``counts=False`` gives totals that are the rate's integral.
     """
 
     kind: str = "local_level"
@@ -187,6 +199,8 @@ class RateModel:
     sources: bool = True
     reference: tuple[str, ...] = ()
     precision: bool = False
+    future_jumps: bool = True
+    counts: bool = True
 
     def __post_init__(self):
         if self.kind not in MODELS:
@@ -337,6 +351,7 @@ class RateModel:
             n_jumps=best.n_jumps,
             draw_paths=draw_paths,
             draw_modal=draw_modal,
+            count_seed=seed_paths if self.counts else None,
         )
         fit._warn()
         return fit
@@ -1085,8 +1100,33 @@ class _Engine:
                 np.divide(du, c, out=block)
                 block[:, 1:] -= du[:, :-1] / c[1:]
                 block += cond.x + shift
+                if self.jumps and self.m.future_jumps:
+                    self._future_jumps(block, gen)
             row += k
         return out
+
+    def _future_jumps(self, block: np.ndarray, gen: np.random.Generator) -> None:
+        """Add the prior's jumps to draws ``block`` (k, T) on the days outside the claims.
+
+        Ahead of the last claimed day a jump on day ``t`` moves every later day; before
+        the first, every earlier day (the walk run backwards). Sizes are damped as the
+        innovations are (:meth:`damping`), with the jumps' own variance per day,
+        ``p J^2``, in place of ``sigma^2``: their share of the log rate's variance far
+        from the claims levels off near ``saturation^2`` too.
+        """
+        k = block.shape[0]
+        sd = self.m.jump_sd * self.damping(self.m.jump_sd * math.sqrt(self.p_jump))
+        first = int(self.d.s.min())
+        ahead = np.flatnonzero(self.ahead)
+        if ahead.size:
+            hit = gen.random((k, ahead.size)) < self.p_jump
+            step = np.where(hit, gen.standard_normal((k, ahead.size)) * sd[ahead], 0.0)
+            block[:, ahead] += np.cumsum(step, axis=1)
+        if first > 0:
+            hit = gen.random((k, first)) < self.p_jump
+            # (a jump on day t moves days before t: the walk run backwards from `first`)
+            step = np.where(hit, gen.standard_normal((k, first)) * sd[1 : first + 1], 0.0)
+            block[:, :first] += np.cumsum(step[:, ::-1], axis=1)[:, ::-1]
 
 
 def _newton_min(
@@ -1290,6 +1330,8 @@ class RateFit:
     # does not pay for them.
     draw_paths: Callable[[], np.ndarray] = field(repr=False, compare=False, default=None)
     draw_modal: Callable[[], np.ndarray] = field(repr=False, compare=False, default=None)
+    #: Seed of the Poisson counts behind totals (None: totals are the rate's integral).
+    count_seed: int | None = field(repr=False, default=None)
 
     @cached_property
     def log_samples(self) -> np.ndarray:
@@ -1322,7 +1364,9 @@ class RateFit:
 
     @cached_property
     def _cum(self) -> np.ndarray:
-        return _cumulative(self._daily)
+        if self.count_seed is None:
+            return _cumulative(self._daily)
+        return _cumulative(_poisson_counts(self._daily, self.count_seed))
 
     # ---- estimates --------------------------------------------------------------------
     def rate(self, dates=None, per: str = "day"):
@@ -1704,6 +1748,26 @@ class FitSummary(Exportable):
         if len(res) > 25:
             lines.append(f"  ... {len(res) - 25} more claims (the 25 largest |z| shown)")
         return "\n".join(lines)
+
+
+#: Daily rates above this draw no Poisson noise: its relative size, 1e-6, is far below
+#: anything printed, and numpy's sampler refuses rates near 2**63.
+_POISSON_MAX = 1e12
+
+
+def _poisson_counts(daily: np.ndarray, seed: int) -> np.ndarray:
+    """Poisson counts around daily rates ``daily`` (n, T), as floats, seeded.
+
+    One stream for the whole array, drawn in its order, so the counts of a path
+    depend only on the seed and the rates.
+    """
+    gen = np.random.default_rng([int(seed), 1])
+    lam = np.minimum(daily, _POISSON_MAX)
+    out = gen.poisson(lam).astype(float)
+    big = daily >= _POISSON_MAX
+    if big.any():
+        out[big] = daily[big]
+    return out
 
 
 def _cumulative(daily: np.ndarray) -> np.ndarray:
