@@ -183,6 +183,13 @@ class RateModel:
         only the uncertainty of the rate. The rate tables are the rate itself. Counts
         are not scale-equivariant (ten events are noisier than ten thousand, relative
         to their size): ``counts=False`` gives totals that are the rate's integral.
+    no_jump_mix : bool
+        When the mode takes a jump, mix in the fit without one. The posterior over
+        where (and whether) the rate jumped has a mode per placement, and a jump the
+        claims only bracket (a gap spanned by long totals) could lie anywhere in it;
+        the smooth path is the other reading. Each weighs its Laplace evidence times
+        its prior probability (no jump on any of the ``T - 1`` days:
+        ``(1 - p)^(T - 1)``); both carry the future jumps.
     """
 
     kind: str = "local_level"
@@ -201,6 +208,7 @@ class RateModel:
     precision: bool = False
     future_jumps: bool = True
     counts: bool = True
+    no_jump_mix: bool = True
 
     def __post_init__(self):
         if self.kind not in MODELS:
@@ -301,8 +309,17 @@ class RateModel:
             free = []
         gen = as_generator(rng)
         engine = _Engine(self, data, T)
+        smooth, p_smooth = None, 0.0
         try:
             theta_hat, conds, weights, hyper_sd = engine.run()
+            if engine.jumps and self.no_jump_mix and conds[0].n_jumps:
+                smooth = _Engine(dataclasses.replace(self, jumps=False), data, T, jump_ahead=True)
+                _, conds_s, weights_s, _ = smooth.run()
+                log_odds = (
+                    smooth.log_marginal + (T - 1) * math.log1p(-engine.p_jump) - engine.log_marginal
+                )
+                if math.isfinite(log_odds):
+                    p_smooth = 0.5 * (1.0 + math.tanh(0.5 * log_odds))
         except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as e:
             raise DataError(_numbers_failed(quantity, f"the solver stopped: {e}")) from None
         if not (math.isfinite(conds[0].loglik) and np.isfinite(conds[0].x).all()):
@@ -313,7 +330,15 @@ class RateModel:
         n_modal = min(self.n_samples, _N_MODAL)
 
         def draw_paths() -> np.ndarray:
-            paths = engine.sample(conds, weights, self.n_samples, as_generator(seed_paths), shift)
+            n_smooth = int(round(p_smooth * self.n_samples))
+            paths = engine.sample(
+                conds, weights, self.n_samples - n_smooth, as_generator(seed_paths), shift
+            )
+            if n_smooth:
+                extra = smooth.sample(
+                    conds_s, weights_s, n_smooth, as_generator([seed_paths, 2]), shift
+                )
+                paths = np.concatenate([paths, extra])
             if not np.isfinite(paths).all():
                 raise DataError(_numbers_failed(quantity, "some sample paths are not finite"))
             return paths
@@ -349,6 +374,7 @@ class RateModel:
             claim_bias=claim_bias,
             claim_var=best.s2 if best.s2 is not None else engine.noise(tau),
             n_jumps=best.n_jumps,
+            no_jump_weight=p_smooth,
             draw_paths=draw_paths,
             draw_modal=draw_modal,
             count_seed=seed_paths if self.counts else None,
@@ -489,7 +515,7 @@ class _System:
 class _Engine:
     """The numerics of one fit: hyperparameter search, conditional modes, samples."""
 
-    def __init__(self, model: RateModel, data: _Data, T: int):
+    def __init__(self, model: RateModel, data: _Data, T: int, jump_ahead: bool | None = None):
         self.m = model
         self.d = data
         self.T = T
@@ -529,6 +555,10 @@ class _Engine:
         # Jumps are level shifts: only the local level has them (in the trend model a
         # mixture on second differences would be a jump of the slope).
         self.jumps = bool(model.jumps) and model.kind == "local_level"
+        # Draws beyond the claims carry the prior's jumps (also for the no-jump reading
+        # of a jump model, which is the same prior in another configuration).
+        ahead_jumps = self.jumps if jump_ahead is None else jump_ahead
+        self.jump_ahead = ahead_jumps and model.future_jumps and model.kind == "local_level"
         self.tau_b = _TAU0
         self.p_jump = min(model.jump_rate / 365.2425, 0.5)
 
@@ -1016,6 +1046,8 @@ class _Engine:
             logw.append(cond.loglik + self.hyper_logprior(th) + logvol[k])
         logw = np.array(logw)
         weights = np.exp(logw - logw.max())
+        # log p(claims): the grid's sum (Laplace at each point), for mixing fits
+        self.log_marginal = float(logw.max() + np.log(weights.sum()))
         weights /= weights.sum()
         # The modal component first (residual diagnostics use it).
         return theta_hat, conds, weights, hyper_sd
@@ -1100,7 +1132,7 @@ class _Engine:
                 np.divide(du, c, out=block)
                 block[:, 1:] -= du[:, :-1] / c[1:]
                 block += cond.x + shift
-                if self.jumps and self.m.future_jumps:
+                if self.jump_ahead:
                     self._future_jumps(block, gen)
             row += k
         return out
@@ -1325,6 +1357,8 @@ class RateFit:
     claim_var: np.ndarray = field(repr=False, default=None)
     #: Days on which the modal path takes a jump.
     n_jumps: int = 0
+    #: Share of the draws from the fit without jumps (see ``RateModel.no_jump_mix``).
+    no_jump_weight: float = 0.0
     # Seeded samplers (no arguments -> log paths, shape (draws, n_days)): the paths are
     # drawn on first use, so a fit that is only asked for its mode or its conflicts
     # does not pay for them.
