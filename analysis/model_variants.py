@@ -12,11 +12,19 @@ Usage::
     python analysis/model_variants.py --baselines -o analysis/output/variants
     python analysis/model_variants.py --variant default -o analysis/output/variants
     python analysis/model_variants.py --report analysis/output/variants
+    python analysis/model_variants.py --reference   # what perfect recent counts score
+
+``--reference`` scores a forecaster no method can be: it knows the *exact* count of the
+window of the same length just before each target window (for a nowcast, the mean of
+the windows just before and just after it), and gives Poisson quantiles around it.
+Nothing a report says is that good; its catastrophic misses are a floor for any method
+that reads the recent past, set by how much counts change from one window to the next.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -99,11 +107,50 @@ def report(folder: Path) -> str:
     return "\n".join(lines)
 
 
+def reference_rows(series_list, every: int, seed: int) -> pd.DataFrame:
+    """Scores of the exact-recent-count forecaster (module docstring) on every case."""
+    from scipy.stats import poisson
+
+    rows = []
+    for series in series_list:
+        for as_of in bt.as_of_dates(series, every):
+            ss = bt.case_seed(seed, series.name, as_of)
+            rng = bt._child(ss, 0)
+            reports = bt.draw_reports(series, as_of, rng)
+            if not reports:
+                continue
+            windows = bt.target_windows(series, as_of, reports, rng)
+            for target, (s, e) in windows.items():
+                n = (e - s).days + 1
+                before = (s - dt.timedelta(days=n), s - dt.timedelta(days=1))
+                after = (e + dt.timedelta(days=1), e + dt.timedelta(days=n))
+                parts = [w for w in (before, after) if target == "nowcast" or w is before]
+                parts = [w for w in parts if w[0] >= series.origin and w[1] <= series.end]
+                if not parts:
+                    continue
+                lam = sum(series.total(*w) for w in parts) / len(parts)
+                q = {a: float(poisson.ppf(a, lam)) if lam > 0 else 0.0 for a in bt.QUANTILE_LEVELS}
+                truth = series.total(s, e)
+                in50, in90 = bt.interval_hits(q, truth)
+                rows.append(
+                    {
+                        "series": series.name,
+                        "target": target,
+                        "as_of": as_of.isoformat(),
+                        "pinball": bt.relative_pinball(q, truth),
+                        "cover50": int(in50),
+                        "cover90": int(in90),
+                    }
+                )
+    return pd.DataFrame(rows)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--variant", choices=sorted(VARIANTS))
     p.add_argument("--baselines", action="store_true")
     p.add_argument("--report", type=Path)
+    p.add_argument("--reference", action="store_true", help="score the exact-recent forecaster")
     p.add_argument("--every", type=int, default=2)
     p.add_argument("--seed", type=int, default=20240901)
     p.add_argument("--corpus", type=Path, default=CORPUS)
@@ -111,6 +158,14 @@ def main(argv=None) -> int:
     args = p.parse_args(argv)
     if args.report:
         print(report(args.report))
+        return 0
+    if args.reference:
+        ref = reference_rows(bt.read_corpus(args.corpus), args.every, args.seed)
+        ref["catastrophic"] = ref["pinball"] > bt.CATASTROPHIC
+        table = ref.groupby("target")[["pinball", "cover50", "cover90", "catastrophic"]].mean()
+        table.insert(0, "n", ref.groupby("target").size())
+        print("exact recent count, Poisson quantiles (no method can know this):")
+        print(table.round(3).to_string())
         return 0
     args.output.mkdir(parents=True, exist_ok=True)
     if args.baselines:

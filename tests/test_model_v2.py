@@ -379,3 +379,28 @@ def test_every_variant_fits_the_shipped_recruits_to_2027():
     table = f.compare()
     assert list(table.index) == ["local_level", "local_linear_trend", "constant"]
     assert np.isfinite(table["log_evidence"]).all()
+
+
+# ---- the no-jump reading --------------------------------------------------------------------
+def test_a_clear_turn_keeps_its_jump_and_the_smooth_reading_is_a_minority():
+    """Five weekly reports at 1,000 a day and one at 250 after: the evidence for a
+    jump is strong, so the smooth reading gets a minority of the draws; without the
+    mixing, none."""
+    f = fit_quiet(drop_claims(), until=D(2024, 10, 12), rng=3)
+    assert f.n_jumps >= 1
+    assert 0.0 <= f.no_jump_weight < 0.5
+    assert f.sample().shape == (f.model.n_samples, f.n_days)
+    g = fit_quiet(drop_claims(), until=D(2024, 10, 12), rng=3, model=RateModel(no_jump_mix=False))
+    assert g.no_jump_weight == 0.0
+
+
+def test_the_smaller_the_turn_the_more_the_smooth_reading_weighs():
+    """A drop to 250 a day is a jump by any reading; a drop to 400 is one a fast
+    random walk could also make: the smooth reading's share grows (and both stay
+    below certainty)."""
+    weights = []
+    for after in (250, 400):
+        f = fit_quiet(drop_claims(after=after), until=D(2024, 10, 12), rng=3)
+        assert f.n_jumps >= 1
+        weights.append(f.no_jump_weight)
+    assert 0.0 < weights[0] < weights[1] < 1.0

@@ -103,6 +103,11 @@ CATASTROPHIC = 0.5
 #: Report kinds and how often each is drawn.
 REPORT_KINDS: dict[str, float] = {"week": 0.3, "month": 0.3, "since_jan": 0.2, "since_start": 0.2}
 _RATE_KINDS = ("week", "month")
+#: A reporter prints "X a week" (a month, since 1 January) only when such a window
+#: holds at least this many events at the year's average daily count: nobody writes
+#: "1 aircraft a week". Choosing by the count the window happens to hold would report
+#: only the weeks with an event, and overstate small rates.
+REPORT_MIN_EVENTS = 5.0
 _QUANTITY = "series"
 _UCM_DRAWS = 300
 
@@ -488,17 +493,19 @@ def _report_window(kind: str, end: dt.date, origin: dt.date):
 def draw_reports(series: Series, as_of: dt.date, rng: np.random.Generator) -> list[Claim]:
     """4-10 reports of ``series`` ending (and published) in the year up to ``as_of``.
 
-    Each report takes a kind (:data:`REPORT_KINDS`) whose window fits in the series and
-    holds a positive count, its true total over the window, expressed in the printed
-    unit ("X a week", "X a month", "X since 1 January", "X since the series began"),
-    rounded to 2 or 3 significant figures; the hedge word is ``about`` unless the
-    rounding left the figure as it was (``exact``). Nothing after ``as_of`` is read.
+    Each report takes a kind (:data:`REPORT_KINDS`, drawn by weight among those whose
+    window fits in the series and would hold :data:`REPORT_MIN_EVENTS` events at the
+    average daily count of the year to the report's end day; "since the series began"
+    always qualifies) and gives the true total over the window, expressed in the
+    printed unit ("X a week", "X a month", "X since 1 January", "X since the series
+    began"), rounded to 2 or 3 significant figures; the hedge word is ``about`` unless
+    the rounding left the figure as it was (``exact``). Nothing after ``as_of`` is read.
 
     Returns
     -------
     list of Claim
-        Quantity ``series``; ``notes`` holds the kind. An end date where no kind holds
-        a positive count gives no report.
+        Quantity ``series``; ``notes`` holds the kind. An end date whose drawn window
+        holds no event gives no report (a figure of 0 is not news).
     """
     lo = max((as_of - series.origin).days - 364, 0)
     hi = (as_of - series.origin).days
@@ -510,12 +517,19 @@ def draw_reports(series: Series, as_of: dt.date, rng: np.random.Generator) -> li
     claims = []
     for i, k in enumerate(days):
         end = series.origin + dt.timedelta(days=int(k))
+        # The year's average daily count: what the reporter knows, not this window's.
+        a = max(end - dt.timedelta(days=364), series.origin)
+        per_day = series.total(a, end) / ((end - a).days + 1)
         got = None
         for kind in [names[j] for j in rng.choice(len(names), size=len(names), p=p, replace=False)]:
             w = _report_window(kind, end, series.origin)
-            if w is not None and series.total(w[1], w[2]) > 0:
+            if w is None:
+                continue
+            if kind != "since_start" and per_day * ((w[2] - w[1]).days + 1) < REPORT_MIN_EVENTS:
+                continue
+            if series.total(w[1], w[2]) > 0:
                 got = (kind, *w)
-                break
+            break
         if got is None:
             continue
         kind, fields, s, e = got

@@ -179,6 +179,25 @@ class RateModel:
         Read figures printed to 3 significant figures or more with a symmetric
         qualifier as rounded counts (:func:`trends.observe.observe`); used by
         :func:`fit`.
+    future_jumps : bool
+        Beyond the claimed windows (ahead, and before the first), the draws carry the
+        prior's own jumps: on each day, with probability ``jump_rate / 365.2425``, a
+        level shift ``N(0, jump_sd^2)``, damped as the innovations are. The mode cannot
+        see a jump no claim reports yet; a forecast that leaves them out is too sure.
+    counts : bool
+        Totals are counts of events: each sample path's days carry Poisson counts
+        around its daily rate, so window totals and running totals are whole numbers
+        whose spread includes the luck of small counts (a few ships a quarter), not
+        only the uncertainty of the rate. The rate tables are the rate itself. Counts
+        are not scale-equivariant (ten events are noisier than ten thousand, relative
+        to their size): ``counts=False`` gives totals that are the rate's integral.
+    no_jump_mix : bool
+        When the mode takes a jump, mix in the fit without one. The posterior over
+        where (and whether) the rate jumped has a mode per placement, and a jump the
+        claims only bracket (a gap spanned by long totals) could lie anywhere in it;
+        the smooth path is the other reading. Each weighs its Laplace evidence times
+        its prior probability (no jump on any of the ``T - 1`` days:
+        ``(1 - p)^(T - 1)``); both carry the future jumps.
     """
 
     kind: str = "local_level"
@@ -195,6 +214,9 @@ class RateModel:
     sources: bool = True
     reference: tuple[str, ...] = ()
     precision: bool = False
+    future_jumps: bool = True
+    counts: bool = True
+    no_jump_mix: bool = True
 
     def __post_init__(self):
         if self.kind not in MODELS:
@@ -295,8 +317,17 @@ class RateModel:
             free = []
         gen = as_generator(rng)
         engine = _Engine(self, data, T)
+        smooth, p_smooth = None, 0.0
         try:
             theta_hat, conds, weights, hyper_sd = engine.run()
+            if engine.jumps and self.no_jump_mix and conds[0].n_jumps:
+                smooth = _Engine(dataclasses.replace(self, jumps=False), data, T, jump_ahead=True)
+                _, conds_s, weights_s, _ = smooth.run()
+                log_odds = (
+                    smooth.log_marginal + (T - 1) * math.log1p(-engine.p_jump) - engine.log_marginal
+                )
+                if math.isfinite(log_odds):
+                    p_smooth = 0.5 * (1.0 + math.tanh(0.5 * log_odds))
         except (ArithmeticError, ValueError, RuntimeError, np.linalg.LinAlgError) as e:
             raise DataError(_numbers_failed(quantity, f"the solver stopped: {e}")) from None
         if not (math.isfinite(conds[0].loglik) and np.isfinite(conds[0].x).all()):
@@ -307,7 +338,15 @@ class RateModel:
         n_modal = min(self.n_samples, _N_MODAL)
 
         def draw_paths() -> np.ndarray:
-            paths = engine.sample(conds, weights, self.n_samples, as_generator(seed_paths), shift)
+            n_smooth = int(round(p_smooth * self.n_samples))
+            paths = engine.sample(
+                conds, weights, self.n_samples - n_smooth, as_generator(seed_paths), shift
+            )
+            if n_smooth:
+                extra = smooth.sample(
+                    conds_s, weights_s, n_smooth, as_generator([seed_paths, 2]), shift
+                )
+                paths = np.concatenate([paths, extra])
             if not np.isfinite(paths).all():
                 raise DataError(_numbers_failed(quantity, "some sample paths are not finite"))
             return paths
@@ -343,8 +382,10 @@ class RateModel:
             claim_bias=claim_bias,
             claim_var=best.s2 if best.s2 is not None else engine.noise(tau),
             n_jumps=best.n_jumps,
+            no_jump_weight=p_smooth,
             draw_paths=draw_paths,
             draw_modal=draw_modal,
+            count_seed=seed_paths if self.counts else None,
         )
         fit._warn()
         return fit
@@ -509,7 +550,7 @@ class _System:
 class _Engine:
     """The numerics of one fit: hyperparameter search, conditional modes, samples."""
 
-    def __init__(self, model: RateModel, data: _Data, T: int):
+    def __init__(self, model: RateModel, data: _Data, T: int, jump_ahead: bool | None = None):
         self.m = model
         self.d = data
         self.T = T
@@ -549,6 +590,10 @@ class _Engine:
         # Jumps are level shifts: only the local level has them (in the trend model a
         # mixture on second differences would be a jump of the slope).
         self.jumps = bool(model.jumps) and model.kind == "local_level"
+        # Draws beyond the claims carry the prior's jumps (also for the no-jump reading
+        # of a jump model, which is the same prior in another configuration).
+        ahead_jumps = self.jumps if jump_ahead is None else jump_ahead
+        self.jump_ahead = ahead_jumps and model.future_jumps and model.kind == "local_level"
         self.tau_b = _TAU0
         self.p_jump = min(model.jump_rate / 365.2425, 0.5)
         self._seen = None  # see objective()
@@ -1075,6 +1120,8 @@ class _Engine:
             logw.append(cond.loglik + self.hyper_logprior(th) + logvol[k])
         logw = np.array(logw)
         weights = np.exp(logw - logw.max())
+        # log p(claims): the grid's sum (Laplace at each point), for mixing fits
+        self.log_marginal = float(logw.max() + np.log(weights.sum()))
         weights /= weights.sum()
         # The modal component first (residual diagnostics use it).
         return theta_hat, conds, weights, hyper_sd
@@ -1159,8 +1206,33 @@ class _Engine:
                 np.divide(du, c, out=block)
                 block[:, 1:] -= du[:, :-1] / c[1:]
                 block += cond.x + shift
+                if self.jump_ahead:
+                    self._future_jumps(block, gen)
             row += k
         return out
+
+    def _future_jumps(self, block: np.ndarray, gen: np.random.Generator) -> None:
+        """Add the prior's jumps to draws ``block`` (k, T) on the days outside the claims.
+
+        Ahead of the last claimed day a jump on day ``t`` moves every later day; before
+        the first, every earlier day (the walk run backwards). Sizes are damped as the
+        innovations are (:meth:`damping`), with the jumps' own variance per day,
+        ``p J^2``, in place of ``sigma^2``: their share of the log rate's variance far
+        from the claims levels off near ``saturation^2`` too.
+        """
+        k = block.shape[0]
+        sd = self.m.jump_sd * self.damping(self.m.jump_sd * math.sqrt(self.p_jump))
+        first = int(self.d.s.min())
+        ahead = np.flatnonzero(self.ahead)
+        if ahead.size:
+            hit = gen.random((k, ahead.size)) < self.p_jump
+            step = np.where(hit, gen.standard_normal((k, ahead.size)) * sd[ahead], 0.0)
+            block[:, ahead] += np.cumsum(step, axis=1)
+        if first > 0:
+            hit = gen.random((k, first)) < self.p_jump
+            # (a jump on day t moves days before t: the walk run backwards from `first`)
+            step = np.where(hit, gen.standard_normal((k, first)) * sd[1 : first + 1], 0.0)
+            block[:, :first] += np.cumsum(step[:, ::-1], axis=1)[:, ::-1]
 
 
 def _newton_min(
@@ -1359,11 +1431,15 @@ class RateFit:
     claim_var: np.ndarray = field(repr=False, default=None)
     #: Days on which the modal path takes a jump.
     n_jumps: int = 0
+    #: Share of the draws from the fit without jumps (see ``RateModel.no_jump_mix``).
+    no_jump_weight: float = 0.0
     # Seeded samplers (no arguments -> log paths, shape (draws, n_days)): the paths are
     # drawn on first use, so a fit that is only asked for its mode or its conflicts
     # does not pay for them.
     draw_paths: Callable[[], np.ndarray] = field(repr=False, compare=False, default=None)
     draw_modal: Callable[[], np.ndarray] = field(repr=False, compare=False, default=None)
+    #: Seed of the Poisson counts behind totals (None: totals are the rate's integral).
+    count_seed: int | None = field(repr=False, default=None)
 
     @cached_property
     def log_samples(self) -> np.ndarray:
@@ -1396,7 +1472,9 @@ class RateFit:
 
     @cached_property
     def _cum(self) -> np.ndarray:
-        return _cumulative(self._daily)
+        if self.count_seed is None:
+            return _cumulative(self._daily)
+        return _cumulative(_poisson_counts(self._daily, self.count_seed))
 
     # ---- estimates --------------------------------------------------------------------
     def rate(self, dates=None, per: str = "day"):
@@ -1782,6 +1860,26 @@ class FitSummary(Exportable):
         if len(res) > 25:
             lines.append(f"  ... {len(res) - 25} more claims (the 25 largest |z| shown)")
         return "\n".join(lines)
+
+
+#: Daily rates above this draw no Poisson noise: its relative size, 1e-6, is far below
+#: anything printed, and numpy's sampler refuses rates near 2**63.
+_POISSON_MAX = 1e12
+
+
+def _poisson_counts(daily: np.ndarray, seed: int) -> np.ndarray:
+    """Poisson counts around daily rates ``daily`` (n, T), as floats, seeded.
+
+    One stream for the whole array, drawn in its order, so the counts of a path
+    depend only on the seed and the rates.
+    """
+    gen = np.random.default_rng([int(seed), 1])
+    lam = np.minimum(daily, _POISSON_MAX)
+    out = gen.poisson(lam).astype(float)
+    big = daily >= _POISSON_MAX
+    if big.any():
+        out[big] = daily[big]
+    return out
 
 
 def _cumulative(daily: np.ndarray) -> np.ndarray:
