@@ -1013,12 +1013,24 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "month_range",
             rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s*(?:-|–|to)\s*(?P<mid>mid-)?"
-            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?"
+            # "between January and June", "from January through May 2024"
+            rf"|\b(?:between|from)\s+(?P<bm1>{_MONTH})(?:\s+(?P<by1>{_YEAR}))?\s+"
+            rf"(?:and|until|through|till)\s+(?:the\s+end\s+of\s+)?(?P<bm2>{_MONTH})"
+            rf"(?:\s+(?P<by>{_YEAR}))?\b(?!\s+\d)",
+        ),
+        (
+            # "in the three months to the end of June", "in the 12 months to March 2024"
+            "months_to",
+            rf"\b(?:in|over|during|for)\s+the\s+(?:past\s+|last\s+|previous\s+)?"
+            rf"(?P<n>{_LOOKBACK_N})\s+(?P<u>weeks|months|years)\s+(?:to|through|until|"
+            rf"ending(?:\s+in)?|up\s+to)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})"
+            rf"(?:\s+(?P<d>{_DAY}))?(?:,?\s+(?P<y>{_YEAR}))?\b",
         ),
         (
             "quarter",
-            rf"\b(?P<o>first|second|third|fourth|last)\s+quarter\s+of\s+"
-            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)",
+            rf"\b(?P<o>first|second|third|fourth|last)\s+quarter(?:\s+of\s+"
+            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)|(?P<bare>))\b",
         ),
         (
             "half",
@@ -1071,7 +1083,17 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "as_of_month",
-            rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+            rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"
+            # "as of late May", "as of mid-June": the end of the month, or its 15th
+            rf"|\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+|(?P<part>late\s+|mid-\s*))?"
+            rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b(?!\s*\d)",
+        ),
+        (
+            # "by the end of the year", "by year-end", "by the end of 2025"
+            "year_end",
+            rf"\b(?:by|at|until|till|before|to|through|towards?)\s+(?:the\s+)?(?:(?:very\s+)?"
+            rf"end\s+of\s+(?:(?P<this>the|this|the\s+current)\s+year|(?P<y>{_YEAR}))"
+            rf"|(?P<ye>year[-\s]end))\b",
         ),
         (
             "month_year",
@@ -1085,6 +1107,10 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "rel_month",
             r"\b(?P<w>last|this|the\s+previous)\s+month\b",
+        ),
+        (
+            "rel_week",
+            r"\b(?P<w>last|this|the\s+previous)\s+week\b",
         ),
         (
             "rel_year",
@@ -1126,6 +1152,7 @@ class _Window:
     on_day: bool = False  # "On Aug. 26, ...": the sentence is about that day
     notes: list[str] = field(default_factory=list)
     explicit: bool = False
+    year_end: int | None = None  # "at the end of 2024": the year whose end bounds the count
 
 
 def _weekday_before(name: str, published: dt.date) -> dt.date:
@@ -1218,6 +1245,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                         start = (a, text)
                     elif kind_of == "end" and end is None:
                         end = (b, text)
+                        if name == "year_end":
+                            w.year_end = b.year
                     elif kind_of == "back" and w.back is None:
                         w.back = back[0]
                         w.notes.append(f"{text!r}")
@@ -1324,14 +1353,29 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None
         return "full", a[0], b_date, text
     if name == "month_range":
-        m1, m2 = _month_number(g["m1"]), _month_number(g["m2"])
-        yy = int(g["y"]) if g["y"] else _recent_month(m2, P)
-        y1 = yy if m1 <= m2 else yy - 1
+        m1 = _month_number(g["m1"] or g["bm1"])
+        m2 = _month_number(g["m2"] or g["bm2"])
+        year = g["y"] or g["by"]
+        yy = int(year) if year else _recent_month(m2, P)
+        y1 = int(g["by1"]) if g.get("by1") else yy if m1 <= m2 else yy - 1
         b = dt.date(yy, m2, 15) if g["mid"] else _month_end(yy, m2)
+        if y1 > yy or dt.date(y1, m1, 1) > b:
+            return None
         return "full", dt.date(y1, m1, 1), b, text
+    if name == "months_to":
+        mo = _month_number(g["m"])
+        yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
+        try:
+            end = dt.date(yy, mo, int(re.match(r"\d+", g["d"]).group())) if g["d"] else (
+                _month_end(yy, mo))
+        except ValueError:
+            return None
+        return "full", _back(end, g["u"].lower().rstrip("s"), _count(g["n"])), end, text
     if name == "quarter":
         q = _ORD[g["o"].lower()]
         yy = int(g["y"]) if g["y"] else y
+        if g.get("bare") is not None and dt.date(yy, 3 * q - 2, 1) > P:
+            yy -= 1  # "in the third quarter" said in spring: last year's
         return "full", dt.date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q), text
     if name == "half":
         yy = int(g["y"] or g.get("y2") or y)
@@ -1379,8 +1423,17 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         d = _weekday_before(g["wd"], P)
         return "full", d, d, text
     if name == "as_of_month":
-        mo, yy = _month_number(g["m"]), int(g["y"])
+        mo = _month_number(g["m"] or g["m2"])
+        year = g["y"] or g["y2"]
+        yy = int(year) if year else _recent_month(mo, P)
+        if (g.get("part") or "").lower().startswith("mid"):
+            return "end", None, min(dt.date(yy, mo, 15), P), text
         return "end", None, min(_month_end(yy, mo), P), text
+    if name == "year_end":
+        yy = int(g["y"]) if g.get("y") else y
+        if kind == "target":  # a plan "by the end of the year" is that year's
+            return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
+        return "end", None, dt.date(yy, 12, 31), text
     if name == "end_of":
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
@@ -1400,6 +1453,15 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
         return "end", None, min(_month_end(yy, mo), P), text
+    if name == "rel_week":
+        before = m.string[: m.start()]
+        if re.search(r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|"
+                     r"for)\s+(?:the\s+)?$", before, re.I) or re.match(r"\W*$", before):
+            return None  # "said last week": the day it was said; "over the last week": a lookback
+        monday = P - dt.timedelta(days=P.weekday())
+        if g["w"].lower() == "this":
+            return "full", monday, P, text
+        return "full", monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), text
     if name == "rel_month":
         before = m.string[: m.start()]
         if re.search(
@@ -1942,6 +2004,11 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         if q_entry is not None and q_entry.since is not None and kind == "total":
             start = q_entry.since
             notes.append(f"no window in the text: counted from {start} as {quantity} are")
+            confidence -= 0.1
+        elif kind == "total" and w.year_end is not None and end is not None:
+            # "At the end of 2024, ... 427,000 had signed contracts": that year's count
+            start = dt.date(w.year_end, 1, 1)
+            notes.append(f"a count told at the end of {w.year_end}: that year's")
             confidence -= 0.1
         elif kind == "total" and "war" in anchors and _cumulative(sentence, clause, fig):
             start = anchors["war"].date
