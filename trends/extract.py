@@ -1872,12 +1872,14 @@ def extract_text(
             continue
         earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
         inherited = functools.partial(_credited, text, tuple(before[-1:]))
+        context = (functools.partial(_context_window, text[slice(*before[-1])], published,
+                                     anchors) if before else None)  # fmt: skip
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
                            document, (a, b), f"{prefix}-{len(out) + len(found) + 1}",
-                           earlier, inherited)  # fmt: skip
+                           earlier, inherited, context)  # fmt: skip
             if c is not None:
                 found.append(c)
         out += found
@@ -1912,8 +1914,29 @@ def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return ""
 
 
+#: Words that make a figure a running count of its own, not the previous sentence's window.
+_RUNNING = re.compile(
+    r"\b(?:in\s+total|overall|altogether|to\s+date|so\s+far|in\s+all|cumulative(?:ly)?|"
+    r"since|total\s+(?:losses|number|of))\b",
+    re.IGNORECASE,
+)
+
+
+def _context_window(previous: str, published: dt.date | None, anchors, kind: str):
+    """The window the sentence before states (read as if for a figure at its end), or None
+    when it states none."""
+    if kind == "total" and (not _figures(previous) or _RATE.search(previous)):
+        return None  # a total continues the count of a sentence that gave one, not a rate
+    end = _Figure(len(previous), len(previous), 0.0)
+    w = _window(previous, (0, len(previous)), end, [end], kind, published, anchors)
+    if w.back is not None:
+        return None
+    return w if (w.explicit and w.start is not None) or w.said is not None else None
+
+
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid, earlier=lambda: "", inherited=lambda: "") -> Candidate | None:  # fmt: skip
+               cid, earlier=lambda: "", inherited=lambda: "",
+               context=None) -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
@@ -1989,6 +2012,16 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         # "On November 28, a new daily record of 2,030": that day's count, not a rate
         kind, per = "total", ""
         w = _window(sentence, clause, fig, figures, kind, published, anchors)
+    if (ref is None and context is not None and not w.explicit and w.said is None
+            and w.year_end is None and published is not None and kind in ("rate", "total")
+            and (kind == "rate" or not (_cumulative(sentence, clause, fig)
+                                        or _RUNNING.search(sentence)))):  # fmt: skip
+        # "In September, daily losses reached a new high. ... 1,271 per day": a figure that
+        # states no window of its own is read in the one the sentence before it states
+        cw = context(kind)
+        if cw is not None:
+            w = cw
+            w.notes = ["window of the sentence before: " + "; ".join(cw.notes)]
     start, end = w.start, w.end
     notes += w.notes
     if ref is not None:
