@@ -1495,7 +1495,9 @@ _SAY = re.compile(
     r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)(?<!\ban\s)"
     r"(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)\b(?:said|says|"
     r"(?:say|estimate|believe|report|claim|calculate)(?=\s+(?:that\b|about\b|around\b|some\b|"
-    r"up\s+to\b|more\b|nearly\b|\d))|"
+    r"up\s+to\b|more\b|nearly\b|\d)|\s*[.,;!?]|\s*$)|"
+    r"predicted|predicts|concluded|concludes|acknowledged|stressed|emphasi[sz]ed|specified|"
+    r"clarified|"
     r"stated|states|told|reported|reports|estimates|estimated|announced|announces|"
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
@@ -1551,6 +1553,7 @@ class _Source:
     anaphor: bool = False
     by: bool = False  # "according to X", "reported by X": may credit one clause only
     figures: bool = False  # "according to X figures": names whose figures they are
+    trailing: bool = False  # "..., X said.": the speaker of the whole sentence
 
 
 @functools.lru_cache(maxsize=64)
@@ -1559,17 +1562,18 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
     # blank out asides ("The Insider, however, found") keeping every offset in place
     s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
     found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
-                         *_participle_subjects(s)) if f.name]  # fmt: skip
+                         *_participle_subjects(s), *_cited(s)) if f.name]  # fmt: skip
     return tuple(sorted(found, key=lambda f: f.at))
 
 
 def _according_to(sentence: str) -> list[_Source]:
     """ "according to X" (the "by X" inside it: "a joint investigation by BBC Russia")."""
     out = []
-    pattern = (r"\b(?P<v>according\s+to)\s+(?:the\s+)?"
+    pattern = (r"\b(?P<v>according\s+to|(?-i:per(?=\s+(?:the\s+)?[A-Z])))\s+(?:the\s+)?"
                r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
     for m in re.finditer(pattern, sentence, re.I):
-        s = _RELAY.sub("", m.group("s").strip())
+        s = re.split(r"\s+[-–—]\s+", m.group("s").strip())[0]  # "X — a staggering number"
+        s = _RELAY.sub("", s)
         by = re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s) or re.search(
             rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s
         )
@@ -1615,6 +1619,60 @@ def _participle_subjects(sentence: str) -> list[_Source]:
             for m in re.finditer(pattern, sentence) if _plausible(m.group("s"))]  # fmt: skip
 
 
+#: Generic words that name no one in particular ("citing sources", "officials in Kyiv").
+_GENERIC = {"sources", "source", "officials", "official", "media", "reports", "data",
+            "people", "analysts", "experts", "estimates", "testimony"}  # fmt: skip
+
+
+def _cited(sentence: str) -> list[_Source]:
+    """ "Ukrinform reported, referring to Ukraine's Air Force Command": a named body the
+    reporter cites owns the figures (not "citing sources" or "citing American officials")."""
+    out = []
+    pattern = (rf"\b(?:citing|referring\s+to|quoting)\s+(?:the\s+|a\s+|an\s+)?"
+               rf"(?:(?:data|figures|estimates|statement|report)\s+(?:from|by|of)\s+(?:the\s+)?)?"
+               rf"(?P<s>{_NAME})")  # fmt: skip
+    for m in re.finditer(pattern, sentence):
+        name = re.sub(r"\s+(?:statement|data|figures|report|estimates?)$", "", m.group("s"))
+        nxt = re.match(r"\s+([a-z]+)", sentence[m.end() :])
+        if nxt and nxt.group(1) not in ("as", "in", "on", "at", "and", "that", "who", "which",
+                                        "to", "for", "from", "with", "saying", "statement",
+                                        "data", "figures", "report", "estimates"):  # fmt: skip
+            continue  # "citing data from American and European officials": not a name
+        words = name.split()
+        if (len(words) < 2 and not re.search(r"[A-Z]{2}", name)) or not _plausible(name):
+            continue  # "citing Reuters" is kept; a lone capitalised word may be a nationality
+        if words[-1].lower() in _GENERIC:
+            continue
+        out.append(_Source(m.start("s"), _clean_subject(name), by=True, figures=True))
+    return out
+
+
+#: Verbs that put the speaker after them: '..., said Ukrainian commander Oleksandr Syrskyi.'
+_SAID_BEFORE = re.compile(
+    r"(?:,|[”\"’],?)\s*(?:said|says|added|adds|wrote|writes|noted|notes|explained|reported|"
+    r"reports|stated|told|claimed|claims|estimated|estimates)\s+(?P<s>[^.;:!?()“”\"]+)"
+)
+
+
+def _inverted_subject(sentence: str) -> list[_Source]:
+    out = []
+    for m in _SAID_BEFORE.finditer(sentence):
+        parts = [re.split(r"\s+(?:on|in|at|during|last|this|after|before|to|from|who|when|"
+                          r"while|told|speaking|citing|referring|as|earlier|late|early)\s",
+                          p + " ")[0].strip()
+                 for p in re.split(r",\s+", m.group("s"))[:2]]  # fmt: skip
+        parts = [p for p in parts if p and _plausible(p) and _named(p) and not re.search(r"\d", p)]
+        if not parts or not parts[0][:1].isupper() and not parts[0].lower().startswith(
+            ("the ", "a ", "an ")
+        ):
+            continue
+        name = _name_of(parts) if len(parts) > 1 else parts[0]
+        if _ANAPHOR.match(name) or name.lower() in _PRONOUN:
+            continue
+        out.append(_Source(m.start("s"), _clean_subject(name), trailing=True))
+    return out
+
+
 def _opening_subject(sentence: str) -> str:
     """The name a sentence opens with as the subject of a verb ("The Defense Ministry has
     not provided ..."), or ""."""
@@ -1624,8 +1682,28 @@ def _opening_subject(sentence: str) -> str:
 
 
 def _say_subjects(sentence: str) -> list[_Source]:
-    """The subject of the first say-verb that has one ("X said", "X, deputy ..., said")."""
-    for m in _SAY.finditer(sentence):
+    """The subject of the first say-verb that has one ("X said", "X, deputy ..., said",
+    '..., said X'), and of the last when it closes the sentence after a comma ("The Pentagon
+    assesses that ..., Gen. Mark A. Milley, chairman of ..., said")."""
+    inverted = _inverted_subject(sentence)
+    found = _say_subject(sentence)
+    if inverted and (not found or inverted[0].at < found[0].at):
+        return inverted[:1]
+    if found and not found[0].anaphor:
+        verbs = list(_SAY.finditer(sentence))
+        last = _say_subject(sentence, last=True)
+        if (last and last[0].name != found[0].name and not last[0].anaphor
+                and re.search(r"\bthat\b", sentence[found[0].at : verbs[-1].start()])
+                and re.search(r",\s*[^,]*(?:,[^,]*,\s*)?$", sentence[: verbs[-1].start()])
+                and not re.search(r"\bthat\b|\d", sentence[verbs[-1].end() :])):  # fmt: skip
+            return [found[0], replace(last[0], trailing=True)]
+    return found
+
+
+def _say_subject(sentence: str, last: bool = False) -> list[_Source]:
+    """The subject of the first (or the last) say-verb that has one."""
+    verbs = list(_SAY.finditer(sentence))
+    for m in reversed(verbs) if last else verbs:
         head = sentence[: m.start()].rstrip()
         head = re.sub(r"(?:\s+(?:also|has|have|had|now|earlier|previously|recently|later|"
                       r"officially|publicly|then|reportedly|further|separately|"
@@ -1669,6 +1747,7 @@ def _named(subject: str) -> bool:
     s = re.sub(r"^(?:the|a|an)\s+", "", subject.strip(), flags=re.I)
     last = s.split()[-1].lower() if s.split() else ""
     return (bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+            or bool(_TITLE_HEAD.fullmatch(last))
             or bool(re.fullmatch(r"[a-z][\w-]*\.(?:net|com|org|ua|ru|info|news)", s)))  # fmt: skip
 
 
@@ -1714,10 +1793,54 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], s
     a, b = clause
     own = [f for f in found if a <= f.at < b and f.by]
     owner = [f for f in found if f.figures]
-    pick = owner[0] if owner else own[0] if own else found[0]
+    trailing = [f for f in found if f.trailing]
+    pick = owner[0] if owner else own[0] if own else trailing[0] if trailing else found[0]
+    if _bare_title(pick.name):
+        # "The US Secretary of Defense added": the person named earlier with that title
+        titled = earlier(pick.name)
+        if titled:
+            return titled
     if pick.anaphor:  # "the analysts" with nothing named before stays as written
         return earlier() or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
     return pick.name
+
+
+#: The head word of a person's title ("the defence minister", "the US Secretary of Defense").
+_TITLE_HEAD = re.compile(
+    r"\b(?:minister|secretary|leader|chief|head|commander|president|spokesman|spokeswoman|"
+    r"spokesperson|general|director|chairman|chairwoman|adviser|advisor|ambassador|"
+    r"commander-in-chief|governor|mayor|premier|chancellor)\b",
+    re.IGNORECASE,
+)
+_NATIONALITY = re.compile(
+    r"^(?:the\s+)?(?:US|U\.S\.|UK|U\.K\.|British|American|Russian|Ukrainian|Ukraine['’]s|"
+    r"Russia['’]s|Britain['’]s|German|French|Estonian|Polish|NATO['’]s|NATO)\s+",
+    re.IGNORECASE,
+)
+
+
+def _bare_title(name: str) -> bool:
+    """A title with no person's name in it ("the defence minister", "The US Secretary of
+    Defense"), not an organisation ("the Defence Ministry")."""
+    return bool(_TITLE_HEAD.search(name)) and not _person(name) and len(name.split()) <= 7
+
+
+def _titled_before(text: str, spans: Sequence[tuple[int, int]], title: str) -> str:
+    """The person the sentences ``spans`` (latest first) name with ``title`` ("US Secretary of
+    Defense Lloyd Austin", "Lloyd Austin, the US Secretary of Defense"), or ""."""
+    core = re.sub(r"^(?:the|a|an)\s+", "", title.strip(), flags=re.I)
+    variants = {core, _NATIONALITY.sub("", core)}
+    person = r"(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})"
+    pats = [re.compile(rf"\b{re.escape(v)}\s+(?P<n>{person})|(?P<m>{person}),\s+(?:the\s+)?"
+                       rf"(?:\w+\s+){{0,3}}?{re.escape(v)}\b", re.I)
+            for v in variants if v]  # fmt: skip
+    for a, b in reversed(spans):
+        sentence = text[a:b]
+        for pat in pats:
+            m = pat.search(sentence)
+            if m is not None:
+                return (m.group("n") or m.group("m")).strip()
+    return ""
 
 
 #: A run of capitalised words ("Defence Minister Sergei Shoigu").
@@ -1901,12 +2024,15 @@ def _credited(text: str, spans: Sequence[tuple[int, int]]) -> str:
     found = _sources(sentence)
     if not found or any(f.anaphor for f in found):
         return ""
-    return _attribution(sentence, (0, len(sentence)), lambda: "")
+    return _attribution(sentence, (0, len(sentence)), lambda *a: "")
 
 
-def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
+def _named_before(text: str, spans: Sequence[tuple[int, int]], title: str = "") -> str:
     """The source a reader would take "he" or "the group" to mean: the last source, person
-    or subject named in the sentences ``spans`` (latest first), or ""."""
+    or subject named in the sentences ``spans`` (latest first), or "". With ``title`` ("the
+    defence minister"): the person named earlier with that title, or ""."""
+    if title:
+        return _titled_before(text, spans, title)
     for a, b in reversed(spans):
         name = _last_named(text[a:b])
         if name:
@@ -1935,7 +2061,7 @@ def _context_window(previous: str, published: dt.date | None, anchors, kind: str
 
 
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid, earlier=lambda: "", inherited=lambda: "",
+               cid, earlier=lambda *a: "", inherited=lambda: "",
                context=None) -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
