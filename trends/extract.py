@@ -1366,8 +1366,11 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
         try:
-            end = dt.date(yy, mo, int(re.match(r"\d+", g["d"]).group())) if g["d"] else (
-                _month_end(yy, mo))
+            end = (
+                dt.date(yy, mo, int(re.match(r"\d+", g["d"]).group()))
+                if g["d"]
+                else (_month_end(yy, mo))
+            )
         except ValueError:
             return None
         return "full", _back(end, g["u"].lower().rstrip("s"), _count(g["n"])), end, text
@@ -1455,8 +1458,12 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         return "end", None, min(_month_end(yy, mo), P), text
     if name == "rel_week":
         before = m.string[: m.start()]
-        if re.search(r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|"
-                     r"for)\s+(?:the\s+)?$", before, re.I) or re.match(r"\W*$", before):
+        if re.search(
+            r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|"
+            r"for)\s+(?:the\s+)?$",
+            before,
+            re.I,
+        ) or re.match(r"\W*$", before):
             return None  # "said last week": the day it was said; "over the last week": a lookback
         monday = P - dt.timedelta(days=P.weekday())
         if g["w"].lower() == "this":
@@ -1662,8 +1669,10 @@ def _inverted_subject(sentence: str) -> list[_Source]:
                           p + " ")[0].strip()
                  for p in re.split(r",\s+", m.group("s"))[:2]]  # fmt: skip
         parts = [p for p in parts if p and _plausible(p) and _named(p) and not re.search(r"\d", p)]
-        if not parts or not parts[0][:1].isupper() and not parts[0].lower().startswith(
-            ("the ", "a ", "an ")
+        if (
+            not parts
+            or not parts[0][:1].isupper()
+            and not parts[0].lower().startswith(("the ", "a ", "an "))
         ):
             continue
         name = _name_of(parts) if len(parts) > 1 else parts[0]
