@@ -821,7 +821,8 @@ _RATE = re.compile(
 _TARGET = re.compile(
     r"\b(?:aims?|aiming|aimed|plans?|planned|planning|targets?|targeted|seeks?|seeking|sought|"
     r"goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|forecasts?|"
-    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up)\b",
+    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
+    r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
 
@@ -1240,6 +1241,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
                         full = (a, b, text)
+                        if name == "year_end":
+                            w.year_end = b.year
                         full_in_clause = scope == "clause"
                     elif kind_of == "start" and start is None:
                         start = (a, text)
@@ -1446,6 +1449,10 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name in ("in_month", "month_year"):
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
+        named = {int(x) for x in re.findall(rf"\b(?:in|of|during)\s+({_YEAR})\b", m.string)}
+        if not g.get("y") and len(named) == 1 and min(named) < yy:
+            # "The highest ... in 2022 was 559 in November": November of the year named
+            yy = min(named)
         if (g.get("part") or "").lower() == "mid-":  # "in mid-February": by the 15th
             return "end", None, dt.date(yy, mo, 15), text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
@@ -1485,7 +1492,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "rel_year":
         word = g["w"].lower()
         if re.search(
-            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$", m.string[: m.start()], re.I
+            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$|\bend\s+of\s+$",
+            m.string[: m.start()],
+            re.I,
         ):
             return None  # "in the past year", "over the last year": a lookback, not a calendar year
         yy = y + {"last": -1, "the previous": -1, "the past": -1, "next": 1}.get(word, 0)
@@ -1996,14 +2005,17 @@ def extract_text(
     prefix = id_prefix or _slug(document)
     out: list[Candidate] = []
     before: list[tuple[int, int]] = []  # earlier sentences, for "he said" (read on demand)
-    for a, b in _sentences(text):
+    spans = list(_sentences(text))
+    for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not _ANY_NUMBER.search(sentence):
             before.append((a, b))
             continue
         earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
-        inherited = functools.partial(_credited, text, tuple(before[-1:]))
+        inherited = functools.partial(
+            _credited, text, tuple(before[-1:]), spans[i + 1] if i + 1 < len(spans) else None
+        )
         context = (functools.partial(_context_window, text[slice(*before[-1])], published,
                                      anchors) if before else None)  # fmt: skip
         figures = _figures(sentence)
@@ -2023,9 +2035,37 @@ def extract_text(
 _LOOK_BACK = 8
 
 
-def _credited(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The source the last of the sentences ``spans`` credits by name ("According to
-    British intelligence, ..."), or ""."""
+#: A sentence that only credits the one before it: "This was reported by the General Staff
+#: of the Armed Forces of Ukraine.", "This was announced by Syrskyi.", "According to figures
+#: from the British Ministry of Defence."
+_CREDIT_BACK = re.compile(
+    r"^\W*(?:(?:This|That|It|These\s+figures|The\s+(?:data|figures|information))\s+"
+    r"(?:was|were|has\s+been|have\s+been|is)\s+(?:\w+ly\s+)?(?:reported|announced|stated|said|"
+    r"published|released|disclosed|confirmed|claimed)\s+(?:by|in)\s+(?:the\s+)?"
+    r"|According\s+to\s+(?:the\s+)?(?:(?:latest\s+)?(?:data|figures|estimates)\s+(?:from|of|by)"
+    r"\s+(?:the\s+)?)?)(?P<s>[^,.;:()“”\"]+?)(?:,\s*(?:citing|referring)[^.]*)?[.!]?\s*$"
+)
+
+
+def _credit_back(sentence: str) -> str:
+    """The source a sentence with no figure of its own credits the sentence before with."""
+    m = _CREDIT_BACK.match(sentence)
+    if m is None or _ANY_NUMBER.search(m.group("s")) or not _plausible(m.group("s")):
+        return ""
+    name = _clean_subject(m.group("s"))
+    return name if _named(name) else ""
+
+
+def _credited(text: str, spans: Sequence[tuple[int, int]],
+              following: tuple[int, int] | None = None) -> str:  # fmt: skip
+    """The source a sentence that credits no one takes: the one the sentence after it
+    names in a bare credit ("This was reported by the General Staff."), else the one the
+    last of the sentences ``spans`` credits by name ("According to British intelligence,
+    ..."), else ""."""
+    if following is not None:
+        name = _credit_back(text[following[0] : following[1]])
+        if name:
+            return name
     if not spans:
         return ""
     a, b = spans[-1]
@@ -2157,8 +2197,20 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         if cw is not None:
             w = cw
             w.notes = ["window of the sentence before: " + "; ".join(cw.notes)]
+    listed = _listed_with(sentence, fig, figures, previous, span, kind)
+    if ref is None and listed is not None and not w.explicit and w.said is None:
+        # "over the past day, ... destroyed 26 tanks, 26 armoured vehicles, 60 artillery
+        # systems": the figures of one list share the window its first one states
+        w.start = dt.date.fromisoformat(listed.start) if listed.start else None
+        w.end = dt.date.fromisoformat(listed.end) if listed.end else w.end
+        w.explicit = True
+        w.notes = [f"window of {listed.id}, listed with it"]
     start, end = w.start, w.end
     notes += w.notes
+    if kind == "target" and w.year_end is not None and q_entry is not None and q_entry.since:
+        # "on course to have lost a total of 500,000 by the end of this year": a running count
+        start = q_entry.since
+        notes.append(f"a running count: from {start} as {quantity} are counted")
     if ref is not None:
         start = dt.date.fromisoformat(ref.start) if ref.start else None
         end = dt.date.fromisoformat(ref.end) if ref.end else end
@@ -2217,6 +2269,36 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         span=span,
         window_in_text=w.explicit or w.said is not None,
     )
+
+
+#: What may stand between two figures of one list: their nouns and a comma or "and"
+#: ("26 Russian tanks, 26 armored combat vehicles"), no verb, window or clause word.
+_LIST_GAP = re.compile(
+    r"^[\w\s,’'/-]*?(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)"
+    r"(?:another\s+|more\s+|over\s+|some\s+|about\s+)?$",
+    re.IGNORECASE,
+)
+_LIST_BREAK = re.compile(
+    r"\b(?:in|on|during|since|over|for|from|by|while|whereas|but|which|who|when|compared|"
+    r"than|including|said|says|were|was|have|has|had|are|is|per|each|every|a\s+day|"
+    r"daily|monthly|weekly)\b",
+    re.IGNORECASE,
+)
+
+
+def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
+    """The candidate of the figure just before ``fig`` when the two stand in one list
+    ("26 Russian tanks, 26 armored combat vehicles") and it has a window from the text."""
+    i = next((k for k, f in enumerate(figures) if f is fig), 0)
+    if i == 0 or not previous or previous[-1].span != span:
+        return None
+    before = figures[i - 1]
+    last = previous[-1]
+    if last.value != float(before.value) or last.kind != kind or not last.window_in_text:
+        return None
+    gap = sentence[before.end : fig.start]
+    ok = len(gap) <= 120 and _LIST_GAP.match(gap) and not _LIST_BREAK.search(gap)
+    return last if ok else None
 
 
 #: A present perfect ("has recruited", "have been forcibly mobilized"): a running count.
