@@ -117,7 +117,9 @@ ANCHORS: Mapping[str, Anchor] = {
         Anchor("wagner_mutiny", dt.date(2023, 6, 24),
                ("wagner uprising", "wagner mutiny", "wagner rebellion")),
         Anchor("kursk_incursion", dt.date(2024, 8, 6),
-               ("kursk incursion", "kursk offensive", "incursion into kursk")),
+               ("kursk incursion", "kursk offensive", "incursion into kursk",
+                "incursion into the kursk region", "incursion into russia's kursk",
+                "incursion into russia’s kursk", "kursk operation")),
     )
 }  # fmt: skip
 
@@ -1070,6 +1072,20 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
             rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
         ),
+        (
+            # "over the next three months": a plan's window, from the day after publication
+            "ahead",
+            rf"\b(?:over|in|during|within|for)\s+the\s+(?:next|coming)\s+(?:(?P<n>{_LOOKBACK_N})\s+)?"
+            rf"(?P<u>days?|weeks?|months?|years?)\b",
+        ),
+        (
+            # "during the winter months", "in the summer of 2023": Dec-Feb, Mar-May, Jun-Aug,
+            # Sep-Nov
+            "season",
+            rf"(?<!than\s)\b(?:during|in|over|throughout)\s+(?:the\s+)?(?:(?P<w>last|this|past)\s+)?"
+            rf"(?P<s>winter|spring|summer|autumn|fall)(?:\s+months)?(?:\s+of\s+(?P<y>{_YEAR}))?\b"
+            rf"(?!\s+(?:offensive|counteroffensive|campaign))",
+        ),
         ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
         (
             "end_of",
@@ -1130,7 +1146,8 @@ def _anchor_patterns(anchors: tuple[Anchor, ...]):
     alt = "|".join(re.escape(p) for p, _ in pairs)
     since = re.compile(
         rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
-        rf"(?:(?:the|its|russia['’]s|moscow['’]s|this|last\s+\w+['’]s|a)\s+)?"
+        rf"(?:(?:the|its|russia['’]s|moscow['’]s|ukraine['’]s|kyiv['’]s|this|last\s+\w+['’]s|"
+        rf"a)\s+)?"
         rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})",
         re.IGNORECASE,
     )
@@ -1263,7 +1280,10 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if start_anchor is not None and full_in_clause and not anchor_in_clause:
         start_anchor = None
         w.notes = [n for n in w.notes if not n.startswith("from ")]
-    # a stated start beats an anchor only when it is more specific (a date, "since May")
+    # a stated start beats an anchor only when it is more specific (a date, "since May"),
+    # not a month that holds the anchor's day ("the incursion, which began in August")
+    if start is not None and start_anchor is not None and start[0] == start_anchor.replace(day=1):
+        start = None
     if start is not None:
         w.start = start[0]
         w.notes.append(f"from {start[0]}: {start[1]!r}")
@@ -1425,6 +1445,28 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if unit not in ("day", "week", "month", "year"):
             return None
         return "back", None, None, text, (unit, n)
+    if name == "ahead":
+        if kind != "target":
+            return None
+        n, unit = _count(g.get("n")), g["u"].lower().rstrip("s")
+        first = P + dt.timedelta(days=1)
+        if unit in ("day", "week"):
+            last = P + dt.timedelta(days=n * (7 if unit == "week" else 1))
+        else:
+            last = add_months(first, n * (12 if unit == "year" else 1)) - dt.timedelta(days=1)
+        return "full", first, last, text
+    if name == "season":
+        first = {"winter": 12, "spring": 3, "summer": 6, "autumn": 9, "fall": 9}[g["s"].lower()]
+        if g.get("y"):
+            yy = int(g["y"])
+        else:  # the latest such season that began on or before publication
+            yy = P.year if dt.date(P.year, first, 1) <= P else P.year - 1
+            if (g.get("w") or "").lower() in ("last", "past") and add_months(
+                dt.date(yy, first, 1), 3
+            ) > P:
+                yy -= 1  # "last summer" said in July: the summer before
+        a = dt.date(yy, first, 1)
+        return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
     if name == "weekday_alone":
         d = _weekday_before(g["wd"], P)
         return "full", d, d, text
@@ -1448,6 +1490,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         return None  # "issued ... in September": read as the day it was stated
     if name in ("in_month", "month_year"):
         mo = _month_number(g["m"])
+        lead = m.string[: m.start()]
+        stated = name == "in_month" and re.match(r"\W*(?:earlier|later|back|also)\s*$", lead, re.I)
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
         named = {int(x) for x in re.findall(rf"\b(?:in|of|during)\s+({_YEAR})\b", m.string)}
         if not g.get("y") and len(named) == 1 and min(named) < yy:
@@ -1455,6 +1499,11 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             yy = min(named)
         if (g.get("part") or "").lower() == "mid-":  # "in mid-February": by the 15th
             return "end", None, dt.date(yy, mo, 15), text
+        if stated:  # "Earlier in October, X stated that ...": when it was said
+            return "end", None, min(_month_end(yy, mo), P), text
+        if name == "in_month" and re.search(r"\b(?:began|begun|started)\s*$", lead, re.I):
+            # "since the incursion, which began in August": the window starts then
+            return "start", dt.date(yy, mo, 1), None, text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
         yy = int(g["y"] or g["y2"])
@@ -2041,9 +2090,10 @@ _LOOK_BACK = 8
 _CREDIT_BACK = re.compile(
     r"^\W*(?:(?:This|That|It|These\s+figures|The\s+(?:data|figures|information))\s+"
     r"(?:was|were|has\s+been|have\s+been|is)\s+(?:\w+ly\s+)?(?:reported|announced|stated|said|"
-    r"published|released|disclosed|confirmed|claimed)\s+(?:by|in)\s+(?:the\s+)?"
+    r"published|released|disclosed|confirmed|claimed)(?:\s+(?:on|in|at)\s+[\w.]+(?:\s+\d+)?)?"
+    r"\s+(?:by|in)\s+(?:the\s+)?"
     r"|According\s+to\s+(?:the\s+)?(?:(?:latest\s+)?(?:data|figures|estimates)\s+(?:from|of|by)"
-    r"\s+(?:the\s+)?)?)(?P<s>[^,.;:()“”\"]+?)(?:,\s*(?:citing|referring)[^.]*)?[.!]?\s*$"
+    r"\s+(?:the\s+)?)?)(?P<s>[^,.;:()“”\"]+?)(?:,\s*[^.]*)?[.!]?\s*$"
 )
 
 
