@@ -806,6 +806,12 @@ _HEDGE = re.compile(
     + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of)\s+)*$",
     re.IGNORECASE,
 )
+#: "is about to suffer", "on the verge of reaching" just before a figure: nearly.
+_IMMINENT = re.compile(
+    r"\b(?:about\s+to|on\s+the\s+verge\s+of|poised\s+to)\s+[a-z]+\s+(?:(?:a|the)\s+)?"
+    r"(?:(?:total|number|mark|level)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 _HEDGE_AFTER = {r"^\s*or\s+more\b": "at_least", r"^\s*or\s+so\b": "about",
                 r"^\s*or\s+fewer\b": "up_to", r"^-?plus\b": "more_than"}  # fmt: skip
 
@@ -1424,6 +1430,24 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "since_year":
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
         return "start", dt.date(yy, 1, 1), None, text
+    if (
+        name in ("since_date", "since_year")
+        and re.match(r",?\s+when\b", m.string[m.end() :])
+        and re.search(r"(?:\b(?:not|no|never)\b|n['’]t\b)[^,.;]*$", m.string[: m.start()], re.I)
+    ):
+        # "has not provided figures since September 2022, when they claimed 5,937": the
+        # figure was stated then; it does not start there (not "Since May, when ...")
+        if g.get("m"):
+            mo = _month_number(g["m"])
+            return "end", None, min(_month_end(_recent_month(mo, P), mo), P), text
+        if g.get("date"):
+            dm = _DATE.match(g["date"])
+            d = _date_of(dm, P)
+            if d is None:
+                return None
+            e = _month_end(d[0].year, d[0].month) if dm.group("m3") else d[0]
+            return "end", None, min(e, P), text
+        return None
     if name == "since_date":
         if g.get("wd"):  # "since early on Sunday"
             return "start", _weekday_before(g["wd"], P), None, text
@@ -1562,7 +1586,7 @@ _SAY = re.compile(
     r"(?:say|estimate|believe|report|claim|calculate)(?=\s+(?:that\b|about\b|around\b|some\b|"
     r"up\s+to\b|more\b|nearly\b|\d)|\s*[.,;!?]|\s*$)|"
     r"predicted|predicts|concluded|concludes|acknowledged|stressed|emphasi[sz]ed|specified|"
-    r"clarified|"
+    r"clarified|published|publishes|"
     r"stated|states|told|reported|reports|estimates|estimated|announced|announces|"
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
@@ -2067,12 +2091,14 @@ def extract_text(
         )
         context = (functools.partial(_context_window, text[slice(*before[-1])], published,
                                      anchors) if before else None)  # fmt: skip
+        context_quantity = (functools.partial(_context_quantity, text[slice(*before[-1])], vocab)
+                            if before else None)  # fmt: skip
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
                            document, (a, b), f"{prefix}-{len(out) + len(found) + 1}",
-                           earlier, inherited, context)  # fmt: skip
+                           earlier, inherited, context, context_quantity)  # fmt: skip
             if c is not None:
                 found.append(c)
         out += found
@@ -2147,6 +2173,13 @@ _RUNNING = re.compile(
 )
 
 
+def _context_quantity(previous: str, vocab: _Vocabulary) -> str:
+    """The quantity the sentence before names last ("... losses of other armoured fighting
+    vehicles"), or ""."""
+    end = _Figure(len(previous), len(previous), 0.0)
+    return vocab.find(previous, (0, len(previous)), end, [end])[0]
+
+
 def _context_window(previous: str, published: dt.date | None, anchors, kind: str):
     """The window the sentence before states (read as if for a figure at its end), or None
     when it states none."""
@@ -2161,7 +2194,7 @@ def _context_window(previous: str, published: dt.date | None, anchors, kind: str
 
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
                cid, earlier=lambda *a: "", inherited=lambda: "",
-               context=None) -> Candidate | None:  # fmt: skip
+               context=None, context_quantity=None) -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
@@ -2178,6 +2211,8 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                 r"\bover\s+the\s+(?:past|last)\b", before[-80:][m.start() :], re.IGNORECASE
             ):
                 qualifier = ""
+        if not qualifier and _IMMINENT.search(before[-60:]):
+            qualifier = "nearly"  # "Russia is about to suffer 700,000 ...": not there yet
         for pat, q in _HEDGE_AFTER.items():
             if re.match(pat, after, re.IGNORECASE):
                 qualifier = q
@@ -2206,6 +2241,22 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         if last:
             quantity = last[-1].quantity
             notes.append(f"no noun of its own: counts what {last[-1].id} counts")
+            confidence -= 0.1
+    pointer = re.match(r"\s*(?:of\s+(?:them|those|these)|such)\b", after)
+    if (
+        ref is None
+        and context_quantity is not None
+        and (
+            pointer is not None
+            or (not quantity and not previous and _elliptical(sentence, clause, fig))
+        )
+    ):
+        # "Russia had lost 2,000 of them", "This works out at an average of 1,354 every
+        # day": what the sentence before names
+        named = context_quantity()
+        if named:
+            quantity = named
+            notes.append("what is counted is named in the sentence before")
             confidence -= 0.1
     q_entry = vocab.by_name.get(quantity)
     if not quantity:
