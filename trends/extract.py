@@ -1079,6 +1079,13 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
         ),
         (
+            # "in the first 100 days of the war": counted from the war's start
+            "first_of_war",
+            rf"\b(?:first|initial|opening)\s+(?:(?P<n>{_LOOKBACK_N}|\d+)\s+)?(?P<u>days?|weeks?|months?|"
+            rf"years?)\s+of\s+(?:the\s+|its\s+|russia['’]s\s+)?(?:full-scale\s+)?"
+            rf"(?:war|invasion|conflict)\b",
+        ),
+        (
             # "over the next three months": a plan's window, from the day after publication
             "ahead",
             rf"\b(?:over|in|during|within|for)\s+the\s+(?:next|coming)\s+(?:(?P<n>{_LOOKBACK_N})\s+)?"
@@ -1088,7 +1095,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "during the winter months", "in the summer of 2023": Dec-Feb, Mar-May, Jun-Aug,
             # Sep-Nov
             "season",
-            rf"(?<!than\s)\b(?:during|in|over|throughout)\s+(?:the\s+)?(?:(?P<w>last|this|past)\s+)?"
+            rf"(?<!than\s)\b(?:during|in|over|throughout|(?P<since>since))\s+(?:the\s+)?"
+            rf"(?:(?P<w>last|this|past)\s+)?"
             rf"(?P<s>winter|spring|summer|autumn|fall)(?:\s+months)?(?:\s+of\s+(?P<y>{_YEAR}))?\b"
             rf"(?!\s+(?:offensive|counteroffensive|campaign))",
         ),
@@ -1260,7 +1268,12 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                     if got is None:
                         continue
                     kind_of, a, b, text, *back = got
-                    if kind_of == "full" and start_anchor is not None and a <= start_anchor <= b:
+                    if (
+                        kind_of == "full"
+                        and start_anchor is not None
+                        and a <= start_anchor <= b
+                        and name != "first_of_war"
+                    ):
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
                         full = (a, b, text)
@@ -1321,6 +1334,51 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         w.end = w.said
     if w.end is None:
         w.end = w.said or P
+    if (
+        P is not None
+        and w.start == dt.date(P.year, 1, 1)
+        and w.end is not None
+        and w.end.year < P.year
+        and re.search(r"\b(?:this|the)\s+year\b", sentence, re.I)
+    ):
+        # "300,000 this year, Putin said in December": the year of the statement
+        w.start = dt.date(w.end.year, 1, 1)
+        w.notes.append(f"'this year' of the statement: from {w.start}")
+    if (
+        published is not None
+        and kind == "total"
+        and w.said is None
+        and not w.explicit
+        and w.back is None
+        and full is None
+        and start is None
+    ):
+        # "Russia lost 1,200 troops on Sunday, officials said": that day's count
+        a, b = clause
+        day = re.match(
+            rf"[^,;]*?\bon\s+(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_DATE.pattern}))",
+            sentence[fig.end : b],
+        )
+        if (
+            day is not None
+            and not _SAY.search(
+                sentence[fig.end : fig.end + day.start("wd" if day.group("wd") else "date")]
+            )
+            and not _PERFECT.search(sentence[a:b])
+        ):
+            if day.group("wd"):
+                d = _weekday_before(day.group("wd"), published)
+            else:
+                got = _date_of(_DATE.match(day.group("date")), published)
+                d = (
+                    got[0]
+                    if got is not None and not _DATE.match(day.group("date")).group("m3")
+                    else None
+                )
+            if d is not None and d <= published:
+                w.start = w.end = d
+                w.explicit = True
+                w.notes.append(f"that day's count ({day.group().strip()!r})")
     if w.on_day and w.start is None and w.said is not None and kind == "total":
         w.start = w.end = w.said  # "On Aug. 26, Russia launched ...": that day's count
         w.explicit = True
@@ -1469,6 +1527,14 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if unit not in ("day", "week", "month", "year"):
             return None
         return "back", None, None, text, (unit, n)
+    if name == "first_of_war":
+        war = ANCHORS["war"].date
+        n, unit = _count(g.get("n")), g["u"].lower().rstrip("s")
+        if unit in ("day", "week"):
+            last = war + dt.timedelta(days=n * (7 if unit == "week" else 1) - 1)
+        else:
+            last = add_months(war, n * (12 if unit == "year" else 1)) - dt.timedelta(days=1)
+        return "full", war, min(last, P), text
     if name == "ahead":
         if kind != "target":
             return None
@@ -1490,6 +1556,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             ) > P:
                 yy -= 1  # "last summer" said in July: the summer before
         a = dt.date(yy, first, 1)
+        if g.get("since"):  # "since the autumn"
+            return "start", a, None, text
         return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
     if name == "weekday_alone":
         d = _weekday_before(g["wd"], P)
@@ -1523,6 +1591,14 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             yy = min(named)
         if (g.get("part") or "").lower() == "mid-":  # "in mid-February": by the 15th
             return "end", None, dt.date(yy, mo, 15), text
+        stated = stated or (
+            name == "in_month"
+            and re.match(r"\W*$", lead)
+            and re.match(
+                r",\s*[^,\d]{0,80}?\b(?:said|stated|announced|told|reported|noted|claimed|wrote)\b",
+                m.string[m.end() :],
+            )
+        )
         if stated:  # "Earlier in October, X stated that ...": when it was said
             return "end", None, min(_month_end(yy, mo), P), text
         if name == "in_month" and re.search(r"\b(?:began|begun|started)\s*$", lead, re.I):
