@@ -692,6 +692,10 @@ def _figures(sentence: str) -> list[_Figure]:
             continue  # "three jets", "two days": small counts in words are not figures
         if any(f.start < b and a < f.end for f in raw) or _in(blocked, a, b):
             continue
+        if re.search(r"\b(?:several|a\s+few|few|many|some\s+few)\s*$", sentence[:a], re.I) and (
+            re.fullmatch(r"(?:a\s+)?(?:hundred|thousand|million)", span.strip(), re.I)
+        ):
+            continue  # "several hundred casualties", "a few thousand": no figure given
         raw.append(_Figure(a, b, value, words=True, scaled=True))
     raw.sort(key=lambda f: f.start)
     out: list[_Figure] = []
@@ -1365,6 +1369,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                 sentence[fig.end : fig.end + day.start("wd" if day.group("wd") else "date")]
             )
             and not _PERFECT.search(sentence[a:b])
+            and not _LEVEL.search(sentence[a:b])
         ):
             if day.group("wd"):
                 d = _weekday_before(day.group("wd"), published)
@@ -1391,6 +1396,15 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         if w.start is not None and w.start > w.end:
             w.start = None
     return w
+
+
+#: Verbs and nouns of a running level ("stood at 1.02m on Monday"), not of one day's count.
+_LEVEL = re.compile(
+    r"\b(?:stood|stands|reached|reaches|rose|risen|climbed|grew|totals?|totall?ed|amounted|"
+    r"amounts|is|was|are|were|hit|exceeded|passed|surpassed|topped|number|toll|overall|"
+    r"cumulative)\b",
+    re.IGNORECASE,
+)
 
 
 def _back(end: dt.date, unit: str, n: int) -> dt.date:
@@ -1614,13 +1628,19 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         return "end", None, min(_month_end(yy, mo), P), text
     if name == "rel_week":
         before = m.string[: m.start()]
-        if re.search(
-            r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|"
-            r"for)\s+(?:the\s+)?$",
-            before,
-            re.I,
-        ) or re.match(r"\W*$", before):
-            return None  # "said last week": the day it was said; "over the last week": a lookback
+        if (
+            re.search(
+                r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|"
+                r"for)\s+(?:the\s+)?$",
+                before,
+                re.I,
+            )
+            or re.search(r"\b(?:said|says|told|reported|announced)(?:\s+[\w.]+){1,3}\s+$", before)
+            or re.match(r"\W*$", before)
+        ):
+            # "said last week", "told Reuters this week": the day it was said; "over the last
+            # week": a lookback
+            return None
         monday = P - dt.timedelta(days=P.weekday())
         if g["w"].lower() == "this":
             return "full", monday, P, text
@@ -1739,8 +1759,15 @@ def _according_to(sentence: str) -> list[_Source]:
     for m in re.finditer(pattern, sentence, re.I):
         s = re.split(r"\s+[-–—]\s+", m.group("s").strip())[0]  # "X — a staggering number"
         s = _RELAY.sub("", s)
-        by = re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s) or re.search(
-            rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s
+        by = (
+            re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s)
+            or re.search(rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s)
+            # "according to the plans of the Ministry of Defense"
+            or re.match(
+                rf"(?:[a-z]+\s+){{0,2}}?(?:data|figures|estimates?|plans?|calculations|reports?|"
+                rf"assessments?|statistics|information|count)\s+of\s+(?:the\s+)?(?P<n>{_NAME})",
+                s,
+            )
         )
         if by is not None:
             s = re.split(r"\s+(?:at|on|in|who|which|that)\s", by.group("n"))[0]
