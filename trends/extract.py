@@ -1746,6 +1746,13 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
     """Every source the sentence credits, in order of position."""
     # blank out asides ("The Insider, however, found") keeping every offset in place
     s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+    # a name in quotation marks ('Russian media "Meduza" and "MediaZona" published') is
+    # still a name: its marks are blanked, keeping every offset
+    s = re.sub(
+        r"[“\"](?P<n>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})[”\"]",
+        lambda m: " " + m.group("n") + " ",
+        s,
+    )
     found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
                          *_participle_subjects(s), *_cited(s)) if f.name]  # fmt: skip
     return tuple(sorted(found, key=lambda f: f.at))
@@ -1957,7 +1964,7 @@ def _plausible(s: str) -> bool:
 
 
 def _clean_subject(s: str) -> str:
-    s = s.strip().strip("\"“”'’").strip()
+    s = " ".join(s.split()).strip("\"“”'’").strip()
     s = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", s)
     return s.strip(" ,.")
 
@@ -2190,7 +2197,10 @@ def extract_text(
             continue
         earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
         inherited = functools.partial(
-            _credited, text, tuple(before[-1:]), spans[i + 1] if i + 1 < len(spans) else None
+            _credited,
+            text,
+            tuple(before[-_CREDIT_BACK_SENTENCES:]),
+            spans[i + 1] if i + 1 < len(spans) else None,
         )
         context = (functools.partial(_context_window, text[slice(*before[-1])], published,
                                      anchors) if before else None)  # fmt: skip
@@ -2209,6 +2219,10 @@ def extract_text(
     return out
 
 
+#: How many sentences back a sentence that credits no one looks for the source the text
+#: last credited ("According to British intelligence, ... . It added ... . Since the
+#: beginning of the war, Russia has suffered 648,000 casualties.").
+_CREDIT_BACK_SENTENCES = 3
 #: How many sentences back a pronoun's antecedent is looked for.
 _LOOK_BACK = 8
 
@@ -2245,14 +2259,15 @@ def _credited(text: str, spans: Sequence[tuple[int, int]],
         name = _credit_back(text[following[0] : following[1]])
         if name:
             return name
-    if not spans:
-        return ""
-    a, b = spans[-1]
-    sentence = text[a:b]
-    found = _sources(sentence)
-    if not found or any(f.anaphor for f in found):
-        return ""
-    return _attribution(sentence, (0, len(sentence)), lambda *a: "")
+    for a, b in reversed(spans):  # latest first, up to the first that credits anyone
+        sentence = text[a:b]
+        found = _sources(sentence)
+        if not found:
+            continue
+        if any(f.anaphor for f in found):
+            return ""
+        return _attribution(sentence, (0, len(sentence)), lambda *a: "")
+    return ""
 
 
 def _named_before(text: str, spans: Sequence[tuple[int, int]], title: str = "") -> str:
