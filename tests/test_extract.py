@@ -664,3 +664,185 @@ def test_window_and_kind_rules(text, kind, per, start, end):
 def test_shared_thousands_range():
     c = _one("The Russians probably took 70 or 80,000 casualties in less than six months.")
     assert (c.value, c.low, c.high) == (75000, 70000, 80000)
+
+
+# --- general rules of the third round (each sentence written for the test; P is a Wednesday)
+
+
+@pytest.mark.parametrize(
+    "text, kind, start, end",
+    [
+        # month ranges without a year, and "between ... and" of months
+        ("Russia recruited 190,000 soldiers between January and June.", "total", "2024-01-01",
+         "2024-06-30"),
+        ("Between January and May 2023, Russia launched 4,000 drones.", "total", "2023-01-01",
+         "2023-05-31"),
+        # n months to a month's end
+        ("In the three months to the end of September, Russia lost 100,000 soldiers.", "total",
+         "2024-07-01", "2024-09-30"),
+        # "as of late September" ends with the month, "as of mid-September" on its 15th
+        ("Russia had lost 2,800 tanks as of late September.", "total", "2022-02-24",
+         "2024-09-30"),
+        ("Russia had lost 2,800 tanks as of mid-September.", "total", "2022-02-24",
+         "2024-09-15"),
+        # a plan "by the end of the year" is that year's; a running count's starts at its start
+        ("Russia plans to recruit 400,000 soldiers by the end of the year.", "target",
+         "2024-01-01", "2024-12-31"),
+        ("Russia's casualties will reach 500,000 by the end of the year.", "target",
+         "2022-02-24", "2024-12-31"),
+        ("Russia is on course to have lost a total of 500,000 soldiers by the end of this year.",
+         "target", "2022-02-24", "2024-12-31"),
+        # a count told "at the end of 2023" with no start of its own is that year's
+        ("At the end of 2023, the minister said 400,000 people had signed contracts.", "total",
+         "2023-01-01", "2023-12-31"),
+        # "last week": the calendar week (Monday to Sunday) before publication
+        ("The ministry said 1,000 troops were killed last week.", "total", "2024-10-21",
+         "2024-10-27"),
+        # a quarter with no year: the latest that began by publication
+        ("Ukraine destroyed 120 tanks in the first quarter.", "total", "2024-01-01",
+         "2024-03-31"),
+        # seasons: December to February, and so on
+        ("Russia launched 19,000 drones during the winter.", "total", "2023-12-01",
+         "2024-02-29"),
+        # a plan over the coming months starts the day after publication
+        ("Kyiv will conscript 160,000 more men over the next three months.", "target",
+         "2024-10-31", "2025-01-30"),
+        # "Earlier in October, X stated": when it was said, not a window of October
+        ("Earlier in October, the minister stated that the country planned to draft 160,000 "
+         "people.", "target", "", "2024-10-30"),
+        ("In August, Defence Minister Andrei Belousov said 190,000 people had signed "
+         "contracts.", "total", "", "2024-08-31"),
+        # a past count "on Sunday" is that day's; a level "on Monday" is not
+        ("Russia lost 1,200 troops on Sunday, officials said.", "total", "2024-10-27",
+         "2024-10-27"),
+        ("The number of Russian casualties stood at 700,000 on Monday.", "total", "2022-02-24",
+         "2024-10-30"),
+        # "this year" of a statement made last year
+        ("Russia has recruited 300,000 people this year, Putin said in December.", "total",
+         "2023-01-01", "2023-12-31"),
+        ("Russia has been losing over 1,000 troops a day since the autumn.", "rate",
+         "2024-09-01", "2024-10-30"),
+        ("Russia's losses in the first 100 days of the war reached 30,000 soldiers.", "total",
+         "2022-02-24", "2022-06-03"),
+        # "has not ... since September 2022, when": stated then, no start
+        ("The ministry has not published figures since September 2022, when it said 5,937 "
+         "soldiers had been killed.", "total", "2022-02-24", "2022-09-30"),
+        # a month with no year takes the one year its sentence names
+        ("The highest daily average in 2022 was 559 soldiers in November.", "rate",
+         "2022-11-01", "2022-11-30"),
+        # an anchor's day beats the month that holds it
+        ("Since the start of the incursion into Russia's Kursk region, which began in August, "
+         "Russia has lost 3,000 pieces of equipment.", "total", "2024-08-06", "2024-10-30"),
+    ],
+)  # fmt: skip
+def test_window_rules_third_round(text, kind, start, end):
+    c = extract_text(text, published=P)[0]
+    assert (c.kind, c.start, c.end) == (kind, start, end)
+
+
+@pytest.mark.parametrize(
+    "text, value, kind, start, end",
+    [
+        # a rate with no window reads the one the sentence before states
+        ("In September, average daily Russian losses reached a new high. The average daily "
+         "casualty rate was 1,271 people per day.", 1271, "rate", "2024-09-01", "2024-09-30"),
+        # a total continuing the total of the sentence before
+        ("More than 420,000 people signed contracts in 2023. The ministry said 422,704 "
+         "recruits had joined the army under contract.", 422_704, "total", "2023-01-01",
+         "2023-12-31"),
+        # ... but not a running count, nor after a rate
+        ("Russia lost 30,000 soldiers in May. In total, it has lost 600,000 soldiers.",
+         600_000, "total", "2022-02-24", "2024-10-30"),
+        ("Russia lost 1,500 soldiers a day in October. Russia is about to suffer 700,000 "
+         "casualties.", 700_000, "total", "2022-02-24", "2024-10-30"),
+        # figures of one list share the window the first states
+        ("Over the past day, the army destroyed 26 tanks, 26 armoured vehicles and 60 "
+         "artillery systems.", 60, "total", "2024-10-30", "2024-10-30"),
+    ],
+)  # fmt: skip
+def test_window_from_the_sentence_before_and_lists(text, value, kind, start, end):
+    c = _one(text, value=value)
+    assert (c.kind, c.start, c.end) == (kind, start, end)
+
+
+@pytest.mark.parametrize(
+    "text, quantity",
+    [
+        ("Russia's recruitment reached 30,000 per month.", "recruits"),
+        ("Russia is recruiting about 30,000 soldiers a month.", "recruits"),
+        ("The number of enlistees reached 30,000 in June.", "recruits"),
+        ("Ukraine mobilises 30,000 men a month.", "mobilised"),
+        ("Russia lost 9,000 APCs and IFVs.", "armoured_vehicles"),
+        ("Ukraine destroyed 156 air-defense systems.", "air_defence"),
+        ("The army destroyed 12 multiple-launch rocket systems.", "mlrs"),
+        ("Russian troop losses reached 1,200 in the past day.", "casualties"),
+        ("Between 60 and 100 soldiers are dying every day.", "killed"),
+        # "of them" and a figure with no noun: what the sentence before names
+        ("These figures do not include armoured fighting vehicles. The IISS said Russia had "
+         "lost 2,000 of them.", "armoured_vehicles"),
+        ("Russian troops suffered 41,980 killed and wounded during October. This works out at "
+         "an average of 1,354 every day.", "casualties"),
+    ],
+)  # fmt: skip
+def test_quantity_rules_third_round(text, quantity):
+    assert extract_text(text, published=P)[-1].quantity == quantity
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        # the speaker after the verb
+        ("Russia is recruiting 30,000 people per month, said US officials.", "US officials"),
+        ("\"We lose about 1,000 men a day,\" said Ukrainian commander Oleksandr Syrskyi.",
+         "Ukrainian commander Oleksandr Syrskyi"),
+        ("Russia's casualties will reach 500,000 by the end of the year, a Western official "
+         "predicted.", "Western official"),
+        ("Russia will need 30,000 troops a month, analysts say.", "analysts"),
+        ("Russia lost 30,000 troops in May, per Ukraine's General Staff.",
+         "Ukraine's General Staff"),
+        ("According to the estimates of the Ministry of Defence, Russia has lost 600,000 "
+         "troops.", "Ministry of Defence"),
+        # a named body a reporter cites owns the figures; unnamed sources do not
+        ("As Ukrinform reported earlier, referring to Ukraine's Air Force Command, in September "
+         "the enemy launched 1,339 drones.", "Ukraine's Air Force Command"),
+        ("Ukraine drafts 30,000 people a month, Reuters reported, citing sources.", "Reuters"),
+        # the speaker who closes a sentence whose subject "assesses that"
+        ("The Pentagon assesses that over 100,000 Russian soldiers have been killed or injured, "
+         "Gen. Mark Milley, chairman of the Joint Chiefs of Staff, said on Wednesday.",
+         "Gen. Mark Milley"),
+        # a title with no name: the person named earlier with it
+        ("US Secretary of Defense Lloyd Austin spoke in Brussels. The US Secretary of Defense "
+         "added that Russia has lost more than 2,600 combat vehicles.", "Lloyd Austin"),
+        ("Lloyd Austin, the US defence secretary, spoke in Brussels. The defence secretary said "
+         "Russia has lost 350,000 troops.", "Lloyd Austin"),
+        # a bare credit in the next sentence
+        ("On August 1, the Russian army lost another 1,100 soldiers. This was reported by the "
+         "General Staff of the Armed Forces of Ukraine.",
+         "General Staff of the Armed Forces of Ukraine"),
+        ("Russia has lost 1,000 tanks. This was announced on Monday by President Volodymyr "
+         "Zelensky, UNN reports.", "President Volodymyr Zelensky"),
+        # a name in quotation marks
+        ("Russian media \"Meduza\" and \"MediaZona\" published an investigation. The number of "
+         "Russians who died is from 40 to 55 thousand.", "Russian media Meduza and MediaZona"),
+        # the source credited up to three sentences before
+        ("According to British intelligence, losses rose. The front did not move. Nor did the "
+         "weather change. Russia has suffered 600,000 casualties.", "British intelligence"),
+    ],
+)  # fmt: skip
+def test_attribution_rules_third_round(text, who):
+    assert _one(text).attributed_to == who
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "North Korean troops suffered several hundred casualties.",
+        "A few thousand Russian soldiers have been killed since the invasion.",
+    ],
+)
+def test_vague_amounts_are_no_figures(text):
+    assert extract_text(text, published=P) == []
+
+
+def test_imminent_is_nearly():
+    assert _one("Russia is about to suffer 700,000 casualties.").qualifier == "nearly"

@@ -1620,6 +1620,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "start", dt.date(yy, mo, 1), None, text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
+        if g["y2"] and re.search(rf"\b{_MONTH}\s*$", m.string[: m.start()], re.I):
+            return None  # "since September 2022, when": the month's, not the year's
         yy = int(g["y"] or g["y2"])
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
     if name == "stated_in_month":  # "issued by X in September": stated then, not a window
