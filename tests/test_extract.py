@@ -712,6 +712,11 @@ def test_shared_thousands_range():
          "people.", "target", "", "2024-10-30"),
         ("In August, Defence Minister Andrei Belousov said 190,000 people had signed "
          "contracts.", "total", "", "2024-08-31"),
+        ("In June, the president revealed that 100 soldiers are dying every day.", "rate", "",
+         "2024-06-30"),
+        # "last night" is overnight: the day of publication
+        ("The Russian army launched 56 drones last night.", "total", "2024-10-30",
+         "2024-10-30"),
         # a past count "on Sunday" is that day's; a level "on Monday" is not
         ("Russia lost 1,200 troops on Sunday, officials said.", "total", "2024-10-27",
          "2024-10-27"),

@@ -1080,7 +1080,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
             rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
-            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
+            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight|last\s+night|tonight)\b",
         ),
         (
             # "in the first 100 days of the war": counted from the war's start
@@ -1609,7 +1609,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             name == "in_month"
             and re.match(r"\W*$", lead)
             and re.match(
-                r",\s*[^,\d]{0,80}?\b(?:said|stated|announced|told|reported|noted|claimed|wrote)\b",
+                r",\s*[^,\d]{0,80}?\b(?:said|stated|announced|told|reported|noted|claimed|wrote|"
+                r"revealed|disclosed)\b",
                 m.string[m.end() :],
             )
         )
@@ -1801,7 +1802,7 @@ def _by_phrases(sentence: str) -> list[_Source]:
         rf"(?:,?\s+and\s+{_NAME})?)",
         rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
         rf"confirmed|counted|documented|stated|announced|recorded|issued|released|published|"
-        rf"provided|compiled)\s+by\s+(?:the\s+)?"
+        rf"provided|compiled|presented|shared|posted)\s+by\s+(?:the\s+)?"
         rf"(?P<s>{_NAME})",
     ):
         for m in re.finditer(pat, sentence):
@@ -2263,6 +2264,9 @@ def _credited(text: str, spans: Sequence[tuple[int, int]],
             return name
     for a, b in reversed(spans):  # latest first, up to the first that credits anyone
         sentence = text[a:b]
+        named = _credit_back(sentence)  # "This was reported by the General Staff."
+        if named:
+            return named
         found = _sources(sentence)
         if not found:
             continue
