@@ -732,6 +732,9 @@ def test_shared_thousands_range():
         # "has not ... since September 2022, when": stated then, no start
         ("The ministry has not published figures since September 2022, when it said 5,937 "
          "soldiers had been killed.", "total", "2022-02-24", "2022-09-30"),
+        # "the highest since the invasion began" compares; it opens no window
+        ("Russia lost 1,500 soldiers a day in October, the highest since the invasion began.",
+         "rate", "2024-10-01", "2024-10-31"),
         # a month with no year takes the one year its sentence names
         ("The highest daily average in 2022 was 559 soldiers in November.", "rate",
          "2022-11-01", "2022-11-30"),
@@ -829,6 +832,9 @@ def test_quantity_rules_third_round(text, quantity):
         # a name in quotation marks
         ("Russian media \"Meduza\" and \"MediaZona\" published an investigation. The number of "
          "Russians who died is from 40 to 55 thousand.", "Russian media Meduza and MediaZona"),
+        # "an update published on Sunday" is no subject of "published"
+        ("In its update published on Sunday, the UK Defence Ministry estimated that Russia has "
+         "lost 450,000 soldiers.", "UK Defence Ministry"),
         # the source credited up to three sentences before
         ("According to British intelligence, losses rose. The front did not move. Nor did the "
          "weather change. Russia has suffered 600,000 casualties.", "British intelligence"),

@@ -1179,6 +1179,15 @@ def _anchor_patterns(anchors: tuple[Anchor, ...]):
     return pairs, since, bare
 
 
+#: A superlative just before a "since" ("the highest since the invasion began", "the worst
+#: month for losses since the conflict began"): the "since" compares, it opens no window.
+_SUPERLATIVE = re.compile(
+    r"\b(?:highest|lowest|largest|biggest|smallest|worst|deadliest|heaviest|most|fewest|"
+    r"record|first\s+time)\b[^,.;:()]{0,40}$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class _Window:
     start: dt.date | None = None
@@ -1248,6 +1257,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     anchor_phrases, since_pattern, bare_pattern = _anchor_patterns(tuple(anchors.values()))
     if anchor_phrases:
         since = find(since_pattern)
+        if since is not None and _SUPERLATIVE.search(sentence[: since.start()]):
+            since = None  # "the highest since the invasion began": a comparison, no window
         bare = None if kind == "rate" else find(bare_pattern)
         m = since or bare
         if m is not None:
@@ -1685,7 +1696,7 @@ _SAY = re.compile(
     r"(?:say|estimate|believe|report|claim|calculate)(?=\s+(?:that\b|about\b|around\b|some\b|"
     r"up\s+to\b|more\b|nearly\b|\d)|\s*[.,;!?]|\s*$)|"
     r"predicted|predicts|concluded|concludes|acknowledged|stressed|emphasi[sz]ed|specified|"
-    r"clarified|published|publishes|"
+    r"clarified|(?:published|publishes)(?=\s+(?:an?|its|their|new|data|figures|estimates)\b)|"
     r"stated|states|told|reported|reports|estimates|estimated|announced|announces|"
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
