@@ -733,8 +733,8 @@ def test_shared_thousands_range():
         ("The ministry has not published figures since September 2022, when it said 5,937 "
          "soldiers had been killed.", "total", "2022-02-24", "2022-09-30"),
         # "the highest since the invasion began" compares; it opens no window
-        ("Russia lost 1,500 soldiers a day in October, the highest since the invasion began.",
-         "rate", "2024-10-01", "2024-10-31"),
+        ("Russia lost 1,500 soldiers a day in September, the highest since the invasion began.",
+         "rate", "2024-09-01", "2024-09-30"),
         # a month with no year takes the one year its sentence names
         ("The highest daily average in 2022 was 559 soldiers in November.", "rate",
          "2022-11-01", "2022-11-30"),
