@@ -763,6 +763,9 @@ def test_window_rules_third_round(text, kind, start, end):
          600_000, "total", "2022-02-24", "2024-10-30"),
         ("Russia lost 1,500 soldiers a day in October. Russia is about to suffer 700,000 "
          "casualties.", 700_000, "total", "2022-02-24", "2024-10-30"),
+        # "the highest since the invasion began" compares; it opens no window
+        ("The ministry said losses in February were the highest since the invasion began. The "
+         "number of casualties per day reaches 983.", 983, "rate", "2024-02-01", "2024-02-29"),
         # figures of one list share the window the first states
         ("Over the past day, the army destroyed 26 tanks, 26 armoured vehicles and 60 "
          "artillery systems.", 60, "total", "2024-10-30", "2024-10-30"),
