@@ -766,6 +766,22 @@ def test_window_rules_third_round(text, kind, start, end):
         # "the highest since the invasion began" compares; it opens no window
         ("The ministry said losses in February were the highest since the invasion began. The "
          "number of casualties per day reaches 983.", 983, "rate", "2024-02-01", "2024-02-29"),
+        # "every single day" is a rate
+        ("Russia's army had on average over 1,500 people killed or wounded every single day.",
+         1500, "rate", "", "2024-10-30"),
+        # a pair of dashes around a short aside does not end the figure's clause
+        ("On Monday, officials said Moscow had 41,980 casualties — killed and wounded — on the "
+         "battlefield last month, compared to 39,110 in May.", 41_980, "total", "2024-09-01",
+         "2024-09-30"),
+        # "a daily average of 1,354" makes the second figure the rate, not the first
+        ("Russia suffered 41,980 killed and wounded during September - a daily average of "
+         "1,354.", 41_980, "total", "2024-09-01", "2024-09-30"),
+        ("Russia suffered 41,980 killed and wounded during September - a daily average of "
+         "1,354.", 1354, "rate", "2024-09-01", "2024-09-30"),
+        # an anchor in the figure's clause: another figure's month does not end its count
+        ("Russia's forces suffered about 1,500 casualties every day in September, bringing its "
+         "losses to 700,000 since the war began.", 700_000, "total", "2022-02-24",
+         "2024-10-30"),
         # figures of one list share the window the first states
         ("Over the past day, the army destroyed 26 tanks, 26 armoured vehicles and 60 "
          "artillery systems.", 60, "total", "2024-10-30", "2024-10-30"),
@@ -788,6 +804,7 @@ def test_window_from_the_sentence_before_and_lists(text, value, kind, start, end
         ("The army destroyed 12 multiple-launch rocket systems.", "mlrs"),
         ("Russian troop losses reached 1,200 in the past day.", "casualties"),
         ("Between 60 and 100 soldiers are dying every day.", "killed"),
+        ("Russian troops injured and killed last month averaged 1,500 a day.", "casualties"),
         # "of them" and a figure with no noun: what the sentence before names
         ("These figures do not include armoured fighting vehicles. The IISS said Russia had "
          "lost 2,000 of them.", "armoured_vehicles"),

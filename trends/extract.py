@@ -782,6 +782,13 @@ def _clause(sentence: str, fig: _Figure, figures: Sequence[_Figure]) -> tuple[in
     """The clause around a figure: between the nearest boundaries outside any figure."""
     spans = [(f.start, f.end) for f in figures]
     cuts = [m for m in _BOUNDARY.finditer(sentence) if not _in(spans, m.start(), m.end())]
+    # "41,980 casualties — killed and wounded — on the battlefield last month": a pair of
+    # dashes around a short aside with no figure does not end the clause
+    dashes = [m for m in cuts if m.group().strip() in ("—", "–", "-", "--")]
+    for d1, d2 in zip(dashes, dashes[1:], strict=False):
+        inner = sentence[d1.end() : d2.start()]
+        if len(inner) <= 40 and not any(d1.end() <= f.start < d2.start() for f in figures):
+            cuts = [m for m in cuts if m is not d1 and m is not d2]
     a = max((m.end() for m in cuts if m.end() <= fig.start), default=0)
     b = min((m.start() for m in cuts if m.start() >= fig.end), default=len(sentence))
     return a, b
@@ -825,7 +832,7 @@ _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month":
         "night": "day", "nightly": "day"}  # fmt: skip
 _RATE = re.compile(
     r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
-    r"\b(?:per|each|every|a|an)\s+(?P<p>day|week|month|year|quarter|night)\b"
+    r"\b(?:per|each|every|a|an)\s+(?:single\s+)?(?P<p>day|week|month|year|quarter|night)\b"
     r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
     r"|\b(?P<a>daily|weekly|monthly|yearly|annual|annually|quarterly|nightly)\b",
     re.IGNORECASE,
@@ -1269,6 +1276,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
 
     full: tuple[dt.date, dt.date, str] | None = None
+    full_at = 0
     full_in_clause = False
     start: tuple[dt.date, str] | None = None
     end: tuple[dt.date, str] | None = None
@@ -1292,6 +1300,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
                         full = (a, b, text)
+                        full_at = m.start()
                         if name == "year_end":
                             w.year_end = b.year
                         full_in_clause = scope == "clause"
@@ -1314,6 +1323,12 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if start_anchor is not None and full_in_clause and not anchor_in_clause:
         start_anchor = None
         w.notes = [n for n in w.notes if not n.startswith("from ")]
+    # "... in October, bringing its losses to 700,000 since the war began": the other
+    # clause's month does not end the figure's running count
+    if start_anchor is not None and anchor_in_clause and full is not None and not full_in_clause:
+        x, y = _clause(sentence, _Figure(full_at, full_at, 0.0), figures)
+        if any(f is not fig and x <= f.start and f.end <= y for f in figures):
+            full = None  # the month is another figure's ("1,500 a day in October")
     # a stated start beats an anchor only when it is more specific (a date, "since May"),
     # not a month that holds the anchor's day ("the incursion, which began in August")
     if start is not None and start_anchor is not None and start[0] == start_anchor.replace(day=1):
@@ -2522,6 +2537,14 @@ _LIST_BREAK = re.compile(
 )
 
 
+#: A rate told as the average of the total before it: "..., a daily average of 1,354".
+_AVERAGE_OF = re.compile(
+    r"^[^.;]{0,60}?(?:[-–—,(]|\bor\b)\s*(?:an?\s+|the\s+)?(?:daily|weekly|monthly)?\s*average"
+    r"(?:\s+\w+){0,2}\s+(?:of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+|over\s+)?$",
+    re.IGNORECASE,
+)
+
+
 def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
     """The candidate of the figure just before ``fig`` when the two stand in one list
     ("26 Russian tanks, 26 armored combat vehicles") and it has a window from the text."""
@@ -2530,9 +2553,13 @@ def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
         return None
     before = figures[i - 1]
     last = previous[-1]
-    if last.value != float(before.value) or last.kind != kind or not last.window_in_text:
+    if last.value != float(before.value) or not last.window_in_text:
         return None
     gap = sentence[before.end : fig.start]
+    if kind == "rate" and last.kind == "total" and _AVERAGE_OF.search(gap):
+        return last  # "41,980 killed and wounded during October - a daily average of 1,354"
+    if last.kind != kind:
+        return None
     ok = len(gap) <= 120 and _LIST_GAP.match(gap) and not _LIST_BREAK.search(gap)
     return last if ok else None
 
@@ -2560,6 +2587,17 @@ _RATE_ADVERB = re.compile(
 )
 
 
+def _leads_figure(sentence: str, m: re.Match, figures) -> bool:
+    """A period word that modifies the figure right after it ("a daily average of 1,354",
+    "daily losses of 1,271")."""
+    nxt = min((f.start for f in figures if f.start >= m.end()), default=None)
+    if nxt is None:
+        return False
+    gap = sentence[m.end() : nxt]
+    lead = r"\s+(?:[a-z]+\s+){0,3}?(?:of|at|was|were|is|stood\s+at)\s+"
+    return bool(re.fullmatch(lead + r"(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?", gap))
+
+
 def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
     """The period word of a figure's rate, or None.
 
@@ -2572,7 +2610,8 @@ def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
     a, b = clause
     inside = [m for m in _matches(_RATE, sentence) if a <= m.start() and m.end() <= b]
     after = [m for m in inside if m.start() >= fig.end
-             and not any(fig.end <= f.start < m.start() for f in figures)]  # fmt: skip
+             and not any(fig.end <= f.start < m.start() for f in figures)
+             and not _leads_figure(sentence, m, figures)]  # fmt: skip
     if after:
         return min(after, key=lambda m: m.start())
     m = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
