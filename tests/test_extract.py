@@ -738,6 +738,25 @@ def test_shared_thousands_range():
         # a month with no year takes the one year its sentence names
         ("The highest daily average in 2022 was 559 soldiers in November.", "rate",
          "2022-11-01", "2022-11-30"),
+        # weeks, weekends, quarters and halves written in other ways
+        ("Russia lost 9,000 soldiers in the first week of October.", "total", "2024-10-01",
+         "2024-10-07"),
+        ("Russia lost 3,000 soldiers over the weekend.", "total", "2024-10-26", "2024-10-27"),
+        ("Russia recruited 250,000 soldiers in Q1 2024.", "total", "2024-01-01", "2024-03-31"),
+        ("Russia recruited 190,000 soldiers in H1 2024.", "total", "2024-01-01", "2024-06-30"),
+        ("Russia lost 30,000 soldiers in the second half of last year.", "total", "2023-07-01",
+         "2023-12-31"),
+        ("Russia lost 150,000 soldiers in the last three months of 2023.", "total",
+         "2023-10-01", "2023-12-31"),
+        ("Russia has lost 400,000 soldiers since the beginning of last year.", "total",
+         "2023-01-01", "2024-10-30"),
+        ("Russia had lost 300,000 soldiers by mid-2023.", "total", "2022-02-24", "2023-06-30"),
+        ("Russia lost 200,000 soldiers during the first year of the war.", "total",
+         "2022-02-24", "2023-02-23"),
+        ("Russia lost 80,000 soldiers between 2022 and 2023.", "total", "2022-01-01",
+         "2023-12-31"),
+        ("Russia recruited 600,000 soldiers in 2022 and 2023.", "total", "2022-01-01",
+         "2023-12-31"),
         # an anchor's day beats the month that holds it
         ("Since the start of the incursion into Russia's Kursk region, which began in August, "
          "Russia has lost 3,000 pieces of equipment.", "total", "2024-08-06", "2024-10-30"),

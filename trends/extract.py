@@ -1050,31 +1050,41 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "quarter",
             rf"\b(?P<o>first|second|third|fourth|last)\s+quarter(?:\s+of\s+"
-            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)|(?P<bare>))\b",
+            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the|last|the\s+previous)\s+year)|(?P<bare>))\b"
+            rf"|\b(?-i:Q)(?P<q>[1-4])\s+(?P<qy>{_YEAR})\b",
         ),
         (
             "half",
-            rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?:this|the)\s+year)"
-            rf"|\bfirst\s+(?P<nm>{_LOOKBACK_N})\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|"
-            rf"the\s+year)",
+            rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?P<rel>this|the|last|"
+            rf"the\s+previous)\s+year)"
+            rf"|\b(?P<fl>first|last)\s+(?P<nm>{_LOOKBACK_N})\s+months\s+of\s+(?:(?P<y2>{_YEAR})|"
+            rf"(?P<rel2>this|the|last|the\s+previous)\s+year)"
+            rf"|\b(?-i:H)(?P<h>[12])\s+(?P<hy>{_YEAR})\b",
         ),
         (
             "first_days",
             rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
-            rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month",
+            rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month"
+            rf"|\b(?P<wk>first|second|third|fourth)\s+week\s+of\s+(?P<wm>{_MONTH})",
+        ),
+        (
+            # "over the weekend": the latest Saturday and Sunday
+            "weekend",
+            r"\b(?:over|during|on|at)\s+the\s+(?:past\s+|last\s+)?weekend\b",
         ),
         (
             "since_year",
             rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
-            rf"this\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
+            rf"this\s+year|(?P<last>last)\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
             rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
             rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"
             rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])",
         ),
         (
             "years_range",
-            rf"\bfrom\s+(?P<y1>{_YEAR})\s+(?:to|until|through)\s+(?:(?P<m2>{_MONTH})\s+)?"
-            rf"(?P<y2>{_YEAR})\b",
+            rf"\b(?:from|between)\s+(?P<y1>{_YEAR})\s+(?:to|until|through|and)\s+"
+            rf"(?:(?P<m2>{_MONTH})\s+)?(?P<y2>{_YEAR})\b"
+            rf"|\b(?:in|during)\s+(?P<y3>{_YEAR})\s+and\s+(?P<y4>{_YEAR})\b",
         ),
         (
             "since_date",
@@ -1129,6 +1139,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "as of late May", "as of mid-June": the end of the month, or its 15th
             rf"|\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+|(?P<part>late\s+|mid-\s*))?"
             rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b(?!\s*\d)",
+        ),
+        (
+            # "by mid-2023", "as of late 2024": the middle or the end of that year
+            "by_part_year",
+            rf"\b(?:by|as\s+of|until)\s+(?:the\s+)?(?P<part>mid|late|end)[-\s]+(?:of\s+)?(?P<y>{_YEAR})\b",
         ),
         (
             # "by the end of the year", "by year-end", "by the end of 2025"
@@ -1502,18 +1517,43 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None
         return "full", _back(end, g["u"].lower().rstrip("s"), _count(g["n"])), end, text
     if name == "quarter":
+        if g.get("q"):  # "Q1 2024"
+            q, yy = int(g["q"]), int(g["qy"])
+            return "full", dt.date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q), text
         q = _ORD[g["o"].lower()]
         yy = int(g["y"]) if g["y"] else y
+        if (g.get("this") or "").lower() in ("last", "the previous"):
+            yy = y - 1
         if g.get("bare") is not None and dt.date(yy, 3 * q - 2, 1) > P:
             yy -= 1  # "in the third quarter" said in spring: last year's
         return "full", dt.date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q), text
     if name == "half":
+        if g.get("h"):  # "H1 2024"
+            yy = int(g["hy"])
+            first = 1 if g["h"] == "1" else 7
+            return "full", dt.date(yy, first, 1), _month_end(yy, first + 5), text
         yy = int(g["y"] or g.get("y2") or y)
+        if (g.get("rel") or g.get("rel2") or "").lower() in ("last", "the previous"):
+            yy = y - 1
         if g.get("o") and g["o"].lower() == "second":
             return "full", dt.date(yy, 7, 1), dt.date(yy, 12, 31), text
         months = min(12, _count(g.get("nm"))) if g.get("nm") else 6
+        if (g.get("fl") or "").lower() == "last":  # "the last three months of 2024"
+            return "full", dt.date(yy, 13 - months, 1), dt.date(yy, 12, 31), text
         return "full", dt.date(yy, 1, 1), _month_end(yy, months), text
+    if name == "weekend":
+        saturday = P - dt.timedelta(days=(P.weekday() - 5) % 7)
+        return "full", saturday, min(saturday + dt.timedelta(days=1), P), text
+    if name == "by_part_year":
+        yy = int(g["y"])
+        end = dt.date(yy, 6, 30) if g["part"].lower() == "mid" else dt.date(yy, 12, 31)
+        return "end", None, min(end, P), text
     if name == "first_days":
+        if g.get("wk"):  # "the first week of October": its days 1 to 7
+            mo = _month_number(g["wm"])
+            yy = _recent_month(mo, P)
+            k = _ORD[g["wk"].lower()]
+            return "full", dt.date(yy, mo, 7 * k - 6), dt.date(yy, mo, 7 * k), text
         n = _count(g["n"] or g["n2"])
         if g["m"] and not g["m"].lower().startswith("the"):
             mo = _month_number(g["m"])
@@ -1522,11 +1562,15 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             mo, yy = P.month, P.year
         return "full", dt.date(yy, mo, 1), dt.date(yy, mo, min(n, 28)), text
     if name == "years_range":
-        y2 = int(g["y2"])
+        y1, y2 = int(g["y1"] or g["y3"]), int(g["y2"] or g["y4"])
+        if y2 < y1:
+            return None
         end = _month_end(y2, _month_number(g["m2"])) if g.get("m2") else dt.date(y2, 12, 31)
-        return "full", dt.date(int(g["y1"]), 1, 1), end, text
+        return "full", dt.date(y1, 1, 1), end, text
     if name == "since_year":
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
+        if g.get("last"):
+            yy = y - 1
         return "start", dt.date(yy, 1, 1), None, text
     if (
         name in ("since_date", "since_year")
@@ -1690,7 +1734,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "rel_year":
         word = g["w"].lower()
         if re.search(
-            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$|\bend\s+of\s+$",
+            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$|\b(?:end|start|beginning)\s+of\s+$",
             m.string[: m.start()],
             re.I,
         ):
