@@ -862,6 +862,11 @@ def test_quantity_rules_third_round(text, quantity):
          "added that Russia has lost more than 2,600 combat vehicles.", "Lloyd Austin"),
         ("Lloyd Austin, the US defence secretary, spoke in Brussels. The defence secretary said "
          "Russia has lost 350,000 troops.", "Lloyd Austin"),
+        # "according to him", "the president said": the person named before
+        ("Kyrylo Budanov, head of military intelligence, spoke to a newspaper. According to "
+         "him, Russia recruits 30,000 people a month.", "Kyrylo Budanov"),
+        ("Zelensky spoke to reporters on Friday. \"We have lost 31,000 soldiers,\" the "
+         "president said.", "Zelensky"),
         # a bare credit in the next sentence
         ("On August 1, the Russian army lost another 1,100 soldiers. This was reported by the "
          "General Staff of the Armed Forces of Ukraine.",

@@ -1764,15 +1764,18 @@ _SAY = re.compile(
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
+            "him", "her", "them",
             "there", "which", "who", "data", "figures", "the data", "the figures"}  # fmt: skip
 #: Subjects that point back to a source named earlier: "he said", "the publication
 #: added", "the Tuesday report" (resolved to the last source the document named).
 _ANAPHOR = re.compile(
-    r"^(?:he|she|it|they|we|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
+    r"^(?:he|she|it|they|we|him|her|them|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\s+)?(?:group|publication|outlet|post|report|minister|"
     r"ministry|agency|newspaper|paper|magazine|broadcaster|channel|site|website|project|"
     r"official|statement|analysts|researchers|journalists|authors|study|department|"
-    r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson))$",
+    r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson|"
+    r"president|secretary|leader|chief|head|director|chairman|update|assessment|"
+    r"monitoring\s+group|outlet|investigation|tally))$",
     re.IGNORECASE,
 )
 _SUBJECT_CUT = re.compile(
