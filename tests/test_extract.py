@@ -801,6 +801,9 @@ def test_window_rules_third_round(text, kind, start, end):
         ("Russia's forces suffered about 1,500 casualties every day in September, bringing its "
          "losses to 700,000 since the war began.", 700_000, "total", "2022-02-24",
          "2024-10-30"),
+        # "the same period last year": the window of the sentence before, a year back
+        ("Russia recruited 80,000 people in the first quarter of 2024. In the same period last "
+         "year, 50,000 people signed contracts.", 50_000, "total", "2023-01-01", "2023-03-31"),
         # figures of one list share the window the first states
         ("Over the past day, the army destroyed 26 tanks, 26 armoured vehicles and 60 "
          "artillery systems.", 60, "total", "2024-10-30", "2024-10-30"),
@@ -824,6 +827,8 @@ def test_window_from_the_sentence_before_and_lists(text, value, kind, start, end
         ("Russian troop losses reached 1,200 in the past day.", "casualties"),
         ("Between 60 and 100 soldiers are dying every day.", "killed"),
         ("Russian troops injured and killed last month averaged 1,500 a day.", "casualties"),
+        # recruits taken by a draft are mobilised
+        ("The government has been drafting 30,000 recruits per month since May.", "mobilised"),
         # "of them" and a figure with no noun: what the sentence before names
         ("These figures do not include armoured fighting vehicles. The IISS said Russia had "
          "lost 2,000 of them.", "armoured_vehicles"),

@@ -2416,6 +2416,11 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
 
     # quantity
     quantity, phrase = vocab.find(sentence, clause, fig, figures)
+    if phrase in ("recruits", "new recruits") and _DRAFT_VERB.search(
+        sentence[clause[0] : fig.start]
+    ):
+        quantity = "mobilised" if "mobilised" in vocab.by_name else quantity
+        notes.append("recruits taken by a draft: mobilised")
     ref = None
     if fig.factor is not None:
         prev = [c for c in previous if c.span == span]
@@ -2485,6 +2490,21 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         # "On November 28, a new daily record of 2,030": that day's count, not a rate
         kind, per = "total", ""
         w = _window(sentence, clause, fig, figures, kind, published, anchors)
+    same = _SAME_PERIOD.search(sentence)
+    if ref is None and same is not None and context is not None and published is not None:
+        # "It is 2.5 times lower than the same period in 2024, when 92,800 people enlisted":
+        # the window of the sentence before, moved to that year
+        cw = context(kind)
+        if cw is not None and cw.start is not None and cw.end is not None:
+            shift = (int(same["y"]) if same["y"] else cw.start.year - 1) - cw.start.year
+            try:
+                a = cw.start.replace(year=cw.start.year + shift)
+                b = cw.end.replace(year=cw.end.year + shift)
+            except ValueError:  # 29 February
+                a = b = None
+            if a is not None and b is not None and shift < 0:
+                note = f"the same period as the sentence before: {a}..{b}"
+                w = _Window(start=a, end=b, explicit=True, notes=[note])
     if (ref is None and context is not None and not w.explicit and w.said is None
             and w.year_end is None and published is not None and kind in ("rate", "total")
             and (kind == "rate" or not (_cumulative(sentence, clause, fig)
@@ -2584,6 +2604,19 @@ _LIST_BREAK = re.compile(
 )
 
 
+#: A draft verb before "recruits" ("has been drafting 30,000 recruits per month"): the
+#: recruits are mobilised, not contract soldiers.
+_DRAFT_VERB = re.compile(
+    r"\b(?:draft(?:ing|ed|s)?|conscript(?:ing|ed|s)?|mobili[sz](?:ing|ed|es)|call(?:ing|ed)\s+up)\b",
+    re.IGNORECASE,
+)
+#: "the same period in 2024", "the same period last year": the window of the sentence
+#: before, in that year.
+_SAME_PERIOD = re.compile(
+    rf"\bthe\s+same\s+period\s+(?:(?:of|in)\s+(?P<y>{_YEAR})|(?P<last>last|a)\s+year(?:\s+ago)?"
+    rf"|of\s+(?:the\s+)?(?P<prev>last|previous)\s+year)\b",
+    re.IGNORECASE,
+)
 #: A rate told as the average of the total before it: "..., a daily average of 1,354".
 _AVERAGE_OF = re.compile(
     r"^[^.;]{0,60}?(?:[-–—,(]|\bor\b)\s*(?:an?\s+|the\s+)?(?:daily|weekly|monthly)?\s*average"
