@@ -757,6 +757,9 @@ def test_shared_thousands_range():
          "2023-12-31"),
         ("Russia recruited 600,000 soldiers in 2022 and 2023.", "total", "2022-01-01",
          "2023-12-31"),
+        # "the past 15 months of the war" is the war's count, not a lookback
+        ("Mediazona established the names of 24,470 soldiers killed in the past 15 months of "
+         "the full-scale war.", "total", "2022-02-24", "2024-10-30"),
         # an anchor's day beats the month that holds it
         ("Since the start of the incursion into Russia's Kursk region, which began in August, "
          "Russia has lost 3,000 pieces of equipment.", "total", "2024-08-06", "2024-10-30"),
@@ -801,6 +804,9 @@ def test_window_rules_third_round(text, kind, start, end):
         ("Russia's forces suffered about 1,500 casualties every day in September, bringing its "
          "losses to 700,000 since the war began.", 700_000, "total", "2022-02-24",
          "2024-10-30"),
+        # the day of a statement holds for every figure it makes
+        ("Zelensky claimed on Oct. 15 that Moscow had lost 250,000 soldiers, with 20,000 "
+         "killed in battles for Kursk alone.", 20_000, "total", "2022-02-24", "2024-10-15"),
         # "the same period last year": the window of the sentence before, a year back
         ("Russia recruited 80,000 people in the first quarter of 2024. In the same period last "
          "year, 50,000 people signed contracts.", 50_000, "total", "2023-01-01", "2023-03-31"),
@@ -827,6 +833,9 @@ def test_window_from_the_sentence_before_and_lists(text, value, kind, start, end
         ("Russian troop losses reached 1,200 in the past day.", "casualties"),
         ("Between 60 and 100 soldiers are dying every day.", "killed"),
         ("Russian troops injured and killed last month averaged 1,500 a day.", "casualties"),
+        ("At least 50,000 Russian soldiers have fled the army.", "deserters"),
+        ("Some 96,000 cases were opened against soldiers who abandoned their positions.",
+         "deserters"),
         # recruits taken by a draft are mobilised
         ("The government has been drafting 30,000 recruits per month since May.", "mobilised"),
         # "of them" and a figure with no noun: what the sentence before names

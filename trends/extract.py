@@ -1254,6 +1254,10 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             m = find(pat, 0)
             if m is not None:
                 break
+        if m is None:
+            # "Zelensky claimed on Feb. 15 that Moscow had lost 250,000, with 20,000 killed
+            # in ...": the day of a statement (the last pattern) holds for every figure
+            m = re.search(pat, sentence)
         last_month = find(
             r"^\W*last\s+month\b|\b(?:said|reported|announced|stated)\s+last\s+month\b"
         )
@@ -1601,6 +1605,12 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         mo = _month_number(g["m"])
         return "start", dt.date(_recent_month(mo, P), mo, 1), None, text
     if name == "lookback":
+        if re.match(
+            r"\s+of\s+(?:the\s+|its\s+)?(?:full-scale\s+)?(?:war|invasion|conflict)\b",
+            m.string[m.end() :],
+            re.I,
+        ):
+            return None  # "in the past 15 months of the full-scale war": the war's count
         if g.get("u3"):
             return "back", None, None, text, ("day", 1)
         unit = (g.get("u") or g.get("u2") or "").lower()
