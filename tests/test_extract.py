@@ -776,6 +776,9 @@ def test_window_rules_third_round(text, kind, start, end):
         # a rate with no window reads the one the sentence before states
         ("In September, average daily Russian losses reached a new high. The average daily "
          "casualty rate was 1,271 people per day.", 1271, "rate", "2024-09-01", "2024-09-30"),
+        # ... but not one tied to the present
+        ("In 2023, Russia recruited 500,000 people. Russia now recruits 1,000 people a day, "
+         "Medvedev said.", 1000, "rate", "", "2024-10-30"),
         # a total continuing the total of the sentence before
         ("More than 420,000 people signed contracts in 2023. The ministry said 422,704 "
          "recruits had joined the army under contract.", 422_704, "total", "2023-01-01",

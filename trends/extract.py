@@ -2378,6 +2378,12 @@ _RUNNING = re.compile(
     r"since|total\s+(?:losses|number|of))\b",
     re.IGNORECASE,
 )
+#: Words that tie a figure to the present ("Russia now recruits 1,000 a day"), not to the
+#: window of the sentence before.
+_NOW = re.compile(
+    r"\b(?:now|currently|at\s+present|these\s+days|today|at\s+the\s+moment|at\s+this\s+point)\b",
+    re.IGNORECASE,
+)
 
 
 def _context_quantity(previous: str, vocab: _Vocabulary) -> str:
@@ -2517,6 +2523,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                 w = _Window(start=a, end=b, explicit=True, notes=[note])
     if (ref is None and context is not None and not w.explicit and w.said is None
             and w.year_end is None and published is not None and kind in ("rate", "total")
+            and not _NOW.search(sentence)
             and (kind == "rate" or not (_cumulative(sentence, clause, fig)
                                         or _RUNNING.search(sentence)))):  # fmt: skip
         # "In September, daily losses reached a new high. ... 1,271 per day": a figure that
