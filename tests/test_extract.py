@@ -918,3 +918,17 @@ def test_vague_amounts_are_no_figures(text):
 
 def test_imminent_is_nearly():
     assert _one("Russia is about to suffer 700,000 casualties.").qualifier == "nearly"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Russia will recruit 30,000 soldiers over the next 99999999 years.",
+        "Russia lost 30,000 soldiers in the 99999999 months to June.",
+        "Russia lost 30,000 soldiers in the past 99999999 years.",
+        "Russia lost 30,000 soldiers in the first 99999999 days of the war.",
+    ],
+)
+def test_windows_off_the_calendar_give_no_error(text):
+    c = _one(text, value=30_000)  # no exception, and no window read from the phrase
+    assert not c.start or c.start == "2022-02-24"

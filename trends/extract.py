@@ -1306,7 +1306,10 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         for scope in ("clause", "sentence"):
             for name, pat in _WINDOW_PATTERNS:
                 for m in _ranked(pat, sentence, clause, fig, figures, scope):
-                    got = _read_window(name, m, P, y, kind)
+                    try:
+                        got = _read_window(name, m, P, y, kind)
+                    except (ValueError, OverflowError):
+                        got = None  # "in the past 99999999 years": off the calendar
                     if got is None:
                         continue
                     kind_of, a, b, text, *back = got
@@ -1434,7 +1437,10 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         w.explicit = True
     if w.back is not None and w.end is not None:
         unit, n = w.back
-        w.start = _back(w.end, unit, n)
+        try:
+            w.start = _back(w.end, unit, n)
+        except (ValueError, OverflowError):
+            w.start = None  # a lookback off the calendar
         w.explicit = True
     if P is not None and w.end is not None and w.end > P and kind != "target":
         w.end = P  # a count cannot run past the day it was reported
