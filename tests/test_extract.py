@@ -921,6 +921,22 @@ def test_imminent_is_nearly():
 
 
 @pytest.mark.parametrize(
+    "text, qualifier",
+    [
+        ("Russia lost upward of 1,000 soldiers.", "more_than"),
+        ("Russia lost at most 1,000 soldiers.", "up_to"),
+        ("Russia lost no more than 1,000 soldiers.", "up_to"),
+        ("Russia's losses approached 1,000 soldiers.", "nearly"),
+        ("Russia's losses neared 1,000 soldiers.", "nearly"),
+        ("Russia lost 1,000-plus soldiers.", "more_than"),
+        ("Russia lost 1,000+ soldiers.", "more_than"),
+    ],
+)
+def test_hedges_third_round(text, qualifier):
+    assert _one(text).qualifier == qualifier
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Russia will recruit 30,000 soldiers over the next 99999999 years.",

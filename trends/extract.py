@@ -620,7 +620,7 @@ _NUMBER = re.compile(
     r"(?![\w/:]|[.,]\d)"
 )
 _SKIP_AFTER = re.compile(
-    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)[A-Za-z]|\+|"
+    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)[A-Za-z]|\+(?!\s+[A-Za-z])|"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|km|kilometres?|kilometers?"
     r"|miles?|metres?|meters?|mm|millimetres?|millimeters?|cm|kg|tons?|tonnes?|rubles?|roubles?"
     r"|dollars?|euros?|hryvnias?|pounds|usd|eur|times|x|wpm|min|sec|seconds?|calibre|caliber"
@@ -810,6 +810,8 @@ HEDGE_WORDS: Mapping[str, str] = {
     "as many as": "as_many_as", "as high as": "as_many_as",
     "fewer than": "fewer_than", "less than": "less_than", "under": "less_than",
     "below": "less_than", "just over": "over", "well over": "over",
+    "upward of": "more_than", "at most": "up_to", "no more than": "up_to",
+    "not more than": "up_to", "approached": "nearly", "neared": "nearly", "nearing": "nearly",
 }  # fmt: skip
 _HEDGE = re.compile(
     r"\b(?P<h>"
@@ -824,7 +826,8 @@ _IMMINENT = re.compile(
     re.IGNORECASE,
 )
 _HEDGE_AFTER = {r"^\s*or\s+more\b": "at_least", r"^\s*or\s+so\b": "about",
-                r"^\s*or\s+fewer\b": "up_to", r"^-?plus\b": "more_than"}  # fmt: skip
+                r"^\s*or\s+fewer\b": "up_to", r"^-?plus\b": "more_than",
+                r"^\+(?=\s+[A-Za-z])": "more_than"}  # fmt: skip
 
 _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
         "monthly": "month", "year": "year", "yearly": "year", "annual": "year",
