@@ -916,6 +916,11 @@ def test_vague_amounts_are_no_figures(text):
     assert extract_text(text, published=P) == []
 
 
+def test_plus_before_a_duration_is_no_figure():
+    text = "The reporter has 7+ years of experience."
+    assert extract_text(text, published=P) == []
+
+
 def test_imminent_is_nearly():
     assert _one("Russia is about to suffer 700,000 casualties.").qualifier == "nearly"
 

@@ -620,7 +620,7 @@ _NUMBER = re.compile(
     r"(?![\w/:]|[.,]\d)"
 )
 _SKIP_AFTER = re.compile(
-    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)[A-Za-z]|\+(?!\s+[A-Za-z])|"
+    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)[A-Za-z]|\+(?!\s+[A-Za-z])|\+\s+(?=(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)|"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|km|kilometres?|kilometers?"
     r"|miles?|metres?|meters?|mm|millimetres?|millimeters?|cm|kg|tons?|tonnes?|rubles?|roubles?"
     r"|dollars?|euros?|hryvnias?|pounds|usd|eur|times|x|wpm|min|sec|seconds?|calibre|caliber"
