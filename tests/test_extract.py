@@ -695,6 +695,13 @@ def test_shared_thousands_range():
         # a count told "at the end of 2023" with no start of its own is that year's
         ("At the end of 2023, the minister said 400,000 people had signed contracts.", "total",
          "2023-01-01", "2023-12-31"),
+        ("The ministry expects to recruit 300,000 contract soldiers by the end of 2025.",
+         "target", "2025-01-01", "2025-12-31"),
+        # a year after "for" is no figure
+        ("The recruitment quota for 2025 is 343,000 people.", "target", "2025-01-01",
+         "2025-12-31"),
+        # "per 24 hours" is a daily rate
+        ("Russia loses about 1,200 soldiers per 24 hours.", "rate", "", "2024-10-30"),
         # "last week": the calendar week (Monday to Sunday) before publication
         ("The ministry said 1,000 troops were killed last week.", "total", "2024-10-21",
          "2024-10-27"),

@@ -748,7 +748,7 @@ def _figures(sentence: str) -> list[_Figure]:
 
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|by|from|until|till|to|during|year|the|early|late|mid|through|before|"
-    r"after|summer|winter|spring|autumn|fall|and|or|between)|-)\s*$",
+    r"after|summer|winter|spring|autumn|fall|and|or|between|for)|-)\s*$",
     re.IGNORECASE,
 )
 
@@ -836,6 +836,7 @@ _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month":
 _RATE = re.compile(
     r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
     r"\b(?:per|each|every|a|an)\s+(?:single\s+)?(?P<p>day|week|month|year|quarter|night)\b"
+    r"|\b(?:per|each|every)\s+(?P<h24>24)\s+hours\b"
     r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
     r"|\b(?P<a>daily|weekly|monthly|yearly|annual|annually|quarterly|nightly)\b",
     re.IGNORECASE,
@@ -1146,7 +1147,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             # "by mid-2023", "as of late 2024": the middle or the end of that year
             "by_part_year",
-            rf"\b(?:by|as\s+of|until)\s+(?:the\s+)?(?P<part>mid|late|end)[-\s]+(?:of\s+)?(?P<y>{_YEAR})\b",
+            rf"\b(?:by|as\s+of|until)\s+(?:the\s+)?(?:(?P<part>mid|late)[-\s]+(?:of\s+)?|(?P<endh>end)-)"
+            rf"(?P<y>{_YEAR})\b",
         ),
         (
             # "by the end of the year", "by year-end", "by the end of 2025"
@@ -1559,8 +1561,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         return "full", saturday, min(saturday + dt.timedelta(days=1), P), text
     if name == "by_part_year":
         yy = int(g["y"])
-        end = dt.date(yy, 6, 30) if g["part"].lower() == "mid" else dt.date(yy, 12, 31)
-        return "end", None, min(end, P), text
+        end = dt.date(yy, 6, 30) if (g["part"] or "").lower() == "mid" else dt.date(yy, 12, 31)
+        return "end", None, end if kind == "target" else min(end, P), text
     if name == "first_days":
         if g.get("wk"):  # "the first week of October": its days 1 to 7
             mo = _month_number(g["wm"])
@@ -2499,7 +2501,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         rate = _rate_word(sentence, clause, fig, figures)
         if rate is not None:
             kind = "rate"
-            per = _PER[(rate.group("p") or rate.group("a")).lower()]
+            per = "day" if rate.group("h24") else _PER[(rate.group("p") or rate.group("a")).lower()]
         elif _search(_TARGET, sentence, clause, fig, figures) is not None and _target_near(
             sentence, clause, fig
         ):
