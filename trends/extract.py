@@ -836,8 +836,8 @@ _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month":
 _RATE = re.compile(
     r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
     r"\b(?:per|each|every|a|an)\s+(?:single\s+)?(?P<p>day|week|month|year|quarter|night)\b"
-    r"|\b(?:per|each|every)\s+(?P<h24>24)\s+hours\b"
     r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
+    r"|\b(?:per|each|every)\s+(?P<h24>24)\s+hours\b"
     r"|\b(?P<a>daily|weekly|monthly|yearly|annual|annually|quarterly|nightly)\b",
     re.IGNORECASE,
 )
@@ -2501,7 +2501,11 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         rate = _rate_word(sentence, clause, fig, figures)
         if rate is not None:
             kind = "rate"
-            per = "day" if rate.group("h24") else _PER[(rate.group("p") or rate.group("a")).lower()]
+            per = (
+                "day"
+                if rate.groupdict().get("h24")
+                else _PER[(rate.group("p") or rate.group("a")).lower()]
+            )
         elif _search(_TARGET, sentence, clause, fig, figures) is not None and _target_near(
             sentence, clause, fig
         ):
