@@ -960,3 +960,31 @@ def test_hedges_third_round(text, qualifier):
 def test_windows_off_the_calendar_give_no_error(text):
     c = _one(text, value=30_000)  # no exception, and no window read from the phrase
     assert not c.start or c.start == "2022-02-24"
+
+
+_FILLERS = [
+    "The fighting went on.",
+    "Officials declined to comment.",
+    "Heavy rain fell across the region.",
+]
+_SENTENCES = [
+    "Russia lost 1,200 soldiers a day in May, British intelligence said.",
+    "Russia has recruited 190,000 people since the start of the year, Medvedev said.",
+    "Russia launched more than 1,000 drones in the past week.",
+    "The IISS said Russia had lost 3,000 tanks since the invasion.",
+    "Every day, Russia loses about 1,500 soldiers.",
+]
+
+
+@given(st.sampled_from(_FILLERS), st.sampled_from(_SENTENCES))
+def test_a_sentence_with_nothing_to_give_changes_nothing(filler, sentence):
+    """The rules that read the sentence before take nothing from one that states no window,
+    source or noun."""
+
+    def fields(cands):
+        return [(c.value, c.kind, c.per, c.start, c.end, c.qualifier, c.quantity,
+                 c.attributed_to) for c in cands]  # fmt: skip
+
+    alone = extract_text(sentence, published=P)
+    after = extract_text(filler + "\n" + sentence, published=P)
+    assert fields(after) == fields(alone)
