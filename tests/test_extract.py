@@ -767,6 +767,11 @@ def test_shared_thousands_range():
         # "the past 15 months of the war" is the war's count, not a lookback
         ("Mediazona established the names of 24,470 soldiers killed in the past 15 months of "
          "the full-scale war.", "total", "2022-02-24", "2024-10-30"),
+        # dates written day.month.year, and "from DATE, to DATE"
+        ("The total combat losses of the enemy from 24.02.22 to 10.07.24 were approximately: "
+         "personnel — about 555,130 persons.", "total", "2022-02-24", "2024-07-10"),
+        ("From Feb. 24, 2022, to July 10, 2024, Russia lost 8,180 tanks.", "total",
+         "2022-02-24", "2024-07-10"),
         # an anchor's day beats the month that holds it
         ("Since the start of the incursion into Russia's Kursk region, which began in August, "
          "Russia has lost 3,000 pieces of equipment.", "total", "2024-08-06", "2024-10-30"),
@@ -846,6 +851,9 @@ def test_window_from_the_sentence_before_and_lists(text, value, kind, start, end
         ("At least 50,000 Russian soldiers have fled the army.", "deserters"),
         ("Some 96,000 cases were opened against soldiers who abandoned their positions.",
          "deserters"),
+        # a weak noun nearest, a firm one further off in the sentence
+        ("The total combat losses of the enemy were approximately: personnel — about 555,130.",
+         "casualties"),
         # recruits taken by a draft are mobilised
         ("The government has been drafting 30,000 recruits per month since May.", "mobilised"),
         # "of them" and a figure with no noun: what the sentence before names

@@ -964,8 +964,15 @@ class _Vocabulary:
             if scope == "sentence":
                 pool = [m for m in matches if m not in pool]
                 near = _nearest(pool, fig, figures)
-                pool = [near] if near is not None else []
                 context = low
+                q = self.resolve(near.group(), context) if near is not None else None
+                if q is not None and q.weak:
+                    # "combat losses ...: personnel — about 555,130": a weak noun nearest,
+                    # a firm one further off in the sentence names the figure
+                    firm = [m for m in pool if (r := self.resolve(m.group(), context))
+                            and not r.weak]  # fmt: skip
+                    near = _nearest(firm, fig, figures) or near
+                pool = [near] if near is not None else []
             ranked = sorted(
                 pool, key=lambda m: (not _predicate(low, m, fig), _phrase_distance(m, fig))
             )
@@ -1030,9 +1037,16 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     for name, pattern in (
         (
             "between",
-            rf"\b(?:between|from)\s+(?P<a>{_renamed(_DATE.pattern, 'a_')})\s+"
+            rf"\b(?:between|from)\s+(?P<a>{_renamed(_DATE.pattern, 'a_')}),?\s+"
             rf"(?:and|to|until|through)\s+(?:today,?\s+)?"
             rf"(?P<b>{_renamed(_DATE.pattern, 'b_')}|{_DAY}\b)",
+        ),
+        (
+            # "from 24.02.22 to 10.07.24": day.month.year, as Ukraine's General Staff writes
+            "dotted_range",
+            r"\b(?:from|between)\s+(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4}|\d{2})\s*"
+            r"(?:to|and|until|till|through|-|–)\s*(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\."
+            r"(?P<y2>\d{4}|\d{2})\b",
         ),
         (
             "month_range",
@@ -1509,6 +1523,14 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if a is None or b_date < a[0]:
             return None
         return "full", a[0], b_date, text
+    if name == "dotted_range":
+
+        def day(d: str, mo: str, yy: str) -> dt.date:
+            return dt.date(int(yy) + (2000 if len(yy) == 2 else 0), int(mo), int(d))
+
+        a = day(g["d1"], g["m1"], g["y1"])
+        b = day(g["d2"], g["m2"], g["y2"])
+        return ("full", a, b, text) if a <= b else None
     if name == "month_range":
         m1 = _month_number(g["m1"] or g["bm1"])
         m2 = _month_number(g["m2"] or g["bm2"])
