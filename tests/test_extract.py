@@ -27,6 +27,7 @@ from trends.extract import (
     parse_number,
     read_anchors,
     read_document,
+    title_holder,
     write_candidates,
 )
 from trends.quantities import parse_quantities, read_quantities
@@ -996,3 +997,35 @@ def test_a_sentence_with_nothing_to_give_changes_nothing(filler, sentence):
     alone = extract_text(sentence, published=P)
     after = extract_text(filler + "\n" + sentence, published=P)
     assert fields(after) == fields(alone)
+
+
+@pytest.mark.parametrize(
+    "title, day, who",
+    [
+        # the public record of who held each office on the day
+        ("the Kremlin leader", dt.date(2024, 12, 16), "Vladimir Putin"),
+        ("Russia's defense minister", dt.date(2023, 6, 1), "Sergei Shoigu"),
+        ("the Russian defence minister", dt.date(2024, 6, 1), "Andrei Belousov"),
+        ("Ukraine's commander-in-chief", dt.date(2023, 6, 1), "Valerii Zaluzhnyi"),
+        ("Ukraine's commander in chief", dt.date(2024, 6, 1), "Oleksandr Syrskyi"),
+        ("The US Secretary of Defense", dt.date(2024, 6, 13), "Lloyd Austin"),
+        ("the British defence secretary", dt.date(2024, 11, 9), "John Healey"),
+        ("the NATO Secretary General", dt.date(2025, 3, 1), "Mark Rutte"),
+        # a title the table does not hold, or no day
+        ("the president", dt.date(2024, 6, 1), ""),
+        ("the Kremlin leader", None, ""),
+    ],
+)
+def test_title_holders(title, day, who):
+    assert title_holder(title, day) == who
+
+
+def test_title_with_no_name_is_its_holder_on_the_day():
+    c = _one('"More than a thousand people join every day," the Kremlin leader said.')
+    assert c.attributed_to == "Vladimir Putin"
+    # a person named earlier with the title wins over the table
+    c = _one(
+        "Acting Defence Minister John Roe met troops. The Russian defence minister said "
+        "190,000 people had signed contracts."
+    )
+    assert c.attributed_to == "John Roe"

@@ -47,11 +47,13 @@ __all__ = [
     "ExtractWarning",
     "EXTRA_COLUMNS",
     "MAX_BYTES",
+    "TITLE_HOLDERS",
     "extract",
     "extract_text",
     "parse_number",
     "read_anchors",
     "read_document",
+    "title_holder",
     "write_candidates",
 ]
 
@@ -2093,7 +2095,8 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], str],
-                 inherited: Callable[[], str] = lambda: "") -> str:  # fmt: skip
+                 inherited: Callable[[], str] = lambda: "",
+                 day: dt.date | None = None) -> str:  # fmt: skip
     """The source the sentence credits for the figure in ``clause``, or "".
 
     A source named in the figure's own clause ("45,680 losses reported by Ukraine's General
@@ -2116,8 +2119,9 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], s
     trailing = [f for f in found if f.trailing]
     pick = owner[0] if owner else own[0] if own else trailing[0] if trailing else found[0]
     if _bare_title(pick.name):
-        # "The US Secretary of Defense added": the person named earlier with that title
-        titled = earlier(pick.name)
+        # "The US Secretary of Defense added": the person named earlier with that title,
+        # else the one who held it on the day ("the Kremlin leader said")
+        titled = earlier(pick.name) or title_holder(pick.name, day)
         if titled:
             return titled
     if pick.anaphor:  # "the analysts" with nothing named before stays as written
@@ -2137,6 +2141,91 @@ _NATIONALITY = re.compile(
     r"Russia['’]s|Britain['’]s|German|French|Estonian|Polish|NATO['’]s|NATO)\s+",
     re.IGNORECASE,
 )
+
+
+#: Who held a title, and from when to when (inclusive; None: open), for a title the text
+#: gives with no name ("the Kremlin leader said", "Ukraine's defence minister said"). Keys
+#: are titles as :func:`_title_key` writes them.
+TITLE_HOLDERS: Mapping[str, tuple[tuple[str, dt.date, dt.date | None], ...]] = {
+    "russian president": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "kremlin leader": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "kremlin chief": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "russian leader": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "ukrainian president": (("Volodymyr Zelensky", dt.date(2019, 5, 20), None),),
+    "ukrainian leader": (("Volodymyr Zelensky", dt.date(2019, 5, 20), None),),
+    "russian defence minister": (
+        ("Sergei Shoigu", dt.date(2012, 11, 6), dt.date(2024, 5, 13)),
+        ("Andrei Belousov", dt.date(2024, 5, 14), None),
+    ),
+    "ukrainian defence minister": (
+        ("Oleksii Reznikov", dt.date(2021, 11, 4), dt.date(2023, 9, 5)),
+        ("Rustem Umerov", dt.date(2023, 9, 6), dt.date(2025, 7, 16)),
+        ("Denys Shmyhal", dt.date(2025, 7, 17), None),
+    ),
+    "ukrainian commander-in-chief": (
+        ("Valerii Zaluzhnyi", dt.date(2021, 7, 27), dt.date(2024, 2, 7)),
+        ("Oleksandr Syrskyi", dt.date(2024, 2, 8), None),
+    ),
+    "us secretary of defence": (
+        ("Lloyd Austin", dt.date(2021, 1, 22), dt.date(2025, 1, 20)),
+        ("Pete Hegseth", dt.date(2025, 1, 25), None),
+    ),
+    "us defence secretary": (
+        ("Lloyd Austin", dt.date(2021, 1, 22), dt.date(2025, 1, 20)),
+        ("Pete Hegseth", dt.date(2025, 1, 25), None),
+    ),
+    "pentagon chief": (
+        ("Lloyd Austin", dt.date(2021, 1, 22), dt.date(2025, 1, 20)),
+        ("Pete Hegseth", dt.date(2025, 1, 25), None),
+    ),
+    "uk defence secretary": (
+        ("Ben Wallace", dt.date(2019, 7, 24), dt.date(2023, 8, 30)),
+        ("Grant Shapps", dt.date(2023, 8, 31), dt.date(2024, 7, 4)),
+        ("John Healey", dt.date(2024, 7, 5), None),
+    ),
+    "nato secretary general": (
+        ("Jens Stoltenberg", dt.date(2014, 10, 1), dt.date(2024, 9, 30)),
+        ("Mark Rutte", dt.date(2024, 10, 1), None),
+    ),
+}
+
+
+def _title_key(title: str) -> str:
+    """A title in one spelling: lower case, no article, "Ukraine's" as "ukrainian",
+    "defense" as "defence", "U.S." and "American" as "us", "British" as "uk"."""
+    t = " ".join(title.lower().replace("’", "'").split())
+    t = re.sub(r"^(?:the|a|an)\s+", "", t)
+    for pat, rep in (
+        (r"\bdefense\b", "defence"),
+        (r"\bukraine's\b", "ukrainian"),
+        (r"\brussia's\b", "russian"),
+        (r"\b(?:u\.s\.|america's|american|the\s+us)\b", "us"),
+        (r"\b(?:u\.k\.|britain's|british|the\s+uk)\b", "uk"),
+        (r"\bcommander in chief\b", "commander-in-chief"),
+        (r"\bsecretary-general\b", "secretary general"),
+        (r"\bnato's\b", "nato"),
+    ):
+        t = re.sub(pat, rep, t)
+    return t
+
+
+def title_holder(title: str, day: dt.date | None) -> str:
+    """Who held ``title`` on ``day`` by :data:`TITLE_HOLDERS` ("the Kremlin leader" on
+    2024-12-16: "Vladimir Putin"), or "" when the table does not say.
+
+    Parameters
+    ----------
+    title : str
+        The title as the text gives it, with no name.
+    day : datetime.date or None
+        The day the figure was stated (or published); None gives "".
+    """
+    if day is None:
+        return ""
+    for name, first, last in TITLE_HOLDERS.get(_title_key(title), ()):
+        if first <= day and (last is None or day <= last):
+            return name
+    return ""
 
 
 def _bare_title(name: str) -> bool:
@@ -2320,6 +2409,7 @@ def extract_text(
             text,
             tuple(before[-_CREDIT_BACK_SENTENCES:]),
             spans[i + 1] if i + 1 < len(spans) else None,
+            published,
         )
         context = (functools.partial(_context_window, text[slice(*before[-1])], published,
                                      anchors) if before else None)  # fmt: skip
@@ -2369,7 +2459,8 @@ def _credit_back(sentence: str) -> str:
 
 
 def _credited(text: str, spans: Sequence[tuple[int, int]],
-              following: tuple[int, int] | None = None) -> str:  # fmt: skip
+              following: tuple[int, int] | None = None,
+              day: dt.date | None = None) -> str:  # fmt: skip
     """The source a sentence that credits no one takes: the one the sentence after it
     names in a bare credit ("This was reported by the General Staff."), else the one the
     last of the sentences ``spans`` credits by name ("According to British intelligence,
@@ -2388,7 +2479,7 @@ def _credited(text: str, spans: Sequence[tuple[int, int]],
             continue
         if any(f.anaphor for f in found):
             return ""
-        return _attribution(sentence, (0, len(sentence)), lambda *a: "")
+        return _attribution(sentence, (0, len(sentence)), lambda *a: "", day=day)
     return ""
 
 
@@ -2620,7 +2711,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence, clause, earlier, inherited)
+    attributed = _attribution(sentence, clause, earlier, inherited, pub)
     return Candidate(
         id=cid,
         quantity=quantity,
