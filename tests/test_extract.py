@@ -773,6 +773,9 @@ def test_shared_thousands_range():
          "personnel — about 555,130 persons.", "total", "2022-02-24", "2024-07-10"),
         ("From Feb. 24, 2022, to July 10, 2024, Russia lost 8,180 tanks.", "total",
          "2022-02-24", "2024-07-10"),
+        # "last summer" without a preposition; a month it was reported in caps, never extends
+        ("Prigozhin toured prisons last summer and recruited some 40,000 inmates, Reuters "
+         "reported in September.", "total", "2024-06-01", "2024-08-31"),
         # an anchor's day beats the month that holds it
         ("Since the start of the incursion into Russia's Kursk region, which began in August, "
          "Russia has lost 3,000 pieces of equipment.", "total", "2024-08-06", "2024-10-30"),
@@ -850,6 +853,7 @@ def test_window_from_the_sentence_before_and_lists(text, value, kind, start, end
         ("Between 60 and 100 soldiers are dying every day.", "killed"),
         ("Russian troops injured and killed last month averaged 1,500 a day.", "casualties"),
         ("At least 50,000 Russian soldiers have fled the army.", "deserters"),
+        ("At least 200 men agreed to join.", "recruits"),
         ("Some 96,000 cases were opened against soldiers who abandoned their positions.",
          "deserters"),
         # a weak noun nearest, a firm one further off in the sentence
@@ -900,6 +904,9 @@ def test_quantity_rules_third_round(text, quantity):
          "him, Russia recruits 30,000 people a month.", "Kyrylo Budanov"),
         ("Zelensky spoke to reporters on Friday. \"We have lost 31,000 soldiers,\" the "
          "president said.", "Zelensky"),
+        # "our data" points back; "quoted X, head of ..., as saying"
+        ("Meduza quoted Olga Roe, head of the Behind Bars group, as saying: Our data shows that "
+         "42,000 inmates had been recruited.", "Olga Roe"),
         # a bare credit in the next sentence
         ("On August 1, the Russian army lost another 1,100 soldiers. This was reported by the "
          "General Staff of the Armed Forces of Ukraine.",

@@ -1136,8 +1136,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "during the winter months", "in the summer of 2023": Dec-Feb, Mar-May, Jun-Aug,
             # Sep-Nov
             "season",
-            rf"(?<!than\s)\b(?:during|in|over|throughout|(?P<since>since))\s+(?:the\s+)?"
-            rf"(?:(?P<w>last|this|past)\s+)?"
+            rf"(?<!than\s)(?:\b(?:during|in|over|throughout|(?P<since>since))\s+(?:the\s+)?"
+            rf"(?:(?P<w>last|this|past)\s+)?|(?<!\bthe\s)(?<!\bin\s)\b(?P<w2>last|this)\s+)"
             rf"(?P<s>winter|spring|summer|autumn|fall)(?:\s+months)?(?:\s+of\s+(?P<y>{_YEAR}))?\b"
             rf"(?!\s+(?:offensive|counteroffensive|campaign))",
         ),
@@ -1317,6 +1317,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
 
     full: tuple[dt.date, dt.date, str] | None = None
     full_at = 0
+    end_said = False  # the end phrase is when the figure was stated: it caps, never extends
     full_in_clause = False
     start: tuple[dt.date, str] | None = None
     end: tuple[dt.date, str] | None = None
@@ -1349,8 +1350,9 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                         full_in_clause = scope == "clause"
                     elif kind_of == "start" and start is None:
                         start = (a, text)
-                    elif kind_of == "end" and end is None:
+                    elif kind_of in ("end", "said") and end is None:
                         end = (b, text)
+                        end_said = kind_of == "said"
                         if name == "year_end":
                             w.year_end = b.year
                     elif kind_of == "back" and w.back is None:
@@ -1401,8 +1403,11 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             e = _month_end(w.start.year, e.month)
             if e < w.start:
                 e = _month_end(w.start.year + 1, e.month)
-        w.end = e
-        w.notes.append(f"to {e}: {end[1]!r}")
+        if end_said and w.end is not None and w.end < e:
+            w.notes.append(f"stated by {e}: {end[1]!r}")
+        else:
+            w.end = e
+            w.notes.append(f"to {e}: {end[1]!r}")
     if w.said is not None and (w.end is None or w.end > w.said):
         w.end = w.said
     if w.end is None:
@@ -1680,7 +1685,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             yy = int(g["y"])
         else:  # the latest such season that began on or before publication
             yy = P.year if dt.date(P.year, first, 1) <= P else P.year - 1
-            if (g.get("w") or "").lower() in ("last", "past") and add_months(
+            if (g.get("w") or g.get("w2") or "").lower() in ("last", "past") and add_months(
                 dt.date(yy, first, 1), 3
             ) > P:
                 yy -= 1  # "last summer" said in July: the summer before
@@ -1730,7 +1735,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             )
         )
         if stated:  # "Earlier in October, X stated that ...": when it was said
-            return "end", None, min(_month_end(yy, mo), P), text
+            return "said", None, min(_month_end(yy, mo), P), text
         if name == "in_month" and re.search(r"\b(?:began|begun|started)\s*$", lead, re.I):
             # "since the incursion, which began in August": the window starts then
             return "start", dt.date(yy, mo, 1), None, text
@@ -1743,7 +1748,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "stated_in_month":  # "issued by X in September": stated then, not a window
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
-        return "end", None, min(_month_end(yy, mo), P), text
+        return "said", None, min(_month_end(yy, mo), P), text
     if name == "rel_week":
         before = m.string[: m.start()]
         if (
@@ -1814,7 +1819,9 @@ _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these"
 #: Subjects that point back to a source named earlier: "he said", "the publication
 #: added", "the Tuesday report" (resolved to the last source the document named).
 _ANAPHOR = re.compile(
-    r"^(?:he|she|it|they|we|him|her|them|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
+    r"^(?:he|she|it|they|we|him|her|them|"
+    r"(?:our|its|their|his|her)\s+(?:data|figures|estimates?|count|calculations|analysis|"
+    r"tally|assessment|report|research)|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\s+)?(?:group|publication|outlet|post|report|minister|"
     r"ministry|agency|newspaper|paper|magazine|broadcaster|channel|site|website|project|"
     r"official|statement|analysts|researchers|journalists|authors|study|department|"
@@ -1914,7 +1921,7 @@ def _by_phrases(sentence: str) -> list[_Source]:
     """ "quoted X as saying", "estimates from X", "was reported by X", "losses reported by X"."""
     out = []
     for pat in (
-        rf"\bquoted\s+(?P<s>{_NAME})\s+as\s+saying",
+        rf"\bquoted\s+(?P<s>{_NAME})(?:,[^,]{{1,80}},)?\s+as\s+saying",
         rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
         rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
         rf"(?:,?\s+and\s+{_NAME})?)",
