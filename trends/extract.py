@@ -47,11 +47,13 @@ __all__ = [
     "ExtractWarning",
     "EXTRA_COLUMNS",
     "MAX_BYTES",
+    "TITLE_HOLDERS",
     "extract",
     "extract_text",
     "parse_number",
     "read_anchors",
     "read_document",
+    "title_holder",
     "write_candidates",
 ]
 
@@ -117,7 +119,9 @@ ANCHORS: Mapping[str, Anchor] = {
         Anchor("wagner_mutiny", dt.date(2023, 6, 24),
                ("wagner uprising", "wagner mutiny", "wagner rebellion")),
         Anchor("kursk_incursion", dt.date(2024, 8, 6),
-               ("kursk incursion", "kursk offensive", "incursion into kursk")),
+               ("kursk incursion", "kursk offensive", "incursion into kursk",
+                "incursion into the kursk region", "incursion into russia's kursk",
+                "incursion into russia’s kursk", "kursk operation")),
     )
 }  # fmt: skip
 
@@ -618,7 +622,7 @@ _NUMBER = re.compile(
     r"(?![\w/:]|[.,]\d)"
 )
 _SKIP_AFTER = re.compile(
-    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)[A-Za-z]|\+|"
+    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)[A-Za-z]|\+(?!\s+[A-Za-z])|\+\s+(?=(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)|"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|km|kilometres?|kilometers?"
     r"|miles?|metres?|meters?|mm|millimetres?|millimeters?|cm|kg|tons?|tonnes?|rubles?|roubles?"
     r"|dollars?|euros?|hryvnias?|pounds|usd|eur|times|x|wpm|min|sec|seconds?|calibre|caliber"
@@ -690,6 +694,10 @@ def _figures(sentence: str) -> list[_Figure]:
             continue  # "three jets", "two days": small counts in words are not figures
         if any(f.start < b and a < f.end for f in raw) or _in(blocked, a, b):
             continue
+        if re.search(r"\b(?:several|a\s+few|few|many|some\s+few)\s*$", sentence[:a], re.I) and (
+            re.fullmatch(r"(?:a\s+)?(?:hundred|thousand|million)", span.strip(), re.I)
+        ):
+            continue  # "several hundred casualties", "a few thousand": no figure given
         raw.append(_Figure(a, b, value, words=True, scaled=True))
     raw.sort(key=lambda f: f.start)
     out: list[_Figure] = []
@@ -742,7 +750,7 @@ def _figures(sentence: str) -> list[_Figure]:
 
 _YEAR_BEFORE = re.compile(
     r"(?:\b(?:in|since|of|by|from|until|till|to|during|year|the|early|late|mid|through|before|"
-    r"after|summer|winter|spring|autumn|fall|and|or|between)|-)\s*$",
+    r"after|summer|winter|spring|autumn|fall|and|or|between|for)|-)\s*$",
     re.IGNORECASE,
 )
 
@@ -776,6 +784,13 @@ def _clause(sentence: str, fig: _Figure, figures: Sequence[_Figure]) -> tuple[in
     """The clause around a figure: between the nearest boundaries outside any figure."""
     spans = [(f.start, f.end) for f in figures]
     cuts = [m for m in _BOUNDARY.finditer(sentence) if not _in(spans, m.start(), m.end())]
+    # "41,980 casualties — killed and wounded — on the battlefield last month": a pair of
+    # dashes around a short aside with no figure does not end the clause
+    dashes = [m for m in cuts if m.group().strip() in ("—", "–", "-", "--")]
+    for d1, d2 in zip(dashes, dashes[1:], strict=False):
+        inner = sentence[d1.end() : d2.start()]
+        if len(inner) <= 40 and not any(d1.end() <= f.start < d2.start() for f in figures):
+            cuts = [m for m in cuts if m is not d1 and m is not d2]
     a = max((m.end() for m in cuts if m.end() <= fig.start), default=0)
     b = min((m.start() for m in cuts if m.start() >= fig.end), default=len(sentence))
     return a, b
@@ -797,6 +812,8 @@ HEDGE_WORDS: Mapping[str, str] = {
     "as many as": "as_many_as", "as high as": "as_many_as",
     "fewer than": "fewer_than", "less than": "less_than", "under": "less_than",
     "below": "less_than", "just over": "over", "well over": "over",
+    "upward of": "more_than", "at most": "up_to", "no more than": "up_to",
+    "not more than": "up_to", "approached": "nearly", "neared": "nearly", "nearing": "nearly",
 }  # fmt: skip
 _HEDGE = re.compile(
     r"\b(?P<h>"
@@ -804,8 +821,15 @@ _HEDGE = re.compile(
     + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of)\s+)*$",
     re.IGNORECASE,
 )
+#: "is about to suffer", "on the verge of reaching" just before a figure: nearly.
+_IMMINENT = re.compile(
+    r"\b(?:about\s+to|on\s+the\s+verge\s+of|poised\s+to)\s+[a-z]+\s+(?:(?:a|the)\s+)?"
+    r"(?:(?:total|number|mark|level)\s+of\s+)?$",
+    re.IGNORECASE,
+)
 _HEDGE_AFTER = {r"^\s*or\s+more\b": "at_least", r"^\s*or\s+so\b": "about",
-                r"^\s*or\s+fewer\b": "up_to", r"^-?plus\b": "more_than"}  # fmt: skip
+                r"^\s*or\s+fewer\b": "up_to", r"^-?plus\b": "more_than",
+                r"^\+(?=\s+[A-Za-z])": "more_than"}  # fmt: skip
 
 _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month": "month",
         "monthly": "month", "year": "year", "yearly": "year", "annual": "year",
@@ -813,15 +837,17 @@ _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month":
         "night": "day", "nightly": "day"}  # fmt: skip
 _RATE = re.compile(
     r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
-    r"\b(?:per|each|every|a|an)\s+(?P<p>day|week|month|year|quarter|night)\b"
+    r"\b(?:per|each|every|a|an)\s+(?:single\s+)?(?P<p>day|week|month|year|quarter|night)\b"
     r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
+    r"|\b(?:per|each|every)\s+(?P<h24>24)\s+hours\b"
     r"|\b(?P<a>daily|weekly|monthly|yearly|annual|annually|quarterly|nightly)\b",
     re.IGNORECASE,
 )
 _TARGET = re.compile(
     r"\b(?:aims?|aiming|aimed|plans?|planned|planning|targets?|targeted|seeks?|seeking|sought|"
     r"goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|forecasts?|"
-    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up)\b",
+    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
+    r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
 
@@ -940,8 +966,15 @@ class _Vocabulary:
             if scope == "sentence":
                 pool = [m for m in matches if m not in pool]
                 near = _nearest(pool, fig, figures)
-                pool = [near] if near is not None else []
                 context = low
+                q = self.resolve(near.group(), context) if near is not None else None
+                if q is not None and q.weak:
+                    # "combat losses ...: personnel — about 555,130": a weak noun nearest,
+                    # a firm one further off in the sentence names the figure
+                    firm = [m for m in pool if (r := self.resolve(m.group(), context))
+                            and not r.weak]  # fmt: skip
+                    near = _nearest(firm, fig, figures) or near
+                pool = [near] if near is not None else []
             ranked = sorted(
                 pool, key=lambda m: (not _predicate(low, m, fig), _phrase_distance(m, fig))
             )
@@ -1006,43 +1039,72 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
     for name, pattern in (
         (
             "between",
-            rf"\b(?:between|from)\s+(?P<a>{_renamed(_DATE.pattern, 'a_')})\s+"
+            rf"\b(?:between|from)\s+(?P<a>{_renamed(_DATE.pattern, 'a_')}),?\s+"
             rf"(?:and|to|until|through)\s+(?:today,?\s+)?"
             rf"(?P<b>{_renamed(_DATE.pattern, 'b_')}|{_DAY}\b)",
         ),
         (
+            # "from 24.02.22 to 10.07.24": day.month.year, as Ukraine's General Staff writes
+            "dotted_range",
+            r"\b(?:from|between)\s+(?P<d1>\d{1,2})\.(?P<m1>\d{1,2})\.(?P<y1>\d{4}|\d{2})\s*"
+            r"(?:to|and|until|till|through|-|–)\s*(?P<d2>\d{1,2})\.(?P<m2>\d{1,2})\."
+            r"(?P<y2>\d{4}|\d{2})\b",
+        ),
+        (
             "month_range",
             rf"\b(?:from\s+)?(?P<m1>{_MONTH})\s*(?:-|–|to)\s*(?P<mid>mid-)?"
-            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
+            rf"(?P<m2>{_MONTH})(?:\s+(?P<y>{_YEAR}))?"
+            # "between January and June", "from January through May 2024"
+            rf"|\b(?:between|from)\s+(?P<bm1>{_MONTH})(?:\s+(?P<by1>{_YEAR}))?\s+"
+            rf"(?:and|until|through|till)\s+(?:the\s+end\s+of\s+)?(?P<bm2>{_MONTH})"
+            rf"(?:\s+(?P<by>{_YEAR}))?\b(?!\s+\d)",
+        ),
+        (
+            # "in the three months to the end of June", "in the 12 months to March 2024"
+            "months_to",
+            rf"\b(?:in|over|during|for)\s+the\s+(?:past\s+|last\s+|previous\s+)?"
+            rf"(?P<n>{_LOOKBACK_N})\s+(?P<u>weeks|months|years)\s+(?:to|through|until|"
+            rf"ending(?:\s+in)?|up\s+to)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})"
+            rf"(?:\s+(?P<d>{_DAY}))?(?:,?\s+(?P<y>{_YEAR}))?\b",
         ),
         (
             "quarter",
-            rf"\b(?P<o>first|second|third|fourth|last)\s+quarter\s+of\s+"
-            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the)\s+year)",
+            rf"\b(?P<o>first|second|third|fourth|last)\s+quarter(?:\s+of\s+"
+            rf"(?:(?P<y>{_YEAR})|(?P<this>this|the|last|the\s+previous)\s+year)|(?P<bare>))\b"
+            rf"|\b(?-i:Q)(?P<q>[1-4])\s+(?P<qy>{_YEAR})\b",
         ),
         (
             "half",
-            rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?:this|the)\s+year)"
-            rf"|\bfirst\s+(?P<nm>{_LOOKBACK_N})\s+months\s+of\s+(?:(?P<y2>{_YEAR})|this\s+year|"
-            rf"the\s+year)",
+            rf"\b(?P<o>first|second)\s+half\s+of\s+(?:(?P<y>{_YEAR})|(?P<rel>this|the|last|"
+            rf"the\s+previous)\s+year)"
+            rf"|\b(?P<fl>first|last)\s+(?P<nm>{_LOOKBACK_N})\s+months\s+of\s+(?:(?P<y2>{_YEAR})|"
+            rf"(?P<rel2>this|the|last|the\s+previous)\s+year)"
+            rf"|\b(?-i:H)(?P<h>[12])\s+(?P<hy>{_YEAR})\b",
         ),
         (
             "first_days",
             rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
-            rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month",
+            rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month"
+            rf"|\b(?P<wk>first|second|third|fourth)\s+week\s+of\s+(?P<wm>{_MONTH})",
+        ),
+        (
+            # "over the weekend": the latest Saturday and Sunday
+            "weekend",
+            r"\b(?:over|during|on|at)\s+the\s+(?:past\s+|last\s+)?weekend\b",
         ),
         (
             "since_year",
             rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
-            rf"this\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
+            rf"this\s+year|(?P<last>last)\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
             rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
             rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"
             rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])",
         ),
         (
             "years_range",
-            rf"\bfrom\s+(?P<y1>{_YEAR})\s+(?:to|until|through)\s+(?:(?P<m2>{_MONTH})\s+)?"
-            rf"(?P<y2>{_YEAR})\b",
+            rf"\b(?:from|between)\s+(?P<y1>{_YEAR})\s+(?:to|until|through|and)\s+"
+            rf"(?:(?P<m2>{_MONTH})\s+)?(?P<y2>{_YEAR})\b"
+            rf"|\b(?:in|during)\s+(?P<y3>{_YEAR})\s+and\s+(?P<y4>{_YEAR})\b",
         ),
         (
             "since_date",
@@ -1055,7 +1117,29 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
             rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
-            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight)\b",
+            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight|last\s+night|tonight)\b",
+        ),
+        (
+            # "in the first 100 days of the war": counted from the war's start
+            "first_of_war",
+            rf"\b(?:first|initial|opening)\s+(?:(?P<n>{_LOOKBACK_N}|\d+)\s+)?(?P<u>days?|weeks?|months?|"
+            rf"years?)\s+of\s+(?:the\s+|its\s+|russia['’]s\s+)?(?:full-scale\s+)?"
+            rf"(?:war|invasion|conflict)\b",
+        ),
+        (
+            # "over the next three months": a plan's window, from the day after publication
+            "ahead",
+            rf"\b(?:over|in|during|within|for)\s+the\s+(?:next|coming)\s+(?:(?P<n>{_LOOKBACK_N})\s+)?"
+            rf"(?P<u>days?|weeks?|months?|years?)\b",
+        ),
+        (
+            # "during the winter months", "in the summer of 2023": Dec-Feb, Mar-May, Jun-Aug,
+            # Sep-Nov
+            "season",
+            rf"(?<!than\s)(?:\b(?:during|in|over|throughout|(?P<since>since))\s+(?:the\s+)?"
+            rf"(?:(?P<w>last|this|past)\s+)?|(?<!\bthe\s)(?<!\bin\s)\b(?P<w2>last|this)\s+)"
+            rf"(?P<s>winter|spring|summer|autumn|fall)(?:\s+months)?(?:\s+of\s+(?P<y>{_YEAR}))?\b"
+            rf"(?!\s+(?:offensive|counteroffensive|campaign))",
         ),
         ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
         (
@@ -1071,7 +1155,23 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "as_of_month",
-            rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b",
+            rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"
+            # "as of late May", "as of mid-June": the end of the month, or its 15th
+            rf"|\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+|(?P<part>late\s+|mid-\s*))?"
+            rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b(?!\s*\d)",
+        ),
+        (
+            # "by mid-2023", "as of late 2024": the middle or the end of that year
+            "by_part_year",
+            rf"\b(?:by|as\s+of|until)\s+(?:the\s+)?(?:(?P<part>mid|late)[-\s]+(?:of\s+)?|(?P<endh>end)-)"
+            rf"(?P<y>{_YEAR})\b",
+        ),
+        (
+            # "by the end of the year", "by year-end", "by the end of 2025"
+            "year_end",
+            rf"\b(?:by|at|until|till|before|to|through|towards?)\s+(?:the\s+)?(?:(?:very\s+)?"
+            rf"end\s+of\s+(?:(?P<this>the|this|the\s+current)\s+year|(?P<y>{_YEAR}))"
+            rf"|(?P<ye>year[-\s]end))\b",
         ),
         (
             "month_year",
@@ -1085,6 +1185,10 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "rel_month",
             r"\b(?P<w>last|this|the\s+previous)\s+month\b",
+        ),
+        (
+            "rel_week",
+            r"\b(?P<w>last|this|the\s+previous)\s+week\b",
         ),
         (
             "rel_year",
@@ -1103,7 +1207,8 @@ def _anchor_patterns(anchors: tuple[Anchor, ...]):
     alt = "|".join(re.escape(p) for p, _ in pairs)
     since = re.compile(
         rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
-        rf"(?:(?:the|its|russia['’]s|moscow['’]s|this|last\s+\w+['’]s|a)\s+)?"
+        rf"(?:(?:the|its|russia['’]s|moscow['’]s|ukraine['’]s|kyiv['’]s|this|last\s+\w+['’]s|"
+        rf"a)\s+)?"
         rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})",
         re.IGNORECASE,
     )
@@ -1117,6 +1222,15 @@ def _anchor_patterns(anchors: tuple[Anchor, ...]):
     return pairs, since, bare
 
 
+#: A superlative just before a "since" ("the highest since the invasion began", "the worst
+#: month for losses since the conflict began"): the "since" compares, it opens no window.
+_SUPERLATIVE = re.compile(
+    r"\b(?:highest|lowest|largest|biggest|smallest|worst|deadliest|heaviest|most|fewest|"
+    r"record|first\s+time)\b[^,.;:()]{0,40}$",
+    re.IGNORECASE,
+)
+
+
 @dataclass
 class _Window:
     start: dt.date | None = None
@@ -1126,6 +1240,7 @@ class _Window:
     on_day: bool = False  # "On Aug. 26, ...": the sentence is about that day
     notes: list[str] = field(default_factory=list)
     explicit: bool = False
+    year_end: int | None = None  # "at the end of 2024": the year whose end bounds the count
 
 
 def _weekday_before(name: str, published: dt.date) -> dt.date:
@@ -1160,6 +1275,10 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             m = find(pat, 0)
             if m is not None:
                 break
+        if m is None:
+            # "Zelensky claimed on Feb. 15 that Moscow had lost 250,000, with 20,000 killed
+            # in ...": the day of a statement (the last pattern) holds for every figure
+            m = re.search(pat, sentence)
         last_month = find(
             r"^\W*last\s+month\b|\b(?:said|reported|announced|stated)\s+last\s+month\b"
         )
@@ -1185,6 +1304,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     anchor_phrases, since_pattern, bare_pattern = _anchor_patterns(tuple(anchors.values()))
     if anchor_phrases:
         since = find(since_pattern)
+        if since is not None and _SUPERLATIVE.search(sentence[: since.start()]):
+            since = None  # "the highest since the invasion began": a comparison, no window
         bare = None if kind == "rate" else find(bare_pattern)
         m = since or bare
         if m is not None:
@@ -1195,6 +1316,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
 
     full: tuple[dt.date, dt.date, str] | None = None
+    full_at = 0
+    end_said = False  # the end phrase is when the figure was stated: it caps, never extends
     full_in_clause = False
     start: tuple[dt.date, str] | None = None
     end: tuple[dt.date, str] | None = None
@@ -1205,19 +1328,33 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         for scope in ("clause", "sentence"):
             for name, pat in _WINDOW_PATTERNS:
                 for m in _ranked(pat, sentence, clause, fig, figures, scope):
-                    got = _read_window(name, m, P, y, kind)
+                    try:
+                        got = _read_window(name, m, P, y, kind)
+                    except (ValueError, OverflowError):
+                        got = None  # "in the past 99999999 years": off the calendar
                     if got is None:
                         continue
                     kind_of, a, b, text, *back = got
-                    if kind_of == "full" and start_anchor is not None and a <= start_anchor <= b:
+                    if (
+                        kind_of == "full"
+                        and start_anchor is not None
+                        and a <= start_anchor <= b
+                        and name != "first_of_war"
+                    ):
                         continue  # "the invasion ... in February 2022" names the anchor
                     if kind_of == "full" and full is None:
                         full = (a, b, text)
+                        full_at = m.start()
+                        if name == "year_end":
+                            w.year_end = b.year
                         full_in_clause = scope == "clause"
                     elif kind_of == "start" and start is None:
                         start = (a, text)
-                    elif kind_of == "end" and end is None:
+                    elif kind_of in ("end", "said") and end is None:
                         end = (b, text)
+                        end_said = kind_of == "said"
+                        if name == "year_end":
+                            w.year_end = b.year
                     elif kind_of == "back" and w.back is None:
                         w.back = back[0]
                         w.notes.append(f"{text!r}")
@@ -1231,7 +1368,16 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if start_anchor is not None and full_in_clause and not anchor_in_clause:
         start_anchor = None
         w.notes = [n for n in w.notes if not n.startswith("from ")]
-    # a stated start beats an anchor only when it is more specific (a date, "since May")
+    # "... in October, bringing its losses to 700,000 since the war began": the other
+    # clause's month does not end the figure's running count
+    if start_anchor is not None and anchor_in_clause and full is not None and not full_in_clause:
+        x, y = _clause(sentence, _Figure(full_at, full_at, 0.0), figures)
+        if any(f is not fig and x <= f.start and f.end <= y for f in figures):
+            full = None  # the month is another figure's ("1,500 a day in October")
+    # a stated start beats an anchor only when it is more specific (a date, "since May"),
+    # not a month that holds the anchor's day ("the incursion, which began in August")
+    if start is not None and start_anchor is not None and start[0] == start_anchor.replace(day=1):
+        start = None
     if start is not None:
         w.start = start[0]
         w.notes.append(f"from {start[0]}: {start[1]!r}")
@@ -1257,24 +1403,85 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
             e = _month_end(w.start.year, e.month)
             if e < w.start:
                 e = _month_end(w.start.year + 1, e.month)
-        w.end = e
-        w.notes.append(f"to {e}: {end[1]!r}")
+        if end_said and w.end is not None and w.end < e:
+            w.notes.append(f"stated by {e}: {end[1]!r}")
+        else:
+            w.end = e
+            w.notes.append(f"to {e}: {end[1]!r}")
     if w.said is not None and (w.end is None or w.end > w.said):
         w.end = w.said
     if w.end is None:
         w.end = w.said or P
+    if (
+        P is not None
+        and w.start == dt.date(P.year, 1, 1)
+        and w.end is not None
+        and w.end.year < P.year
+        and re.search(r"\b(?:this|the)\s+year\b", sentence, re.I)
+    ):
+        # "300,000 this year, Putin said in December": the year of the statement
+        w.start = dt.date(w.end.year, 1, 1)
+        w.notes.append(f"'this year' of the statement: from {w.start}")
+    if (
+        published is not None
+        and kind == "total"
+        and w.said is None
+        and not w.explicit
+        and w.back is None
+        and full is None
+        and start is None
+    ):
+        # "Russia lost 1,200 troops on Sunday, officials said": that day's count
+        a, b = clause
+        day = re.match(
+            rf"[^,;]*?\bon\s+(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_DATE.pattern}))",
+            sentence[fig.end : b],
+        )
+        if (
+            day is not None
+            and not _SAY.search(
+                sentence[fig.end : fig.end + day.start("wd" if day.group("wd") else "date")]
+            )
+            and not _PERFECT.search(sentence[a:b])
+            and not _LEVEL.search(sentence[a:b])
+        ):
+            if day.group("wd"):
+                d = _weekday_before(day.group("wd"), published)
+            else:
+                got = _date_of(_DATE.match(day.group("date")), published)
+                d = (
+                    got[0]
+                    if got is not None and not _DATE.match(day.group("date")).group("m3")
+                    else None
+                )
+            if d is not None and d <= published:
+                w.start = w.end = d
+                w.explicit = True
+                w.notes.append(f"that day's count ({day.group().strip()!r})")
     if w.on_day and w.start is None and w.said is not None and kind == "total":
         w.start = w.end = w.said  # "On Aug. 26, Russia launched ...": that day's count
         w.explicit = True
     if w.back is not None and w.end is not None:
         unit, n = w.back
-        w.start = _back(w.end, unit, n)
+        try:
+            w.start = _back(w.end, unit, n)
+        except (ValueError, OverflowError):
+            w.start = None  # a lookback off the calendar
         w.explicit = True
     if P is not None and w.end is not None and w.end > P and kind != "target":
         w.end = P  # a count cannot run past the day it was reported
         if w.start is not None and w.start > w.end:
             w.start = None
     return w
+
+
+#: Verbs and nouns of a running level ("stood at 1.02m on Monday"), not of one day's count.
+_LEVEL = re.compile(
+    r"\b(?:stood|stands|reached|reaches|rose|risen|climbed|grew|totals?|totall?ed|amounted|"
+    r"amounts|is|was|are|were|hit|exceeded|passed|surpassed|topped|number|toll|overall|"
+    r"cumulative)\b",
+    re.IGNORECASE,
+)
 
 
 def _back(end: dt.date, unit: str, n: int) -> dt.date:
@@ -1323,23 +1530,74 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if a is None or b_date < a[0]:
             return None
         return "full", a[0], b_date, text
+    if name == "dotted_range":
+
+        def day(d: str, mo: str, yy: str) -> dt.date:
+            return dt.date(int(yy) + (2000 if len(yy) == 2 else 0), int(mo), int(d))
+
+        a = day(g["d1"], g["m1"], g["y1"])
+        b = day(g["d2"], g["m2"], g["y2"])
+        return ("full", a, b, text) if a <= b else None
     if name == "month_range":
-        m1, m2 = _month_number(g["m1"]), _month_number(g["m2"])
-        yy = int(g["y"]) if g["y"] else _recent_month(m2, P)
-        y1 = yy if m1 <= m2 else yy - 1
+        m1 = _month_number(g["m1"] or g["bm1"])
+        m2 = _month_number(g["m2"] or g["bm2"])
+        year = g["y"] or g["by"]
+        yy = int(year) if year else _recent_month(m2, P)
+        y1 = int(g["by1"]) if g.get("by1") else yy if m1 <= m2 else yy - 1
         b = dt.date(yy, m2, 15) if g["mid"] else _month_end(yy, m2)
+        if y1 > yy or dt.date(y1, m1, 1) > b:
+            return None
         return "full", dt.date(y1, m1, 1), b, text
+    if name == "months_to":
+        mo = _month_number(g["m"])
+        yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
+        try:
+            end = (
+                dt.date(yy, mo, int(re.match(r"\d+", g["d"]).group()))
+                if g["d"]
+                else (_month_end(yy, mo))
+            )
+        except ValueError:
+            return None
+        return "full", _back(end, g["u"].lower().rstrip("s"), _count(g["n"])), end, text
     if name == "quarter":
+        if g.get("q"):  # "Q1 2024"
+            q, yy = int(g["q"]), int(g["qy"])
+            return "full", dt.date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q), text
         q = _ORD[g["o"].lower()]
         yy = int(g["y"]) if g["y"] else y
+        if (g.get("this") or "").lower() in ("last", "the previous"):
+            yy = y - 1
+        if g.get("bare") is not None and dt.date(yy, 3 * q - 2, 1) > P:
+            yy -= 1  # "in the third quarter" said in spring: last year's
         return "full", dt.date(yy, 3 * q - 2, 1), _month_end(yy, 3 * q), text
     if name == "half":
+        if g.get("h"):  # "H1 2024"
+            yy = int(g["hy"])
+            first = 1 if g["h"] == "1" else 7
+            return "full", dt.date(yy, first, 1), _month_end(yy, first + 5), text
         yy = int(g["y"] or g.get("y2") or y)
+        if (g.get("rel") or g.get("rel2") or "").lower() in ("last", "the previous"):
+            yy = y - 1
         if g.get("o") and g["o"].lower() == "second":
             return "full", dt.date(yy, 7, 1), dt.date(yy, 12, 31), text
         months = min(12, _count(g.get("nm"))) if g.get("nm") else 6
+        if (g.get("fl") or "").lower() == "last":  # "the last three months of 2024"
+            return "full", dt.date(yy, 13 - months, 1), dt.date(yy, 12, 31), text
         return "full", dt.date(yy, 1, 1), _month_end(yy, months), text
+    if name == "weekend":
+        saturday = P - dt.timedelta(days=(P.weekday() - 5) % 7)
+        return "full", saturday, min(saturday + dt.timedelta(days=1), P), text
+    if name == "by_part_year":
+        yy = int(g["y"])
+        end = dt.date(yy, 6, 30) if (g["part"] or "").lower() == "mid" else dt.date(yy, 12, 31)
+        return "end", None, end if kind == "target" else min(end, P), text
     if name == "first_days":
+        if g.get("wk"):  # "the first week of October": its days 1 to 7
+            mo = _month_number(g["wm"])
+            yy = _recent_month(mo, P)
+            k = _ORD[g["wk"].lower()]
+            return "full", dt.date(yy, mo, 7 * k - 6), dt.date(yy, mo, 7 * k), text
         n = _count(g["n"] or g["n2"])
         if g["m"] and not g["m"].lower().startswith("the"):
             mo = _month_number(g["m"])
@@ -1348,12 +1606,34 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             mo, yy = P.month, P.year
         return "full", dt.date(yy, mo, 1), dt.date(yy, mo, min(n, 28)), text
     if name == "years_range":
-        y2 = int(g["y2"])
+        y1, y2 = int(g["y1"] or g["y3"]), int(g["y2"] or g["y4"])
+        if y2 < y1:
+            return None
         end = _month_end(y2, _month_number(g["m2"])) if g.get("m2") else dt.date(y2, 12, 31)
-        return "full", dt.date(int(g["y1"]), 1, 1), end, text
+        return "full", dt.date(y1, 1, 1), end, text
     if name == "since_year":
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
+        if g.get("last"):
+            yy = y - 1
         return "start", dt.date(yy, 1, 1), None, text
+    if (
+        name in ("since_date", "since_year")
+        and re.match(r",?\s+when\b", m.string[m.end() :])
+        and re.search(r"(?:\b(?:not|no|never)\b|n['’]t\b)[^,.;]*$", m.string[: m.start()], re.I)
+    ):
+        # "has not provided figures since September 2022, when they claimed 5,937": the
+        # figure was stated then; it does not start there (not "Since May, when ...")
+        if g.get("m"):
+            mo = _month_number(g["m"])
+            return "end", None, min(_month_end(_recent_month(mo, P), mo), P), text
+        if g.get("date"):
+            dm = _DATE.match(g["date"])
+            d = _date_of(dm, P)
+            if d is None:
+                return None
+            e = _month_end(d[0].year, d[0].month) if dm.group("m3") else d[0]
+            return "end", None, min(e, P), text
+        return None
     if name == "since_date":
         if g.get("wd"):  # "since early on Sunday"
             return "start", _weekday_before(g["wd"], P), None, text
@@ -1365,6 +1645,12 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         mo = _month_number(g["m"])
         return "start", dt.date(_recent_month(mo, P), mo, 1), None, text
     if name == "lookback":
+        if re.match(
+            r"\s+of\s+(?:the\s+|its\s+)?(?:full-scale\s+)?(?:war|invasion|conflict)\b",
+            m.string[m.end() :],
+            re.I,
+        ):
+            return None  # "in the past 15 months of the full-scale war": the war's count
         if g.get("u3"):
             return "back", None, None, text, ("day", 1)
         unit = (g.get("u") or g.get("u2") or "").lower()
@@ -1375,12 +1661,53 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if unit not in ("day", "week", "month", "year"):
             return None
         return "back", None, None, text, (unit, n)
+    if name == "first_of_war":
+        war = ANCHORS["war"].date
+        n, unit = _count(g.get("n")), g["u"].lower().rstrip("s")
+        if unit in ("day", "week"):
+            last = war + dt.timedelta(days=n * (7 if unit == "week" else 1) - 1)
+        else:
+            last = add_months(war, n * (12 if unit == "year" else 1)) - dt.timedelta(days=1)
+        return "full", war, min(last, P), text
+    if name == "ahead":
+        if kind != "target":
+            return None
+        n, unit = _count(g.get("n")), g["u"].lower().rstrip("s")
+        first = P + dt.timedelta(days=1)
+        if unit in ("day", "week"):
+            last = P + dt.timedelta(days=n * (7 if unit == "week" else 1))
+        else:
+            last = add_months(first, n * (12 if unit == "year" else 1)) - dt.timedelta(days=1)
+        return "full", first, last, text
+    if name == "season":
+        first = {"winter": 12, "spring": 3, "summer": 6, "autumn": 9, "fall": 9}[g["s"].lower()]
+        if g.get("y"):
+            yy = int(g["y"])
+        else:  # the latest such season that began on or before publication
+            yy = P.year if dt.date(P.year, first, 1) <= P else P.year - 1
+            if (g.get("w") or g.get("w2") or "").lower() in ("last", "past") and add_months(
+                dt.date(yy, first, 1), 3
+            ) > P:
+                yy -= 1  # "last summer" said in July: the summer before
+        a = dt.date(yy, first, 1)
+        if g.get("since"):  # "since the autumn"
+            return "start", a, None, text
+        return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
     if name == "weekday_alone":
         d = _weekday_before(g["wd"], P)
         return "full", d, d, text
     if name == "as_of_month":
-        mo, yy = _month_number(g["m"]), int(g["y"])
+        mo = _month_number(g["m"] or g["m2"])
+        year = g["y"] or g["y2"]
+        yy = int(year) if year else _recent_month(mo, P)
+        if (g.get("part") or "").lower().startswith("mid"):
+            return "end", None, min(dt.date(yy, mo, 15), P), text
         return "end", None, min(_month_end(yy, mo), P), text
+    if name == "year_end":
+        yy = int(g["y"]) if g.get("y") else y
+        if kind == "target":  # a plan "by the end of the year" is that year's
+            return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
+        return "end", None, dt.date(yy, 12, 31), text
     if name == "end_of":
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
@@ -1389,17 +1716,58 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         return None  # "issued ... in September": read as the day it was stated
     if name in ("in_month", "month_year"):
         mo = _month_number(g["m"])
+        lead = m.string[: m.start()]
+        stated = name == "in_month" and re.match(r"\W*(?:earlier|later|back|also)\s*$", lead, re.I)
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
+        named = {int(x) for x in re.findall(rf"\b(?:in|of|during)\s+({_YEAR})\b", m.string)}
+        if not g.get("y") and len(named) == 1 and min(named) < yy:
+            # "The highest ... in 2022 was 559 in November": November of the year named
+            yy = min(named)
         if (g.get("part") or "").lower() == "mid-":  # "in mid-February": by the 15th
             return "end", None, dt.date(yy, mo, 15), text
+        stated = stated or (
+            name == "in_month"
+            and re.match(r"\W*$", lead)
+            and re.match(
+                r",\s*[^,\d]{0,80}?\b(?:said|stated|announced|told|reported|noted|claimed|wrote|"
+                r"revealed|disclosed)\b",
+                m.string[m.end() :],
+            )
+        )
+        if stated:  # "Earlier in October, X stated that ...": when it was said
+            return "said", None, min(_month_end(yy, mo), P), text
+        if name == "in_month" and re.search(r"\b(?:began|begun|started)\s*$", lead, re.I):
+            # "since the incursion, which began in August": the window starts then
+            return "start", dt.date(yy, mo, 1), None, text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
+        if g["y2"] and re.search(rf"\b{_MONTH}\s*$", m.string[: m.start()], re.I):
+            return None  # "since September 2022, when": the month's, not the year's
         yy = int(g["y"] or g["y2"])
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
     if name == "stated_in_month":  # "issued by X in September": stated then, not a window
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g.get("y") else _recent_month(mo, P)
-        return "end", None, min(_month_end(yy, mo), P), text
+        return "said", None, min(_month_end(yy, mo), P), text
+    if name == "rel_week":
+        before = m.string[: m.start()]
+        if (
+            re.search(
+                r"\b(?:said|says|stated|reported|announced|told|over|in|during|within|"
+                r"for)\s+(?:the\s+)?$",
+                before,
+                re.I,
+            )
+            or re.search(r"\b(?:said|says|told|reported|announced)(?:\s+[\w.]+){1,3}\s+$", before)
+            or re.match(r"\W*$", before)
+        ):
+            # "said last week", "told Reuters this week": the day it was said; "over the last
+            # week": a lookback
+            return None
+        monday = P - dt.timedelta(days=P.weekday())
+        if g["w"].lower() == "this":
+            return "full", monday, P, text
+        return "full", monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), text
     if name == "rel_month":
         before = m.string[: m.start()]
         if re.search(
@@ -1416,7 +1784,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "rel_year":
         word = g["w"].lower()
         if re.search(
-            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$", m.string[: m.start()], re.I
+            r"\b(?:over|in|during|within|for)\s+(?:the\s+)?$|\b(?:end|start|beginning)\s+of\s+$",
+            m.string[: m.start()],
+            re.I,
         ):
             return None  # "in the past year", "over the last year": a lookback, not a calendar year
         yy = y + {"last": -1, "the previous": -1, "the past": -1, "next": 1}.get(word, 0)
@@ -1433,7 +1803,9 @@ _SAY = re.compile(
     r"(?<!\bis\s)(?<!\bare\s)(?<!\bwas\s)(?<!\bwere\s)(?<!\bbeen\s)(?<!\bbe\s)(?<!\ban\s)"
     r"(?<!\bthe\s)(?<!\bits\s)(?<!\btheir\s)\b(?:said|says|"
     r"(?:say|estimate|believe|report|claim|calculate)(?=\s+(?:that\b|about\b|around\b|some\b|"
-    r"up\s+to\b|more\b|nearly\b|\d))|"
+    r"up\s+to\b|more\b|nearly\b|\d)|\s*[.,;!?]|\s*$)|"
+    r"predicted|predicts|concluded|concludes|acknowledged|stressed|emphasi[sz]ed|specified|"
+    r"clarified|(?:published|publishes)(?=\s+(?:an?|its|their|new|data|figures|estimates)\b)|"
     r"stated|states|told|reported|reports|estimates|estimated|announced|announces|"
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
@@ -1442,15 +1814,20 @@ _SAY = re.compile(
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
+            "him", "her", "them",
             "there", "which", "who", "data", "figures", "the data", "the figures"}  # fmt: skip
 #: Subjects that point back to a source named earlier: "he said", "the publication
 #: added", "the Tuesday report" (resolved to the last source the document named).
 _ANAPHOR = re.compile(
-    r"^(?:he|she|it|they|we|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
+    r"^(?:he|she|it|they|we|him|her|them|"
+    r"(?:our|its|their|his|her)\s+(?:data|figures|estimates?|count|calculations|analysis|"
+    r"tally|assessment|report|research)|the\s+(?:(?:(?-i:[a-z]+)|monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday)\s+)?(?:group|publication|outlet|post|report|minister|"
     r"ministry|agency|newspaper|paper|magazine|broadcaster|channel|site|website|project|"
     r"official|statement|analysts|researchers|journalists|authors|study|department|"
-    r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson))$",
+    r"service|office|institute|think\s+tank|general|commander|spokesman|spokesperson|"
+    r"president|secretary|leader|chief|head|director|chairman|update|assessment|"
+    r"monitoring\s+group|outlet|investigation|tally))$",
     re.IGNORECASE,
 )
 _SUBJECT_CUT = re.compile(
@@ -1489,6 +1866,7 @@ class _Source:
     anaphor: bool = False
     by: bool = False  # "according to X", "reported by X": may credit one clause only
     figures: bool = False  # "according to X figures": names whose figures they are
+    trailing: bool = False  # "..., X said.": the speaker of the whole sentence
 
 
 @functools.lru_cache(maxsize=64)
@@ -1496,20 +1874,35 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
     """Every source the sentence credits, in order of position."""
     # blank out asides ("The Insider, however, found") keeping every offset in place
     s = _ASIDE.sub(lambda m: " " * len(m.group()), sentence)
+    # a name in quotation marks ('Russian media "Meduza" and "MediaZona" published') is
+    # still a name: its marks are blanked, keeping every offset
+    s = re.sub(
+        r"[“\"](?P<n>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3})[”\"]",
+        lambda m: " " + m.group("n") + " ",
+        s,
+    )
     found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
-                         *_participle_subjects(s)) if f.name]  # fmt: skip
+                         *_participle_subjects(s), *_cited(s)) if f.name]  # fmt: skip
     return tuple(sorted(found, key=lambda f: f.at))
 
 
 def _according_to(sentence: str) -> list[_Source]:
     """ "according to X" (the "by X" inside it: "a joint investigation by BBC Russia")."""
     out = []
-    pattern = (r"\b(?P<v>according\s+to)\s+(?:the\s+)?"
+    pattern = (r"\b(?P<v>according\s+to|(?-i:per(?=\s+(?:the\s+)?[A-Z])))\s+(?:the\s+)?"
                r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
     for m in re.finditer(pattern, sentence, re.I):
-        s = _RELAY.sub("", m.group("s").strip())
-        by = re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s) or re.search(
-            rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s
+        s = re.split(r"\s+[-–—]\s+", m.group("s").strip())[0]  # "X — a staggering number"
+        s = _RELAY.sub("", s)
+        by = (
+            re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s)
+            or re.search(rf"\bfrom\s+(?:the\s+)?(?P<n>{_NAME})", s)
+            # "according to the plans of the Ministry of Defense"
+            or re.match(
+                rf"(?:[a-z]+\s+){{0,2}}?(?:data|figures|estimates?|plans?|calculations|reports?|"
+                rf"assessments?|statistics|information|count)\s+of\s+(?:the\s+)?(?P<n>{_NAME})",
+                s,
+            )
         )
         if by is not None:
             s = re.split(r"\s+(?:at|on|in|who|which|that)\s", by.group("n"))[0]
@@ -1528,13 +1921,13 @@ def _by_phrases(sentence: str) -> list[_Source]:
     """ "quoted X as saying", "estimates from X", "was reported by X", "losses reported by X"."""
     out = []
     for pat in (
-        rf"\bquoted\s+(?P<s>{_NAME})\s+as\s+saying",
+        rf"\bquoted\s+(?P<s>{_NAME})(?:,[^,]{{1,80}},)?\s+as\s+saying",
         rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
         rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
         rf"(?:,?\s+and\s+{_NAME})?)",
         rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
         rf"confirmed|counted|documented|stated|announced|recorded|issued|released|published|"
-        rf"provided|compiled)\s+by\s+(?:the\s+)?"
+        rf"provided|compiled|presented|shared|posted)\s+by\s+(?:the\s+)?"
         rf"(?P<s>{_NAME})",
     ):
         for m in re.finditer(pat, sentence):
@@ -1553,6 +1946,62 @@ def _participle_subjects(sentence: str) -> list[_Source]:
             for m in re.finditer(pattern, sentence) if _plausible(m.group("s"))]  # fmt: skip
 
 
+#: Generic words that name no one in particular ("citing sources", "officials in Kyiv").
+_GENERIC = {"sources", "source", "officials", "official", "media", "reports", "data",
+            "people", "analysts", "experts", "estimates", "testimony"}  # fmt: skip
+
+
+def _cited(sentence: str) -> list[_Source]:
+    """ "Ukrinform reported, referring to Ukraine's Air Force Command": a named body the
+    reporter cites owns the figures (not "citing sources" or "citing American officials")."""
+    out = []
+    pattern = (rf"\b(?:citing|referring\s+to|quoting)\s+(?:the\s+|a\s+|an\s+)?"
+               rf"(?:(?:data|figures|estimates|statement|report)\s+(?:from|by|of)\s+(?:the\s+)?)?"
+               rf"(?P<s>{_NAME})")  # fmt: skip
+    for m in re.finditer(pattern, sentence):
+        name = re.sub(r"\s+(?:statement|data|figures|report|estimates?)$", "", m.group("s"))
+        nxt = re.match(r"\s+([a-z]+)", sentence[m.end() :])
+        if nxt and nxt.group(1) not in ("as", "in", "on", "at", "and", "that", "who", "which",
+                                        "to", "for", "from", "with", "saying", "statement",
+                                        "data", "figures", "report", "estimates"):  # fmt: skip
+            continue  # "citing data from American and European officials": not a name
+        words = name.split()
+        if (len(words) < 2 and not re.search(r"[A-Z]{2}", name)) or not _plausible(name):
+            continue  # "citing Reuters" is kept; a lone capitalised word may be a nationality
+        if words[-1].lower() in _GENERIC:
+            continue
+        out.append(_Source(m.start("s"), _clean_subject(name), by=True, figures=True))
+    return out
+
+
+#: Verbs that put the speaker after them: '..., said Ukrainian commander Oleksandr Syrskyi.'
+_SAID_BEFORE = re.compile(
+    r"(?:,|[”\"’],?)\s*(?:said|says|added|adds|wrote|writes|noted|notes|explained|reported|"
+    r"reports|stated|told|claimed|claims|estimated|estimates)\s+(?P<s>[^.;:!?()“”\"]+)"
+)
+
+
+def _inverted_subject(sentence: str) -> list[_Source]:
+    out = []
+    for m in _SAID_BEFORE.finditer(sentence):
+        parts = [re.split(r"\s+(?:on|in|at|during|last|this|after|before|to|from|who|when|"
+                          r"while|told|speaking|citing|referring|as|earlier|late|early)\s",
+                          p + " ")[0].strip()
+                 for p in re.split(r",\s+", m.group("s"))[:2]]  # fmt: skip
+        parts = [p for p in parts if p and _plausible(p) and _named(p) and not re.search(r"\d", p)]
+        if (
+            not parts
+            or not parts[0][:1].isupper()
+            and not parts[0].lower().startswith(("the ", "a ", "an "))
+        ):
+            continue
+        name = _name_of(parts) if len(parts) > 1 else parts[0]
+        if _ANAPHOR.match(name) or name.lower() in _PRONOUN:
+            continue
+        out.append(_Source(m.start("s"), _clean_subject(name), trailing=True))
+    return out
+
+
 def _opening_subject(sentence: str) -> str:
     """The name a sentence opens with as the subject of a verb ("The Defense Ministry has
     not provided ..."), or ""."""
@@ -1562,8 +2011,28 @@ def _opening_subject(sentence: str) -> str:
 
 
 def _say_subjects(sentence: str) -> list[_Source]:
-    """The subject of the first say-verb that has one ("X said", "X, deputy ..., said")."""
-    for m in _SAY.finditer(sentence):
+    """The subject of the first say-verb that has one ("X said", "X, deputy ..., said",
+    '..., said X'), and of the last when it closes the sentence after a comma ("The Pentagon
+    assesses that ..., Gen. Mark A. Milley, chairman of ..., said")."""
+    inverted = _inverted_subject(sentence)
+    found = _say_subject(sentence)
+    if inverted and (not found or inverted[0].at < found[0].at):
+        return inverted[:1]
+    if found and not found[0].anaphor:
+        verbs = list(_SAY.finditer(sentence))
+        last = _say_subject(sentence, last=True)
+        if (last and last[0].name != found[0].name and not last[0].anaphor
+                and re.search(r"\bthat\b", sentence[found[0].at : verbs[-1].start()])
+                and re.search(r",\s*[^,]*(?:,[^,]*,\s*)?$", sentence[: verbs[-1].start()])
+                and not re.search(r"\bthat\b|\d", sentence[verbs[-1].end() :])):  # fmt: skip
+            return [found[0], replace(last[0], trailing=True)]
+    return found
+
+
+def _say_subject(sentence: str, last: bool = False) -> list[_Source]:
+    """The subject of the first (or the last) say-verb that has one."""
+    verbs = list(_SAY.finditer(sentence))
+    for m in reversed(verbs) if last else verbs:
         head = sentence[: m.start()].rstrip()
         head = re.sub(r"(?:\s+(?:also|has|have|had|now|earlier|previously|recently|later|"
                       r"officially|publicly|then|reportedly|further|separately|"
@@ -1607,6 +2076,7 @@ def _named(subject: str) -> bool:
     s = re.sub(r"^(?:the|a|an)\s+", "", subject.strip(), flags=re.I)
     last = s.split()[-1].lower() if s.split() else ""
     return (bool(re.search(r"\b[A-Z]", s)) or last in _SOURCE_NOUNS
+            or bool(_TITLE_HEAD.fullmatch(last))
             or bool(re.fullmatch(r"[a-z][\w-]*\.(?:net|com|org|ua|ru|info|news)", s)))  # fmt: skip
 
 
@@ -1622,7 +2092,7 @@ def _plausible(s: str) -> bool:
 
 
 def _clean_subject(s: str) -> str:
-    s = s.strip().strip("\"“”'’").strip()
+    s = " ".join(s.split()).strip("\"“”'’").strip()
     s = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", s)
     return s.strip(" ,.")
 
@@ -1632,7 +2102,8 @@ def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
 
 
 def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], str],
-                 inherited: Callable[[], str] = lambda: "") -> str:  # fmt: skip
+                 inherited: Callable[[], str] = lambda: "",
+                 day: dt.date | None = None) -> str:  # fmt: skip
     """The source the sentence credits for the figure in ``clause``, or "".
 
     A source named in the figure's own clause ("45,680 losses reported by Ukraine's General
@@ -1652,10 +2123,140 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], s
     a, b = clause
     own = [f for f in found if a <= f.at < b and f.by]
     owner = [f for f in found if f.figures]
-    pick = owner[0] if owner else own[0] if own else found[0]
+    trailing = [f for f in found if f.trailing]
+    pick = owner[0] if owner else own[0] if own else trailing[0] if trailing else found[0]
+    if _bare_title(pick.name):
+        # "The US Secretary of Defense added": the person named earlier with that title,
+        # else the one who held it on the day ("the Kremlin leader said")
+        titled = earlier(pick.name) or title_holder(pick.name, day)
+        if titled:
+            return titled
     if pick.anaphor:  # "the analysts" with nothing named before stays as written
         return earlier() or ("" if pick.name.lower() in _PRONOUN else _clean_subject(pick.name))
     return pick.name
+
+
+#: The head word of a person's title ("the defence minister", "the US Secretary of Defense").
+_TITLE_HEAD = re.compile(
+    r"\b(?:minister|secretary|leader|chief|head|commander|president|spokesman|spokeswoman|"
+    r"spokesperson|general|director|chairman|chairwoman|adviser|advisor|ambassador|"
+    r"commander-in-chief|governor|mayor|premier|chancellor)\b",
+    re.IGNORECASE,
+)
+_NATIONALITY = re.compile(
+    r"^(?:the\s+)?(?:US|U\.S\.|UK|U\.K\.|British|American|Russian|Ukrainian|Ukraine['’]s|"
+    r"Russia['’]s|Britain['’]s|German|French|Estonian|Polish|NATO['’]s|NATO)\s+",
+    re.IGNORECASE,
+)
+
+
+#: Who held a title, and from when to when (inclusive; None: open), for a title the text
+#: gives with no name ("the Kremlin leader said", "Ukraine's defence minister said"). Keys
+#: are titles as :func:`_title_key` writes them.
+TITLE_HOLDERS: Mapping[str, tuple[tuple[str, dt.date, dt.date | None], ...]] = {
+    "russian president": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "kremlin leader": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "kremlin chief": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "russian leader": (("Vladimir Putin", dt.date(2012, 5, 7), None),),
+    "ukrainian president": (("Volodymyr Zelensky", dt.date(2019, 5, 20), None),),
+    "ukrainian leader": (("Volodymyr Zelensky", dt.date(2019, 5, 20), None),),
+    "russian defence minister": (
+        ("Sergei Shoigu", dt.date(2012, 11, 6), dt.date(2024, 5, 13)),
+        ("Andrei Belousov", dt.date(2024, 5, 14), None),
+    ),
+    "ukrainian defence minister": (
+        ("Oleksii Reznikov", dt.date(2021, 11, 4), dt.date(2023, 9, 5)),
+        ("Rustem Umerov", dt.date(2023, 9, 6), dt.date(2025, 7, 16)),
+        ("Denys Shmyhal", dt.date(2025, 7, 17), None),
+    ),
+    "ukrainian commander-in-chief": (
+        ("Valerii Zaluzhnyi", dt.date(2021, 7, 27), dt.date(2024, 2, 7)),
+        ("Oleksandr Syrskyi", dt.date(2024, 2, 8), None),
+    ),
+    "us secretary of defence": (
+        ("Lloyd Austin", dt.date(2021, 1, 22), dt.date(2025, 1, 20)),
+        ("Pete Hegseth", dt.date(2025, 1, 25), None),
+    ),
+    "us defence secretary": (
+        ("Lloyd Austin", dt.date(2021, 1, 22), dt.date(2025, 1, 20)),
+        ("Pete Hegseth", dt.date(2025, 1, 25), None),
+    ),
+    "pentagon chief": (
+        ("Lloyd Austin", dt.date(2021, 1, 22), dt.date(2025, 1, 20)),
+        ("Pete Hegseth", dt.date(2025, 1, 25), None),
+    ),
+    "uk defence secretary": (
+        ("Ben Wallace", dt.date(2019, 7, 24), dt.date(2023, 8, 30)),
+        ("Grant Shapps", dt.date(2023, 8, 31), dt.date(2024, 7, 4)),
+        ("John Healey", dt.date(2024, 7, 5), None),
+    ),
+    "nato secretary general": (
+        ("Jens Stoltenberg", dt.date(2014, 10, 1), dt.date(2024, 9, 30)),
+        ("Mark Rutte", dt.date(2024, 10, 1), None),
+    ),
+}
+
+
+def _title_key(title: str) -> str:
+    """A title in one spelling: lower case, no article, "Ukraine's" as "ukrainian",
+    "defense" as "defence", "U.S." and "American" as "us", "British" as "uk"."""
+    t = " ".join(title.lower().replace("’", "'").split())
+    t = re.sub(r"^(?:the|a|an)\s+", "", t)
+    for pat, rep in (
+        (r"\bdefense\b", "defence"),
+        (r"\bukraine's\b", "ukrainian"),
+        (r"\brussia's\b", "russian"),
+        (r"\b(?:u\.s\.|america's|american|the\s+us)\b", "us"),
+        (r"\b(?:u\.k\.|britain's|british|the\s+uk)\b", "uk"),
+        (r"\bcommander in chief\b", "commander-in-chief"),
+        (r"\bsecretary-general\b", "secretary general"),
+        (r"\bnato's\b", "nato"),
+    ):
+        t = re.sub(pat, rep, t)
+    return t
+
+
+def title_holder(title: str, day: dt.date | None) -> str:
+    """Who held ``title`` on ``day`` by :data:`TITLE_HOLDERS` ("the Kremlin leader" on
+    2024-12-16: "Vladimir Putin"), or "" when the table does not say.
+
+    Parameters
+    ----------
+    title : str
+        The title as the text gives it, with no name.
+    day : datetime.date or None
+        The day the figure was stated (or published); None gives "".
+    """
+    if day is None:
+        return ""
+    for name, first, last in TITLE_HOLDERS.get(_title_key(title), ()):
+        if first <= day and (last is None or day <= last):
+            return name
+    return ""
+
+
+def _bare_title(name: str) -> bool:
+    """A title with no person's name in it ("the defence minister", "The US Secretary of
+    Defense"), not an organisation ("the Defence Ministry")."""
+    return bool(_TITLE_HEAD.search(name)) and not _person(name) and len(name.split()) <= 7
+
+
+def _titled_before(text: str, spans: Sequence[tuple[int, int]], title: str) -> str:
+    """The person the sentences ``spans`` (latest first) name with ``title`` ("US Secretary of
+    Defense Lloyd Austin", "Lloyd Austin, the US Secretary of Defense"), or ""."""
+    core = re.sub(r"^(?:the|a|an)\s+", "", title.strip(), flags=re.I)
+    variants = {core, _NATIONALITY.sub("", core)}
+    person = r"(?-i:[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){1,3})"
+    pats = [re.compile(rf"\b{re.escape(v)}\s+(?P<n>{person})|(?P<m>{person}),\s+(?:the\s+)?"
+                       rf"(?:\w+\s+){{0,3}}?{re.escape(v)}\b", re.I)
+            for v in variants if v]  # fmt: skip
+    for a, b in reversed(spans):
+        sentence = text[a:b]
+        for pat in pats:
+            m = pat.search(sentence)
+            if m is not None:
+                return (m.group("n") or m.group("m")).strip()
+    return ""
 
 
 #: A run of capitalised words ("Defence Minister Sergei Shoigu").
@@ -1802,20 +2403,31 @@ def extract_text(
     prefix = id_prefix or _slug(document)
     out: list[Candidate] = []
     before: list[tuple[int, int]] = []  # earlier sentences, for "he said" (read on demand)
-    for a, b in _sentences(text):
+    spans = list(_sentences(text))
+    for i, (a, b) in enumerate(spans):
         sentence = text[a:b]
         _matches.cache_clear()  # the cache serves one sentence's figures, no more
         if not _ANY_NUMBER.search(sentence):
             before.append((a, b))
             continue
         earlier = functools.partial(_named_before, text, tuple(before[-_LOOK_BACK:]))
-        inherited = functools.partial(_credited, text, tuple(before[-1:]))
+        inherited = functools.partial(
+            _credited,
+            text,
+            tuple(before[-_CREDIT_BACK_SENTENCES:]),
+            spans[i + 1] if i + 1 < len(spans) else None,
+            published,
+        )
+        context = (functools.partial(_context_window, text[slice(*before[-1])], published,
+                                     anchors) if before else None)  # fmt: skip
+        context_quantity = (functools.partial(_context_quantity, text[slice(*before[-1])], vocab)
+                            if before else None)  # fmt: skip
         figures = _figures(sentence)
         found: list[Candidate] = []
         for fig in figures:
             c = _candidate(sentence, fig, figures, found, vocab, anchors, published,
                            document, (a, b), f"{prefix}-{len(out) + len(found) + 1}",
-                           earlier, inherited)  # fmt: skip
+                           earlier, inherited, context, context_quantity)  # fmt: skip
             if c is not None:
                 found.append(c)
         out += found
@@ -1823,26 +2435,67 @@ def extract_text(
     return out
 
 
+#: How many sentences back a sentence that credits no one looks for the source the text
+#: last credited ("According to British intelligence, ... . It added ... . Since the
+#: beginning of the war, Russia has suffered 648,000 casualties.").
+_CREDIT_BACK_SENTENCES = 3
 #: How many sentences back a pronoun's antecedent is looked for.
 _LOOK_BACK = 8
 
 
-def _credited(text: str, spans: Sequence[tuple[int, int]]) -> str:
-    """The source the last of the sentences ``spans`` credits by name ("According to
-    British intelligence, ..."), or ""."""
-    if not spans:
-        return ""
-    a, b = spans[-1]
-    sentence = text[a:b]
-    found = _sources(sentence)
-    if not found or any(f.anaphor for f in found):
-        return ""
-    return _attribution(sentence, (0, len(sentence)), lambda: "")
+#: A sentence that only credits the one before it: "This was reported by the General Staff
+#: of the Armed Forces of Ukraine.", "This was announced by Syrskyi.", "According to figures
+#: from the British Ministry of Defence."
+_CREDIT_BACK = re.compile(
+    r"^\W*(?:(?:This|That|It|These\s+figures|The\s+(?:data|figures|information))\s+"
+    r"(?:was|were|has\s+been|have\s+been|is)\s+(?:\w+ly\s+)?(?:reported|announced|stated|said|"
+    r"published|released|disclosed|confirmed|claimed)(?:\s+(?:on|in|at)\s+[\w.]+(?:\s+\d+)?)?"
+    r"\s+(?:by|in)\s+(?:the\s+)?"
+    r"|According\s+to\s+(?:the\s+)?(?:(?:latest\s+)?(?:data|figures|estimates)\s+(?:from|of|by)"
+    r"\s+(?:the\s+)?)?)(?P<s>[^,.;:()“”\"]+?)(?:,\s*[^.]*)?[.!]?\s*$"
+)
 
 
-def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
+def _credit_back(sentence: str) -> str:
+    """The source a sentence with no figure of its own credits the sentence before with."""
+    m = _CREDIT_BACK.match(sentence)
+    if m is None or _ANY_NUMBER.search(m.group("s")) or not _plausible(m.group("s")):
+        return ""
+    name = _clean_subject(m.group("s"))
+    return name if _named(name) else ""
+
+
+def _credited(text: str, spans: Sequence[tuple[int, int]],
+              following: tuple[int, int] | None = None,
+              day: dt.date | None = None) -> str:  # fmt: skip
+    """The source a sentence that credits no one takes: the one the sentence after it
+    names in a bare credit ("This was reported by the General Staff."), else the one the
+    last of the sentences ``spans`` credits by name ("According to British intelligence,
+    ..."), else ""."""
+    if following is not None:
+        name = _credit_back(text[following[0] : following[1]])
+        if name:
+            return name
+    for a, b in reversed(spans):  # latest first, up to the first that credits anyone
+        sentence = text[a:b]
+        named = _credit_back(sentence)  # "This was reported by the General Staff."
+        if named:
+            return named
+        found = _sources(sentence)
+        if not found:
+            continue
+        if any(f.anaphor for f in found):
+            return ""
+        return _attribution(sentence, (0, len(sentence)), lambda *a: "", day=day)
+    return ""
+
+
+def _named_before(text: str, spans: Sequence[tuple[int, int]], title: str = "") -> str:
     """The source a reader would take "he" or "the group" to mean: the last source, person
-    or subject named in the sentences ``spans`` (latest first), or ""."""
+    or subject named in the sentences ``spans`` (latest first), or "". With ``title`` ("the
+    defence minister"): the person named earlier with that title, or ""."""
+    if title:
+        return _titled_before(text, spans, title)
     for a, b in reversed(spans):
         name = _last_named(text[a:b])
         if name:
@@ -1850,8 +2503,42 @@ def _named_before(text: str, spans: Sequence[tuple[int, int]]) -> str:
     return ""
 
 
+#: Words that make a figure a running count of its own, not the previous sentence's window.
+_RUNNING = re.compile(
+    r"\b(?:in\s+total|overall|altogether|to\s+date|so\s+far|in\s+all|cumulative(?:ly)?|"
+    r"since|total\s+(?:losses|number|of))\b",
+    re.IGNORECASE,
+)
+#: Words that tie a figure to the present ("Russia now recruits 1,000 a day"), not to the
+#: window of the sentence before.
+_NOW = re.compile(
+    r"\b(?:now|currently|at\s+present|these\s+days|today|at\s+the\s+moment|at\s+this\s+point)\b",
+    re.IGNORECASE,
+)
+
+
+def _context_quantity(previous: str, vocab: _Vocabulary) -> str:
+    """The quantity the sentence before names last ("... losses of other armoured fighting
+    vehicles"), or ""."""
+    end = _Figure(len(previous), len(previous), 0.0)
+    return vocab.find(previous, (0, len(previous)), end, [end])[0]
+
+
+def _context_window(previous: str, published: dt.date | None, anchors, kind: str):
+    """The window the sentence before states (read as if for a figure at its end), or None
+    when it states none."""
+    if kind == "total" and (not _figures(previous) or _RATE.search(previous)):
+        return None  # a total continues the count of a sentence that gave one, not a rate
+    end = _Figure(len(previous), len(previous), 0.0)
+    w = _window(previous, (0, len(previous)), end, [end], kind, published, anchors)
+    if w.back is not None:
+        return None
+    return w if (w.explicit and w.start is not None) or w.said is not None else None
+
+
 def _candidate(sentence, fig, figures, previous, vocab, anchors, published, document, span,
-               cid, earlier=lambda: "", inherited=lambda: "") -> Candidate | None:  # fmt: skip
+               cid, earlier=lambda *a: "", inherited=lambda: "",
+               context=None, context_quantity=None) -> Candidate | None:  # fmt: skip
     clause = _clause(sentence, fig, figures)
     notes: list[str] = []
     confidence = 0.9
@@ -1868,12 +2555,19 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                 r"\bover\s+the\s+(?:past|last)\b", before[-80:][m.start() :], re.IGNORECASE
             ):
                 qualifier = ""
+        if not qualifier and _IMMINENT.search(before[-60:]):
+            qualifier = "nearly"  # "Russia is about to suffer 700,000 ...": not there yet
         for pat, q in _HEDGE_AFTER.items():
             if re.match(pat, after, re.IGNORECASE):
                 qualifier = q
 
     # quantity
     quantity, phrase = vocab.find(sentence, clause, fig, figures)
+    if phrase in ("recruits", "new recruits") and _DRAFT_VERB.search(
+        sentence[clause[0] : fig.start]
+    ):
+        quantity = "mobilised" if "mobilised" in vocab.by_name else quantity
+        notes.append("recruits taken by a draft: mobilised")
     ref = None
     if fig.factor is not None:
         prev = [c for c in previous if c.span == span]
@@ -1897,6 +2591,22 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
             quantity = last[-1].quantity
             notes.append(f"no noun of its own: counts what {last[-1].id} counts")
             confidence -= 0.1
+    pointer = re.match(r"\s*(?:of\s+(?:them|those|these)|such)\b", after)
+    if (
+        ref is None
+        and context_quantity is not None
+        and (
+            pointer is not None
+            or (not quantity and not previous and _elliptical(sentence, clause, fig))
+        )
+    ):
+        # "Russia had lost 2,000 of them", "This works out at an average of 1,354 every
+        # day": what the sentence before names
+        named = context_quantity()
+        if named:
+            quantity = named
+            notes.append("what is counted is named in the sentence before")
+            confidence -= 0.1
     q_entry = vocab.by_name.get(quantity)
     if not quantity:
         confidence -= 0.45
@@ -1911,7 +2621,11 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         rate = _rate_word(sentence, clause, fig, figures)
         if rate is not None:
             kind = "rate"
-            per = _PER[(rate.group("p") or rate.group("a")).lower()]
+            per = (
+                "day"
+                if rate.groupdict().get("h24")
+                else _PER[(rate.group("p") or rate.group("a")).lower()]
+            )
         elif _search(_TARGET, sentence, clause, fig, figures) is not None and _target_near(
             sentence, clause, fig
         ):
@@ -1927,8 +2641,46 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         # "On November 28, a new daily record of 2,030": that day's count, not a rate
         kind, per = "total", ""
         w = _window(sentence, clause, fig, figures, kind, published, anchors)
+    same = _SAME_PERIOD.search(sentence)
+    if ref is None and same is not None and context is not None and published is not None:
+        # "It is 2.5 times lower than the same period in 2024, when 92,800 people enlisted":
+        # the window of the sentence before, moved to that year
+        cw = context(kind)
+        if cw is not None and cw.start is not None and cw.end is not None:
+            shift = (int(same["y"]) if same["y"] else cw.start.year - 1) - cw.start.year
+            try:
+                a = cw.start.replace(year=cw.start.year + shift)
+                b = cw.end.replace(year=cw.end.year + shift)
+            except ValueError:  # 29 February
+                a = b = None
+            if a is not None and b is not None and shift < 0:
+                note = f"the same period as the sentence before: {a}..{b}"
+                w = _Window(start=a, end=b, explicit=True, notes=[note])
+    if (ref is None and context is not None and not w.explicit and w.said is None
+            and w.year_end is None and published is not None and kind in ("rate", "total")
+            and not _NOW.search(sentence)
+            and (kind == "rate" or not (_cumulative(sentence, clause, fig)
+                                        or _RUNNING.search(sentence)))):  # fmt: skip
+        # "In September, daily losses reached a new high. ... 1,271 per day": a figure that
+        # states no window of its own is read in the one the sentence before it states
+        cw = context(kind)
+        if cw is not None:
+            w = cw
+            w.notes = ["window of the sentence before: " + "; ".join(cw.notes)]
+    listed = _listed_with(sentence, fig, figures, previous, span, kind)
+    if ref is None and listed is not None and not w.explicit and w.said is None:
+        # "over the past day, ... destroyed 26 tanks, 26 armoured vehicles, 60 artillery
+        # systems": the figures of one list share the window its first one states
+        w.start = dt.date.fromisoformat(listed.start) if listed.start else None
+        w.end = dt.date.fromisoformat(listed.end) if listed.end else w.end
+        w.explicit = True
+        w.notes = [f"window of {listed.id}, listed with it"]
     start, end = w.start, w.end
     notes += w.notes
+    if kind == "target" and w.year_end is not None and q_entry is not None and q_entry.since:
+        # "on course to have lost a total of 500,000 by the end of this year": a running count
+        start = q_entry.since
+        notes.append(f"a running count: from {start} as {quantity} are counted")
     if ref is not None:
         start = dt.date.fromisoformat(ref.start) if ref.start else None
         end = dt.date.fromisoformat(ref.end) if ref.end else end
@@ -1942,6 +2694,11 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         if q_entry is not None and q_entry.since is not None and kind == "total":
             start = q_entry.since
             notes.append(f"no window in the text: counted from {start} as {quantity} are")
+            confidence -= 0.1
+        elif kind == "total" and w.year_end is not None and end is not None:
+            # "At the end of 2024, ... 427,000 had signed contracts": that year's count
+            start = dt.date(w.year_end, 1, 1)
+            notes.append(f"a count told at the end of {w.year_end}: that year's")
             confidence -= 0.1
         elif kind == "total" and "war" in anchors and _cumulative(sentence, clause, fig):
             start = anchors["war"].date
@@ -1961,7 +2718,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence, clause, earlier, inherited)
+    attributed = _attribution(sentence, clause, earlier, inherited, pub)
     return Candidate(
         id=cid,
         quantity=quantity,
@@ -1982,6 +2739,61 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         span=span,
         window_in_text=w.explicit or w.said is not None,
     )
+
+
+#: What may stand between two figures of one list: their nouns and a comma or "and"
+#: ("26 Russian tanks, 26 armored combat vehicles"), no verb, window or clause word.
+_LIST_GAP = re.compile(
+    r"^[\w\s,’'/-]*?(?:,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+and\s+|\s+as\s+well\s+as\s+)"
+    r"(?:another\s+|more\s+|over\s+|some\s+|about\s+)?$",
+    re.IGNORECASE,
+)
+_LIST_BREAK = re.compile(
+    r"\b(?:in|on|during|since|over|for|from|by|while|whereas|but|which|who|when|compared|"
+    r"than|including|said|says|were|was|have|has|had|are|is|per|each|every|a\s+day|"
+    r"daily|monthly|weekly)\b",
+    re.IGNORECASE,
+)
+
+
+#: A draft verb before "recruits" ("has been drafting 30,000 recruits per month"): the
+#: recruits are mobilised, not contract soldiers.
+_DRAFT_VERB = re.compile(
+    r"\b(?:draft(?:ing|ed|s)?|conscript(?:ing|ed|s)?|mobili[sz](?:ing|ed|es)|call(?:ing|ed)\s+up)\b",
+    re.IGNORECASE,
+)
+#: "the same period in 2024", "the same period last year": the window of the sentence
+#: before, in that year.
+_SAME_PERIOD = re.compile(
+    rf"\bthe\s+same\s+period\s+(?:(?:of|in)\s+(?P<y>{_YEAR})|(?P<last>last|a)\s+year(?:\s+ago)?"
+    rf"|of\s+(?:the\s+)?(?P<prev>last|previous)\s+year)\b",
+    re.IGNORECASE,
+)
+#: A rate told as the average of the total before it: "..., a daily average of 1,354".
+_AVERAGE_OF = re.compile(
+    r"^[^.;]{0,60}?(?:[-–—,(]|\bor\b)\s*(?:an?\s+|the\s+)?(?:daily|weekly|monthly)?\s*average"
+    r"(?:\s+\w+){0,2}\s+(?:of\s+)?(?:about\s+|around\s+|some\s+|nearly\s+|over\s+)?$",
+    re.IGNORECASE,
+)
+
+
+def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
+    """The candidate of the figure just before ``fig`` when the two stand in one list
+    ("26 Russian tanks, 26 armored combat vehicles") and it has a window from the text."""
+    i = next((k for k, f in enumerate(figures) if f is fig), 0)
+    if i == 0 or not previous or previous[-1].span != span:
+        return None
+    before = figures[i - 1]
+    last = previous[-1]
+    if last.value != float(before.value) or not last.window_in_text:
+        return None
+    gap = sentence[before.end : fig.start]
+    if kind == "rate" and last.kind == "total" and _AVERAGE_OF.search(gap):
+        return last  # "41,980 killed and wounded during October - a daily average of 1,354"
+    if last.kind != kind:
+        return None
+    ok = len(gap) <= 120 and _LIST_GAP.match(gap) and not _LIST_BREAK.search(gap)
+    return last if ok else None
 
 
 #: A present perfect ("has recruited", "have been forcibly mobilized"): a running count.
@@ -2007,6 +2819,17 @@ _RATE_ADVERB = re.compile(
 )
 
 
+def _leads_figure(sentence: str, m: re.Match, figures) -> bool:
+    """A period word that modifies the figure right after it ("a daily average of 1,354",
+    "daily losses of 1,271")."""
+    nxt = min((f.start for f in figures if f.start >= m.end()), default=None)
+    if nxt is None:
+        return False
+    gap = sentence[m.end() : nxt]
+    lead = r"\s+(?:[a-z]+\s+){0,3}?(?:of|at|was|were|is|stood\s+at)\s+"
+    return bool(re.fullmatch(lead + r"(?:about\s+|around\s+|some\s+|over\s+|nearly\s+)?", gap))
+
+
 def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
     """The period word of a figure's rate, or None.
 
@@ -2019,7 +2842,8 @@ def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
     a, b = clause
     inside = [m for m in _matches(_RATE, sentence) if a <= m.start() and m.end() <= b]
     after = [m for m in inside if m.start() >= fig.end
-             and not any(fig.end <= f.start < m.start() for f in figures)]  # fmt: skip
+             and not any(fig.end <= f.start < m.start() for f in figures)
+             and not _leads_figure(sentence, m, figures)]  # fmt: skip
     if after:
         return min(after, key=lambda m: m.start())
     m = _search(_RATE, sentence, clause, fig, figures, clause_only=True)
