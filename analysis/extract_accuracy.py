@@ -36,6 +36,7 @@ SETS = (
     "extract_heldout.csv",
     "extract_heldout2.csv",
     "extract_heldout3.csv",
+    "extract_heldout4.csv",
 )
 FIELDS = ("value", "kind", "per", "window", "qualifier", "quantity", "attribution")
 
