@@ -51,6 +51,10 @@ VARIANTS: dict[str, dict] = {
     "spread25": {"jump_spread": 0.25},
     "spread_precision": {"jump_spread": 1.0, "precision": True},
     "v1like": {"jumps": False, "saturation": None, "sources": False},
+    "nofuture": {"future_jumps": False},
+    "nocounts": {"counts": False},
+    "nomix": {"no_jump_mix": False},
+    "v2": {"future_jumps": False, "counts": False, "no_jump_mix": False},
 }
 
 
