@@ -181,6 +181,27 @@ def test_reports_are_rounded_figures_of_the_truth():
             assert c.notes in bt.REPORT_KINDS
 
 
+def test_a_rare_event_is_reported_only_in_windows_a_reporter_would_print():
+    """Three events a month (one every 10 days): a week would hold 0.7 of them and a
+    month 3, fewer than REPORT_MIN_EVENTS, so every report is a running total since
+    1 January (once the year holds 5 or more) or since the series began; and the
+    reports' rates do not run high, as when only weeks with an event were printed."""
+    daily = np.zeros(1200)
+    daily[::10] = 1.0
+    s = series_of(daily)
+    ratios = []
+    for k in range(30):
+        as_of = ORIGIN + dt.timedelta(days=400 + 25 * k)
+        for c in bt.draw_reports(s, as_of, np.random.default_rng(k)):
+            assert c.notes in ("since_jan", "since_start"), c
+            start, end = c.window
+            assert s.total(start, end) > 0
+            if c.notes == "since_jan":
+                assert 0.1 * ((end - start).days + 1) >= bt.REPORT_MIN_EVENTS - 1
+            ratios.append(c.value / (0.1 * ((end - start).days + 1)))
+    assert ratios and 0.85 < float(np.mean(ratios)) < 1.15
+
+
 def test_a_case_does_not_change_when_others_are_added():
     rng = np.random.default_rng(5)
     a = series_of(rng.uniform(100, 200, size=800), name="a")
