@@ -119,7 +119,12 @@ def write_report(
         from .limits import check_assumptions
 
         check_assumptions(read_assumptions(assumptions_path))
-    stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
+    run = _Runner(jobs)  # the workers start loading while the folder is prepared
+    try:
+        stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
+    except BaseException:
+        run.close()
+        raise
     tmp = stage.path
     try:
         met = _write_contents(
@@ -132,9 +137,9 @@ def write_report(
             draws=draws,
             seed=seed,
             say=say,
-            jobs=jobs,
+            run=run,
         )
-
+        run.finish()
         files = tuple(sorted(str(p.relative_to(tmp)) for p in tmp.rglob("*") if p.is_file()))
         stage.commit()  # one atomic swap: the old report or the new one, never neither
         return Report(folder=out, files=files, warnings=tuple(met))
@@ -324,6 +329,14 @@ class _Quantiles:
         return self.tables[(variable, scenario)].copy()
 
 
+def _load() -> None:
+    """Import what the tasks use (in a worker: before the first task needs it)."""
+    import matplotlib.pyplot  # noqa: F401
+    import pandas  # noqa: F401
+
+    from . import plot, projection  # noqa: F401
+
+
 class _Runner:
     """Runs tasks in this process (``jobs`` 1) or on ``jobs`` joblib worker processes.
 
@@ -335,6 +348,9 @@ class _Runner:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self._open: list = []
+        # Each worker loads the modules of the tasks now (about a second), while this
+        # process reads the inputs and prepares the tasks.
+        self._warm = self.submit(_load, [() for _ in range(jobs)]) if jobs > 1 else iter(())
 
     def submit(self, fn: Callable, tasks: list[tuple]) -> Iterator:
         """Start ``fn(*t)`` for each ``t`` in ``tasks``; the results, in order.
@@ -349,6 +365,11 @@ class _Runner:
         batch = Parallel(n_jobs=self.jobs, return_as="generator")(delayed(fn)(*t) for t in tasks)
         self._open.append(batch)
         return batch
+
+    def finish(self) -> None:
+        """Collect the warm-up (after the real work)."""
+        for _ in self._warm:
+            pass
 
     def close(self) -> None:
         """Stop the batches still running (after a failure)."""
@@ -385,18 +406,17 @@ def _write_contents(
     draws: int,
     seed: int,
     say: Callable[[str], None],
-    jobs: int,
+    run: _Runner,
 ) -> list[str]:
     """Write figures, tables, report.md and report.html into ``tmp``; return the warnings.
 
-    The fits and the figures run as tasks on ``jobs`` processes (:class:`_Runner`) while
-    this process writes the tables and the text: the fits first, each quantity's figures
-    as soon as its fit is in, the projection's figures once it is computed. Nothing
-    else depends on a figure, so the figures are collected only at the end. Markdown
-    that depends on the warnings (which are settled at the end, in the report's order)
-    is a function called then.
+    Each fitted quantity is a task on ``run`` (fit, tables, texts and its two figures;
+    :func:`_section_task`); the fits the projection needs go first, so that this process
+    computes the projection while the workers do the rest, and the projection's figures
+    are tasks too. This process writes the claims tables, the projection's tables and
+    the text. Markdown that depends on the warnings (settled at the end, in the
+    report's order) is a function called then.
     """
-    run = _Runner(jobs)
     met = _Warnings()
     try:
         return _write(tmp, claims, claims_path, assumptions_path=assumptions_path,
