@@ -8,7 +8,10 @@ markdown-it-py (CommonMark and tables), figures embedded with their captions und
 The projection reuses the report's fits, so each question gets one number (a target's
 P(reached) is the same in its section, the projection's summary and the figure).
 Warnings are listed once in the report and passed on, once each, to the caller (the CLI
-prints them on stderr). The folder is built
+prints them on stderr), in the report's order. With ``jobs`` above 1 each fitted
+quantity (fit, tables, text, two figures) and each projection figure is a task on joblib
+worker processes while this process computes the projection; the files are the same byte
+for byte for any ``jobs``. The folder is built
 beside its destination and renamed into place at the end: a failed run leaves the old
 report (or nothing) and no half-written files.
 """
