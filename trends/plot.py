@@ -260,8 +260,11 @@ def save_figures(fig, paths: Sequence[str | os.PathLike]) -> None:
     try:
         with matplotlib.rc_context(_REPRODUCIBLE):
             # Settle the layout first: the first draw of a constrained layout can move the
-            # axes in the last bit, which changes SVG clip-path ids between saves.
-            fig.draw_without_rendering()
+            # axes in the last bit, which changes SVG clip-path ids between saves. The
+            # layout alone gives the positions a draw without rendering gave (byte for
+            # byte the same files), without the cost of drawing every artist for nothing.
+            if engine is not None:
+                engine.execute(fig)
             for i, path in enumerate(paths):
                 if i == 1:  # the first file's layout, kept for the rest
                     with matplotlib.rc_context(no_engine):
