@@ -122,14 +122,10 @@ def write_report(
         from .limits import check_assumptions
 
         check_assumptions(read_assumptions(assumptions_path))
-    run = _Runner(jobs)  # the workers start loading while the folder is prepared
-    try:
-        stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
-    except BaseException:
-        run.close()
-        raise
+    stage = StagedFolder(out)  # a lock, and a unique staging folder beside `out`
     tmp = stage.path
     try:
+        run = _Runner(jobs)  # the workers start loading while the inputs are read again
         met = _write_contents(
             tmp,
             claims,
@@ -340,6 +336,32 @@ def _load() -> None:
     from . import plot, projection  # noqa: F401
 
 
+_WATCHED: list[int] = []  # this worker's parent, once watched
+
+
+def _in_worker(fn: Callable, *args):
+    """``fn(*args)`` in a worker that ends itself when the report's process is gone.
+
+    A killed report (``kill -9``) cannot stop its workers, and joblib's would wait for
+    work for minutes, holding the report's stderr open; a thread checks twice a second
+    that the parent is still the same process and ends the worker when it is not.
+    """
+    if not _WATCHED:
+        import threading
+        import time
+
+        parent = os.getppid()
+        _WATCHED.append(parent)
+
+        def watch() -> None:
+            while os.getppid() == parent:
+                time.sleep(0.5)
+            os._exit(1)
+
+        threading.Thread(target=watch, name="trends-parent-watch", daemon=True).start()
+    return fn(*args)
+
+
 class _Runner:
     """Runs tasks in this process (``jobs`` 1) or on ``jobs`` joblib worker processes.
 
@@ -365,7 +387,9 @@ class _Runner:
             return (fn(*t) for t in tasks)
         from joblib import Parallel, delayed
 
-        batch = Parallel(n_jobs=self.jobs, return_as="generator")(delayed(fn)(*t) for t in tasks)
+        batch = Parallel(n_jobs=self.jobs, return_as="generator")(
+            delayed(_in_worker)(fn, *t) for t in tasks
+        )
         self._open.append(batch)
         return batch
 
@@ -485,10 +509,10 @@ def _write(
             fitted[q] = mine
     shared_q = {r: q for q, r in roles.items() if q in fitted}  # role -> quantity
     # The fits the projection needs are sent first and alone (their sections follow once
-    # they are in); then the other quantities, by their number of claims (a fit's cost
-    # grows with it), so that the workers end together.
+    # they are in), then the other quantities in the report's order (so the progress
+    # lines follow the work); the projection's figures, sent last, even out the end.
     early = [shared_q[r] for r in sorted(shared_q)] if assumptions and len(shared_q) == 2 else []
-    later = sorted(set(fitted) - set(early), key=lambda q: (-len(fitted[q]), q))
+    later = [q for q in fitted if q not in early]
 
     def task(q: str, fitted_q: tuple | None = None) -> tuple:
         """The arguments of ``q``'s section task."""
