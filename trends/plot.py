@@ -228,11 +228,11 @@ def save_figure(fig, path: str | os.PathLike) -> None:
 def save_figures(fig, paths: Sequence[str | os.PathLike]) -> None:
     """Write one figure to several files (PDF, SVG or PNG by suffix), laid out once.
 
-    As :func:`save_figure` for the first path; the others are written with the layout
-    that file was drawn with, so every format shows the same positions and the layout
-    engine runs once per figure instead of twice per file (a constrained layout is the
-    slowest part of a save after PDF font embedding). The figure's layout engine is
-    restored afterwards. Each file is written atomically; a bad suffix is refused
+    As :func:`save_figure` for the first path (the same bytes); the others are written
+    with the layout that file was drawn with, so every format shows the same positions
+    and the layout runs twice per figure instead of twice per file (a constrained layout
+    is the slowest part of a save after PDF font embedding). The figure's layout engine
+    is restored afterwards. Each file is written atomically; a bad suffix is refused
     before anything is written.
 
     Parameters
