@@ -707,6 +707,30 @@ def test_save_figure_is_byte_reproducible(tmp_path, suffix):
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted([a.name, b.name])
 
 
+def test_save_figures_lays_out_once_for_every_format(tmp_path):
+    def calibration():
+        fig, ax = P.figure()
+        P.plot_calibration(
+            pd.DataFrame({"window": ["7 d"], "level": [0.9], "coverage": [0.85], "se": [0.02]}),
+            ax=ax,
+        )
+        return fig, ax
+
+    fig, _ = calibration()
+    engine = fig.get_layout_engine()
+    paths = [tmp_path / f"a.{suffix}" for suffix in ("png", "pdf", "svg")]
+    P.save_figures(fig, paths)
+    assert fig.get_layout_engine() is engine  # the figure keeps its layout engine
+    # the first file is what save_figure writes; the others keep its layout
+    single, _ = calibration()
+    P.save_figure(single, tmp_path / "b.png")
+    assert digest(paths[0]) == digest(tmp_path / "b.png")
+    # a bad suffix anywhere is refused before any file is written
+    with pytest.raises(DataError, match=r"\.pdf, \.svg or \.png"):
+        P.save_figures(fig, [tmp_path / "c.png", tmp_path / "c.jpg"])
+    assert not (tmp_path / "c.png").exists()
+
+
 def test_save_figure_refuses_unknown_suffix_and_leaves_no_half_file(tmp_path, monkeypatch):
     fig, ax = P.figure()
     ax.plot([1, 2])

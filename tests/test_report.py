@@ -70,6 +70,28 @@ def test_report_is_reproducible(report, tmp_path):
         assert (again.folder / name).read_bytes() == (report.folder / name).read_bytes(), name
 
 
+def test_report_on_workers_is_the_same_byte_for_byte(report, tmp_path):
+    """Fits and figures on two worker processes: every file as in one process, and the
+    warnings in the same order."""
+    import warnings
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        two = write_report(CLAIMS, tmp_path / "r2", assumptions_path=ASSUMPTIONS, draws=500,
+                           seed=0, jobs=2)  # fmt: skip
+    assert two.files == report.files
+    for name in report.files:
+        assert (two.folder / name).read_bytes() == (report.folder / name).read_bytes(), name
+    assert two.warnings == report.warnings
+    assert [" ".join(str(w.message).split()) for w in caught] == list(report.warnings)
+
+
+def test_report_jobs_must_be_a_whole_number_from_one(tmp_path, capsys):
+    assert main(["report", "--out", str(tmp_path / "r"), "--jobs", "0"]) == 2
+    assert "jobs must be 1 .. 64" in capsys.readouterr().err
+    assert not (tmp_path / "r").exists()
+
+
 def test_failed_report_leaves_nothing(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_text("id,quantity,kind,value,end\nx,recruits,rate,1000,2025-01-01\n")

@@ -6,12 +6,33 @@ import datetime as dt
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from test_stockflow import FIXED, START, stub_fits
 
 from trends.assumptions import ASSUMPTIONS, parse_assumptions
 from trends.errors import DataError
 from trends.projection import project
-from trends.sensitivity import FLOW_INPUTS, first_order, sensitivity
+from trends.sensitivity import FLOW_INPUTS, average_ranks, first_order, sensitivity
+
+
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([0.0, -0.0, 1.0, 2.5, np.inf, -np.inf]),  # ties, signed zeros
+            st.floats(allow_nan=True, allow_infinity=True),
+        ),
+        max_size=60,
+    )
+)
+def test_average_ranks_are_scipys(values):
+    """The ranks the rank transform uses equal scipy.stats.rankdata's, ties and NaN too."""
+    from scipy.stats import rankdata
+
+    y = np.array(values, dtype=np.float64)
+    ours, theirs = average_ranks(y), rankdata(y)
+    assert ours.dtype == theirs.dtype and ours.shape == theirs.shape
+    assert np.array_equal(ours, theirs, equal_nan=True)
 
 
 def test_a_linear_model_recovers_its_variance_shares():

@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import os
 import re
 import sys
 import warnings
@@ -202,6 +203,19 @@ def _seed(text: str) -> int:
 def _draws(text: str) -> int:
     """A number of Monte Carlo draws: 10 .. MAX_DRAWS; a usage error otherwise."""
     return _whole(text, 10, MAX_DRAWS, "draws", f"10 .. {MAX_DRAWS:,}")
+
+
+def _jobs(text: str) -> int:
+    """A number of worker processes: 1 .. 64; a usage error otherwise."""
+    return _whole(text, 1, 64, "jobs", "1 .. 64")
+
+
+def _cores() -> int:
+    """The cores this process may run on (its CPU affinity where the system has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # macOS, Windows
+        return os.cpu_count() or 1
 
 
 def _positive(text: str) -> float:
@@ -748,6 +762,8 @@ def _add_report(sub) -> None:
     p.add_argument("--until", type=_date, help="horizon (default: end of the next year)")
     p.add_argument("--draws", type=_draws, default=4000)
     p.add_argument("--seed", type=_seed, default=0)
+    p.add_argument("--jobs", type=_jobs, help="worker processes for the fits and figures "
+                   "(default: the cores available); the same files for any number")  # fmt: skip
     p.set_defaults(func=_cmd_report)
 
 
@@ -763,7 +779,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
         default = _DATA / "assumptions.toml"
         assumptions = str(default) if default.exists() and not args.claims else None
     rep = write_report(claims, args.out, assumptions_path=assumptions, until=args.until,
-                       draws=args.draws, seed=args.seed, progress=_progress())  # fmt: skip
+                       draws=args.draws, seed=args.seed, progress=_progress(),
+                       jobs=args.jobs or _cores())  # fmt: skip
     print(f"wrote {rep.folder}/report.html, {rep.folder}/report.md, "
           f"{_plural(sum(f.startswith('figures/') for f in rep.files), 'figure file')} and "
           f"{_plural(sum(f.startswith('tables/') for f in rep.files), 'table')} "

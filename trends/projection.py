@@ -497,6 +497,37 @@ class Projection:
             df = df.loc[date_index([self.dates[self._day(d)] for d in dates])]
         return df.copy()
 
+    def _fill_tables(self, variables: Sequence[str], scenario: str) -> None:
+        """Cache the daily tables of :meth:`quantiles` (``cumulative=False``) of many
+        variables of one scenario from one run of the engine.
+
+        The same numbers as one variable at a time (each day's values are rounded to
+        the storage dtype and summarised alone), but the shared flows are computed
+        once instead of once per variable, and no paths are kept: the mean and the
+        quantiles of each chunk of days are taken as it comes.
+        """
+        import pandas as pd
+
+        todo = [v for v in dict.fromkeys(variables) if (v, scenario, False) not in self._tables]
+        if len(todo) < 2:  # one variable: quantiles() computes it the usual way
+            return
+        for v in todo:
+            self._check(v, scenario)
+        means = {v: np.empty(self.n_days) for v in todo}
+        qs = {v: np.empty((len(QUANTILES), self.n_days)) for v in todo}
+        dtype = self.recruits_paths.dtype
+        for t0, t1, res in self._engine(scenario).chunks(set(todo)):
+            for v in todo:
+                a = res[v].astype(dtype, copy=False)  # as stored by _days_by_draws
+                means[v][t0:t1] = a.mean(axis=1, dtype=np.float64)
+                qs[v][:, t0:t1] = _quantiles(a, QUANTILES, axis=1)
+        index = date_index(self.dates)
+        for v in todo:
+            table = {"mean": means[v]}
+            for q, row in zip(QUANTILES, qs[v], strict=True):
+                table[qcol(q)] = row
+            self._tables[(v, scenario, False)] = pd.DataFrame(table, index=index)
+
     def table(
         self,
         variables: Sequence[str] | None = None,
@@ -514,6 +545,7 @@ class Projection:
         scenarios = self.scenarios if scenarios is None else tuple(scenarios)
         parts = []
         for s in scenarios:
+            self._fill_tables([v for v in variables if not (cumulative and v in FLOWS)], s)
             for v in variables:
                 q = self.quantiles(v, s, cumulative and v in FLOWS, dates).reset_index()
                 q.insert(0, "variable", v)
