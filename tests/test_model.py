@@ -726,6 +726,67 @@ def test_many_claims_recover_the_smoothness(sigma):
     assert log_post(f) >= log_post(g) - 0.05
 
 
+def noisy_daily_claims(sigma: float, tau: float, T: int = 1200, seed: int = 0) -> list[Claim]:
+    """One "exact" one-day total a day, simulated from the local level model itself.
+
+    The log rate is a random walk of step sd ``sigma`` with the prior's jumps (on each
+    day with probability 1/365.2425, a shift of sd 1); each figure adds the "exact"
+    hedge (log sd ``LOG_SD_FLOOR``) and a Student-t (4 degrees of freedom) error of
+    scale ``tau``, the model's discrepancy.
+    """
+    from trends.observe import LOG_SD_FLOOR
+
+    rng = np.random.default_rng(seed)
+    steps = rng.normal(0.0, sigma, T)
+    steps += np.where(rng.random(T) < 1 / 365.2425, rng.normal(0.0, 1.0, T), 0.0)
+    x = np.log(800.0) + np.cumsum(steps)
+    y = x + rng.normal(0.0, LOG_SD_FLOOR, T) + tau * rng.standard_t(4.0, T)
+    day0 = D(2022, 1, 1)
+    return [
+        Claim(
+            f"d{t}",
+            "x",
+            "total",
+            float(np.exp(y[t])),
+            day0 + t * DAY,
+            start=day0 + t * DAY,
+            qualifier="exact",
+        )  # fmt: skip
+        for t in range(T)
+    ]
+
+
+@pytest.mark.parametrize("sigma, tau", [(0.06, 0.15), (0.01, 0.1)])
+def test_noisy_daily_claims_recover_the_hyperparameters(sigma, tau):
+    # 1,200 noisy daily figures, both hyperparameters far from the prior's medians
+    # (0.02, 0.05): the search must reach them, not stop in a local mode of the path
+    # that explains the noise by hundreds of jumps. From 1,200 days the estimates'
+    # sampling error is a few percent: a factor of 1.5 is a search failure.
+    claims = noisy_daily_claims(sigma, tau)
+    f = fit_quiet(claims, rng=0, model=RateModel(n_samples=10))
+    assert abs(math.log(f.sigma / sigma)) < math.log(1.5), f.sigma
+    assert abs(math.log(f.tau / tau)) < math.log(1.5), f.tau
+    # The prior expects about three jumps in 1,200 days, not hundreds.
+    assert f.n_jumps <= 10
+
+
+def test_hyperparameter_search_leaves_a_sharp_spike():
+    # A bowl with its minimum at (1.5, -1) and a spike at the start, as when the
+    # conditional mode at the start lands in a worse local mode than at its
+    # neighbours: the finite differences see a sharp peak, the search must go on.
+    from trends.model import _newton_min
+
+    x0 = np.zeros(2)
+    target = np.array([1.5, -1.0])
+
+    def f(p):
+        spike = 50.0 if float(np.max(np.abs(p - x0))) < 1e-9 else 0.0
+        return float(np.sum((p - target) ** 2)) + spike
+
+    x = _newton_min(f, x0)
+    np.testing.assert_allclose(x, target, atol=0.05)
+
+
 # ---- model comparison --------------------------------------------------------------------
 
 
