@@ -1085,6 +1085,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             "first_days",
             rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
             rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month"
+            # "in the first three days of 2025": from 1 January
+            rf"|\bfirst\s+(?P<yn>\d+|\w+)\s+days\s+of\s+(?P<yy>{_YEAR})\b"
             rf"|\b(?P<wk>first|second|third|fourth)\s+week\s+of\s+(?P<wm>{_MONTH})",
         ),
         (
@@ -1117,7 +1119,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
             rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
-            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight|last\s+night|tonight)\b",
+            rf"(?P<u2>days?|nights?|24\s+hours|hours)"
+            # "within a week", "in just this one week": seven days ("in two weeks" of a war
+            # may count from its start, so only a single week)
+            rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
+            rf"|\b(?P<u3>overnight|last\s+night|tonight)\b(?!\s+(?:on\s+|into\s+)?{_WEEKDAY})",
         ),
         (
             # "in the first 100 days of the war": counted from the war's start
@@ -1141,7 +1147,12 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<s>winter|spring|summer|autumn|fall)(?:\s+months)?(?:\s+of\s+(?P<y>{_YEAR}))?\b"
             rf"(?!\s+(?:offensive|counteroffensive|campaign))",
         ),
-        ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
+        (
+            # "on Sunday alone"; "overnight Friday", "early on Thursday": that day's count
+            "weekday_alone",
+            rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"
+            rf"|(?<!since\s)\b(?:overnight\s+(?:on\s+|into\s+)?|early\s+on\s+|late\s+on\s+)(?P<wd2>{_WEEKDAY})\b",
+        ),
         (
             "end_of",
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
@@ -1598,6 +1609,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             yy = _recent_month(mo, P)
             k = _ORD[g["wk"].lower()]
             return "full", dt.date(yy, mo, 7 * k - 6), dt.date(yy, mo, 7 * k), text
+        if g.get("yy"):
+            first = dt.date(int(g["yy"]), 1, 1)
+            return "full", first, first + dt.timedelta(days=_count(g["yn"]) - 1), text
         n = _count(g["n"] or g["n2"])
         if g["m"] and not g["m"].lower().startswith("the"):
             mo = _month_number(g["m"])
@@ -1653,7 +1667,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None  # "in the past 15 months of the full-scale war": the war's count
         if g.get("u3"):
             return "back", None, None, text, ("day", 1)
-        unit = (g.get("u") or g.get("u2") or "").lower()
+        unit = (g.get("u") or g.get("u2") or g.get("u4") or "").lower()
         n = _count(g.get("n") or g.get("n2"))
         if "hour" in unit or unit.startswith("night"):
             unit, n = "day", 1
@@ -1694,7 +1708,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "start", a, None, text
         return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
     if name == "weekday_alone":
-        d = _weekday_before(g["wd"], P)
+        d = _weekday_before(g["wd"] or g["wd2"], P)
         return "full", d, d, text
     if name == "as_of_month":
         mo = _month_number(g["m"] or g["m2"])
@@ -2531,8 +2545,6 @@ def _context_window(previous: str, published: dt.date | None, anchors, kind: str
         return None  # a total continues the count of a sentence that gave one, not a rate
     end = _Figure(len(previous), len(previous), 0.0)
     w = _window(previous, (0, len(previous)), end, [end], kind, published, anchors)
-    if w.back is not None:
-        return None
     return w if (w.explicit and w.start is not None) or w.said is not None else None
 
 
