@@ -1773,13 +1773,18 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
                 re.I,
             )
             or re.search(r"\b(?:said|says|told|reported|announced)(?:\s+[\w.]+){1,3}\s+$", before)
-            or re.match(r"\W*$", before)
+            # "Last week, Putin said ...": the day it was said; "Last week, Russia used 190
+            # missiles": the week's count
+            or (re.match(r"\W*$", before) and _SAY.search(m.string[m.end() : m.end() + 50]))
         ):
             # "said last week", "told Reuters this week": the day it was said; "over the last
             # week": a lookback
             return None
         monday = P - dt.timedelta(days=P.weekday())
         if g["w"].lower() == "this":
+            return "full", monday, P, text
+        if P.weekday() == 6:
+            # said on a Sunday, "last week" is the week that ends that day, the last whole one
             return "full", monday, P, text
         return "full", monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), text
     if name == "rel_month":
