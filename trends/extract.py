@@ -844,9 +844,14 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _TARGET = re.compile(
-    r"\b(?:aims?|aiming|aimed|plans?|planned|planning|targets?|targeted|seeks?|seeking|sought|"
-    r"goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|forecasts?|"
-    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
+    r"\b(?:aims?|aiming|aimed|plans?|planned|planning|(?<!\bat\s)targets?|targeted|seeks?|"
+    r"seeking|sought|goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|"
+    r"forecasts?|projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
+    # a call-up by decree or order is a plan: "ordered the conscription of 160,000", "a
+    # decree ... expected to bring in 150,000", "are to be called up"
+    r"ordered\s+the\s+(?:conscription|call-up|mobili[sz]ation|draft)|expected\s+to\s+bring|"
+    r"(?:is|are)\s+to\s+be|decree\s+(?:calling|to\s+call)\s+up|to\s+produce|"
+    r"ramping\s+up|contracted|"
     r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
@@ -1190,7 +1195,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "in_year",
-            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b"
+            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of|(?P<thr>through))\s+"
+            rf"(?P<y>{_YEAR})\b"
             rf"|\b(?P<y2>{_YEAR}),\s+when\b",  # "a decline from 2024, when Medvedev said ..."
         ),
         (
@@ -1554,6 +1560,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         m2 = _month_number(g["m2"] or g["bm2"])
         year = g["y"] or g["by"]
         yy = int(year) if year else _recent_month(m2, P)
+        if not year and kind == "target" and dt.date(P.year, m1, 1) >= P.replace(day=1):
+            yy = P.year  # a plan "from April to July" made in March: the months ahead
         y1 = int(g["by1"]) if g.get("by1") else yy if m1 <= m2 else yy - 1
         b = dt.date(yy, m2, 15) if g["mid"] else _month_end(yy, m2)
         if y1 > yy or dt.date(y1, m1, 1) > b:
@@ -1758,6 +1766,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if g["y2"] and re.search(rf"\b{_MONTH}\s*$", m.string[: m.start()], re.I):
             return None  # "since September 2022, when": the month's, not the year's
         yy = int(g["y"] or g["y2"])
+        if g.get("thr") and kind != "target":
+            return "end", None, dt.date(yy, 12, 31), text  # a count "through 2024": its end
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
     if name == "stated_in_month":  # "issued by X in September": stated then, not a window
         mo = _month_number(g["m"])
@@ -2674,9 +2684,10 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                 note = f"the same period as the sentence before: {a}..{b}"
                 w = _Window(start=a, end=b, explicit=True, notes=[note])
     if (ref is None and context is not None and not w.explicit and w.said is None
-            and w.year_end is None and published is not None and kind in ("rate", "total")
+            and w.year_end is None and published is not None
+            and kind in ("rate", "total", "target")
             and not _NOW.search(sentence)
-            and (kind == "rate" or not (_cumulative(sentence, clause, fig)
+            and (kind != "total" or not (_cumulative(sentence, clause, fig)
                                         or _RUNNING.search(sentence)))):  # fmt: skip
         # "In September, daily losses reached a new high. ... 1,271 per day": a figure that
         # states no window of its own is read in the one the sentence before it states
