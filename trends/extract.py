@@ -1839,7 +1839,9 @@ _SAY = re.compile(
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
     r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
-    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at)\b"
+    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at|"
+    # who orders a call-up is its source: "Putin has signed a decree to call up 160,000"
+    r"ordered|signed\s+(?:a|the)\s+decree)\b"
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
@@ -1929,7 +1931,10 @@ def _according_to(sentence: str) -> list[_Source]:
             # "according to the plans of the Ministry of Defense"
             or re.match(
                 rf"(?:[a-z]+\s+){{0,2}}?(?:data|figures|estimates?|plans?|calculations|reports?|"
-                rf"assessments?|statistics|information|count)\s+of\s+(?:the\s+)?(?P<n>{_NAME})",
+                rf"assessments?|statistics|information|count)\s+of\s+(?:the\s+)?(?P<n>{_NAME}|"
+                # "the statistics of the prosecutor's office": a body written in lower case
+                rf"(?:[a-z][\w'’-]*\s+){{0,3}}(?:office|ministry|service|agency|department|"
+                rf"committee|staff|command|intelligence|prosecutors?))\b",
                 s,
             )
         )
