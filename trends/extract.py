@@ -2084,6 +2084,9 @@ def _say_subject(sentence: str, last: bool = False) -> list[_Source]:
                 tail = re.search(rf"(?:^|\s)(?:the\s+)?({_NAME})$", subject)
                 subject = tail.group(1) if tail else subject
         subject = subject.strip(" \"“”'’")
+        if subject.lower() in ("and", "but", "also", "and also", "it also"):
+            # "And reported a further 544 ...": the subject is the one before, left out
+            return [_Source(m.start() - len(subject), subject, True)]
         if _ANAPHOR.match(subject):
             # "The Defense Ministry has not ... when they claimed": the pronoun's name is
             # the subject the sentence opened with
