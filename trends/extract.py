@@ -844,7 +844,10 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _TARGET = re.compile(
-    r"\b(?:aims?|aiming|aimed|plans?|planned|planning|(?<!\bat\s)targets?|targeted|seeks?|"
+    # "missiles fired at targets", "drones aimed at civilian infrastructure": a direction,
+    # not a plan ("targets" is a plan's only as a verb or with "of"/"to")
+    r"\b(?:aims?|aiming|aimed(?!\s+at\b)|plans?|planned|planning|target(?!s\b)|"
+    r"targets(?=\s+(?:of|to)\b|\s+\d)|targeted|seeks?|"
     r"seeking|sought|goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|"
     r"forecasts?|projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
     # a call-up by decree or order is a plan: "ordered the conscription of 160,000", "a
