@@ -1175,6 +1175,9 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "as_of_month",
             rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"
+            # "by November this year": the end of that month of the publication's year
+            rf"|\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m3>{_MONTH})\s+"
+            rf"(?P<rel>this|last)\s+year\b"
             # "as of late May", "as of mid-June": the end of the month, or its 15th
             rf"|\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+|(?P<part>late\s+|mid-\s*))?"
             rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b(?!\s*\d)",
@@ -1722,9 +1725,11 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         d = _weekday_before(g["wd"] or g["wd2"], P)
         return "full", d, d, text
     if name == "as_of_month":
-        mo = _month_number(g["m"] or g["m2"])
+        mo = _month_number(g["m"] or g["m2"] or g["m3"])
         year = g["y"] or g["y2"]
         yy = int(year) if year else _recent_month(mo, P)
+        if g.get("rel"):
+            yy = P.year - (g["rel"].lower() == "last")
         if (g.get("part") or "").lower().startswith("mid"):
             return "end", None, min(dt.date(yy, mo, 15), P), text
         return "end", None, min(_month_end(yy, mo), P), text
