@@ -854,7 +854,7 @@ _TARGET = re.compile(
     # decree ... expected to bring in 150,000", "are to be called up"
     r"ordered\s+the\s+(?:conscription|call-up|mobili[sz]ation|draft)|expected\s+to\s+bring|"
     r"(?:is|are)\s+to\s+be|decree\s+(?:calling|to\s+call)\s+up|to\s+produce|"
-    r"ramping\s+up|contracted|"
+    r"contracted|"
     r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
