@@ -1082,6 +1082,17 @@ SUNDAY = dt.date(2024, 11, 3)
         ("The decree covers the period from April to July. Putin has ordered the conscription "
          "of 160,000 men.", dt.date(2025, 3, 31), 160_000, "target", "2025-04-01",
          "2025-07-31"),
+        # the start of a day range takes the end's year
+        ("To call up 160,000 citizens for military service from April 1 to July 15, 2025.",
+         dt.date(2025, 3, 31), 160_000, "target", "2025-04-01", "2025-07-15"),
+        # a plan's day range without a year, said before it starts: the days ahead
+        ("The document states that 150,000 people will be called up from 1 April to 15 July.",
+         dt.date(2024, 3, 31), 150_000, "target", "2024-04-01", "2024-07-15"),
+        # Russia's spring and autumn call-ups run by law 1 April-15 July, 1 October-31 December
+        ("Putin has signed a decree to call up 160,000 conscripts in the spring campaign.",
+         dt.date(2025, 3, 31), 160_000, "target", "2025-04-01", "2025-07-15"),
+        ("The autumn draft brought 133,000 conscripts into the army.", dt.date(2025, 3, 31),
+         133_000, "total", "2024-10-01", "2024-12-31"),
         # a lookback in the sentence before gives the window of a figure without one
         ("Over the past week, Russia launched 190 missiles. They also dropped 700 guided "
          "aerial bombs.", P, 700, "total", "2024-10-24", "2024-10-30"),
@@ -1132,6 +1143,8 @@ def test_kind_rules_fourth_round(text, kind):
          "drone_production"),
         ("Ukrainian manufacturers have contracted 1 million drones.", "drone_production"),
         ("Russia launched 140 drones at Ukraine overnight.", "drones_launched"),
+        ("A decree on the spring draft is expected to bring in 150,000 more Russians.",
+         "mobilised"),
     ],
 )  # fmt: skip
 def test_quantity_rules_fourth_round(text, quantity):

@@ -1147,6 +1147,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<u>days?|weeks?|months?|years?)\b",
         ),
         (
+            "conscription",
+            rf"\b(?:(?P<w>last|this|next)\s+|(?P<y>{_YEAR})\s+)?(?P<s>spring|autumn|fall)\s+"
+            rf"(?:military\s+)?(?:draft|conscription|call-up|call\s+up|campaign)\b",
+        ),
+        (
             # "during the winter months", "in the summer of 2023": Dec-Feb, Mar-May, Jun-Aug,
             # Sep-Nov
             "season",
@@ -1550,9 +1555,31 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
                 return None
         else:
             return None
+        if a is not None and not a[1]:
+            ahead = a[0].replace(year=P.year)
+            if bm is not None and b[1]:
+                # "from April 1 to July 15, 2025": the start takes the end's year
+                a = (a[0].replace(year=b_date.year), False)
+            elif kind == "target" and ahead > P:
+                # a plan "from 1 April to 15 July" made in March: the days ahead
+                a = (ahead, False)
+                if bm is not None and b_date < ahead:
+                    b_date = b_date.replace(year=P.year)
         if a is None or b_date < a[0]:
             return None
         return "full", a[0], b_date, text
+    if name == "conscription":
+        # Russia's call-ups run by law from 1 April to 15 July and from 1 October to 31
+        # December: "the spring draft" is that campaign, not the season's three months
+        spring = g["s"].lower() == "spring"
+        first, last = ((4, 1), (7, 15)) if spring else ((10, 1), (12, 31))
+        if g.get("y"):
+            yy = int(g["y"])
+        else:
+            yy = P.year if kind == "target" or dt.date(P.year, *first) <= P else P.year - 1
+            if (g.get("w") or "").lower() == "last":
+                yy = P.year - 1 if dt.date(P.year, *last) > P else P.year
+        return "full", dt.date(yy, *first), dt.date(yy, *last), text
     if name == "dotted_range":
 
         def day(d: str, mo: str, yy: str) -> dt.date:
