@@ -1161,6 +1161,14 @@ def test_quantity_rules_fourth_round(text, quantity):
         ("Vladimir Putin has signed a decree to call up 160,000 conscripts.", "Vladimir Putin"),
         ("Vladimir Putin has ordered the conscription of 160,000 into military service.",
          "Vladimir Putin"),
+        # a "Source:" line credits the report below it (its name, without rank or "in ...")
+        ("Source: President Volodymyr Zelenskyy in his evening address\nRussia has used 190 "
+         "missiles over the past week.", "President Volodymyr Zelenskyy"),
+        ("Source: Captain 3rd Class Dmytro Pletenchuk, the spokesman for the Navy\nThe number "
+         "of ships hit is 27.", "Dmytro Pletenchuk"),
+        # "gave the figure of" credits its subject
+        ("At his press conference, Putin gave the figure of 617,000 troops in Ukraine.",
+         "Putin"),
         # an opening "And" carries the subject of the sentence before
         ("Oryx said it has verified 1,000 tank losses. And reported a further 544 tanks had "
          "been captured.", "Oryx"),

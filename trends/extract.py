@@ -1876,7 +1876,7 @@ _SAY = re.compile(
     r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
     r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at|"
     # who orders a call-up is its source: "Putin has signed a decree to call up 160,000"
-    r"ordered|signed\s+(?:a|the)\s+decree)\b"
+    r"ordered|signed\s+(?:a|the)\s+decree|gave\s+(?:the|a)\s+figure(?:\s+of)?)\b"
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
@@ -2528,8 +2528,26 @@ _CREDIT_BACK = re.compile(
 )
 
 
+#: A "Source:" line above a report ("Source: President Volodymyr Zelenskyy in his evening
+#: address"): the name before any "in"/"at"/"quoted"/comma.
+_SOURCE_LINE = re.compile(
+    r"^\W*Source:\s*(?P<s>[^,;:()“”\"\n]+?)(?=\s+(?:in|at|on|during|via|quoted|cited|speaking|"
+    r"on\s+air)\b|\s*[,;(]|\s*$)"
+)
+_RANKS = re.compile(
+    r"^(?:(?:Captain|Class|Colonel|Major|Lieutenant|General|Rank|Commander|Sergeant|"
+    r"Admiral)\s+)+"
+)
+
+
 def _credit_back(sentence: str) -> str:
-    """The source a sentence with no figure of its own credits the sentence before with."""
+    """The source a sentence with no figure of its own credits the sentence before with
+    (or, for a "Source:" line, the sentences after it)."""
+    line = _SOURCE_LINE.match(sentence)
+    if line is not None:
+        runs = re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+", line.group("s"))
+        name = _RANKS.sub("", runs[-1]) if runs else line.group("s").strip()
+        return name if name and _plausible(name) and _named(name) else ""
     m = _CREDIT_BACK.match(sentence)
     if m is None or _ANY_NUMBER.search(m.group("s")) or not _plausible(m.group("s")):
         return ""
