@@ -844,9 +844,17 @@ _RATE = re.compile(
     re.IGNORECASE,
 )
 _TARGET = re.compile(
-    r"\b(?:aims?|aiming|aimed|plans?|planned|planning|targets?|targeted|seeks?|seeking|sought|"
-    r"goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|forecasts?|"
-    r"projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
+    # "missiles fired at targets", "drones aimed at civilian infrastructure": a direction,
+    # not a plan ("targets" is a plan's only as a verb or with "of"/"to")
+    r"\b(?:aims?|aiming|aimed(?!\s+at\b)|plans?|planned|planning|target(?!s\b)|"
+    r"targets(?=\s+(?:of|to)\b|\s+\d)|targeted|seeks?|"
+    r"seeking|sought|goal|quota|intends?|intending|wants?\s+to|expects?\s+to|will|would|"
+    r"forecasts?|projected|to\s+recruit|to\s+sign\s+up|to\s+mobili[sz]e|to\s+call\s+up|"
+    # a call-up by decree or order is a plan: "ordered the conscription of 160,000", "a
+    # decree ... expected to bring in 150,000", "are to be called up"
+    r"ordered\s+the\s+(?:conscription|call-up|mobili[sz]ation|draft)|expected\s+to\s+bring|"
+    r"(?:is|are)\s+to\s+be|decree\s+(?:calling|to\s+call)\s+up|to\s+produce|"
+    r"contracted|"
     r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
@@ -1085,6 +1093,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             "first_days",
             rf"\bfirst\s+(?P<n>\d+|\w+)\s+days\s+of\s+(?P<m>{_MONTH}|the\s+current\s+month)"
             rf"|\b(?P<n2>\d+|\w+)\s+days\s+of\s+the\s+current\s+month"
+            # "in the first three days of 2025": from 1 January
+            rf"|\bfirst\s+(?P<yn>\d+|\w+)\s+days\s+of\s+(?P<yy>{_YEAR})\b"
             rf"|\b(?P<wk>first|second|third|fourth)\s+week\s+of\s+(?P<wm>{_MONTH})",
         ),
         (
@@ -1117,7 +1127,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
             rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
-            rf"(?P<u2>days?|nights?|24\s+hours|hours)|\b(?P<u3>overnight|last\s+night|tonight)\b",
+            rf"(?P<u2>days?|nights?|24\s+hours|hours)"
+            # "within a week", "in just this one week": seven days ("in two weeks" of a war
+            # may count from its start, so only a single week)
+            rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
+            rf"|\b(?P<u3>overnight|last\s+night|tonight)\b(?!\s+(?:on\s+|into\s+)?{_WEEKDAY})",
         ),
         (
             # "in the first 100 days of the war": counted from the war's start
@@ -1133,6 +1147,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<u>days?|weeks?|months?|years?)\b",
         ),
         (
+            "conscription",
+            rf"\b(?:(?P<w>last|this|next)\s+|(?P<y>{_YEAR})\s+)?(?P<s>spring|autumn|fall)\s+"
+            rf"(?:military\s+)?(?:draft|conscription|call-up|call\s+up|campaign)\b",
+        ),
+        (
             # "during the winter months", "in the summer of 2023": Dec-Feb, Mar-May, Jun-Aug,
             # Sep-Nov
             "season",
@@ -1141,7 +1160,12 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<s>winter|spring|summer|autumn|fall)(?:\s+months)?(?:\s+of\s+(?P<y>{_YEAR}))?\b"
             rf"(?!\s+(?:offensive|counteroffensive|campaign))",
         ),
-        ("weekday_alone", rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"),
+        (
+            # "on Sunday alone"; "overnight Friday", "early on Thursday": that day's count
+            "weekday_alone",
+            rf"\bon\s+(?P<wd>{_WEEKDAY})\s+alone"
+            rf"|(?<!since\s)\b(?:overnight\s+(?:on\s+|into\s+)?|early\s+on\s+|late\s+on\s+)(?P<wd2>{_WEEKDAY})\b",
+        ),
         (
             "end_of",
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
@@ -1156,6 +1180,9 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "as_of_month",
             rf"\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m>{_MONTH})\s+(?P<y>{_YEAR})\b"
+            # "by November this year": the end of that month of the publication's year
+            rf"|\b(?:as\s+of|by|as\s+at)\s+(?:the\s+end\s+of\s+)?(?P<m3>{_MONTH})\s+"
+            rf"(?P<rel>this|last)\s+year\b"
             # "as of late May", "as of mid-June": the end of the month, or its 15th
             rf"|\b(?:as\s+of|as\s+at)\s+(?:the\s+end\s+of\s+|(?P<part>late\s+|mid-\s*))?"
             rf"(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?\b(?!\s*\d)",
@@ -1179,7 +1206,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "in_year",
-            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of)\s+(?P<y>{_YEAR})\b"
+            rf"\b(?:in|during|for|throughout|over\s+the\s+course\s+of|(?P<thr>through))\s+"
+            rf"(?P<y>{_YEAR})\b"
             rf"|\b(?P<y2>{_YEAR}),\s+when\b",  # "a decline from 2024, when Medvedev said ..."
         ),
         (
@@ -1527,9 +1555,31 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
                 return None
         else:
             return None
+        if a is not None and not a[1]:
+            ahead = a[0].replace(year=P.year)
+            if bm is not None and b[1]:
+                # "from April 1 to July 15, 2025": the start takes the end's year
+                a = (a[0].replace(year=b_date.year), False)
+            elif kind == "target" and ahead > P:
+                # a plan "from 1 April to 15 July" made in March: the days ahead
+                a = (ahead, False)
+                if bm is not None and b_date < ahead:
+                    b_date = b_date.replace(year=P.year)
         if a is None or b_date < a[0]:
             return None
         return "full", a[0], b_date, text
+    if name == "conscription":
+        # Russia's call-ups run by law from 1 April to 15 July and from 1 October to 31
+        # December: "the spring draft" is that campaign, not the season's three months
+        spring = g["s"].lower() == "spring"
+        first, last = ((4, 1), (7, 15)) if spring else ((10, 1), (12, 31))
+        if g.get("y"):
+            yy = int(g["y"])
+        else:
+            yy = P.year if kind == "target" or dt.date(P.year, *first) <= P else P.year - 1
+            if (g.get("w") or "").lower() == "last":
+                yy = P.year - 1 if dt.date(P.year, *last) > P else P.year
+        return "full", dt.date(yy, *first), dt.date(yy, *last), text
     if name == "dotted_range":
 
         def day(d: str, mo: str, yy: str) -> dt.date:
@@ -1543,6 +1593,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         m2 = _month_number(g["m2"] or g["bm2"])
         year = g["y"] or g["by"]
         yy = int(year) if year else _recent_month(m2, P)
+        if not year and kind == "target" and dt.date(P.year, m1, 1) >= P.replace(day=1):
+            yy = P.year  # a plan "from April to July" made in March: the months ahead
         y1 = int(g["by1"]) if g.get("by1") else yy if m1 <= m2 else yy - 1
         b = dt.date(yy, m2, 15) if g["mid"] else _month_end(yy, m2)
         if y1 > yy or dt.date(y1, m1, 1) > b:
@@ -1598,6 +1650,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             yy = _recent_month(mo, P)
             k = _ORD[g["wk"].lower()]
             return "full", dt.date(yy, mo, 7 * k - 6), dt.date(yy, mo, 7 * k), text
+        if g.get("yy"):
+            first = dt.date(int(g["yy"]), 1, 1)
+            return "full", first, first + dt.timedelta(days=_count(g["yn"]) - 1), text
         n = _count(g["n"] or g["n2"])
         if g["m"] and not g["m"].lower().startswith("the"):
             mo = _month_number(g["m"])
@@ -1653,7 +1708,7 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None  # "in the past 15 months of the full-scale war": the war's count
         if g.get("u3"):
             return "back", None, None, text, ("day", 1)
-        unit = (g.get("u") or g.get("u2") or "").lower()
+        unit = (g.get("u") or g.get("u2") or g.get("u4") or "").lower()
         n = _count(g.get("n") or g.get("n2"))
         if "hour" in unit or unit.startswith("night"):
             unit, n = "day", 1
@@ -1694,12 +1749,14 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "start", a, None, text
         return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
     if name == "weekday_alone":
-        d = _weekday_before(g["wd"], P)
+        d = _weekday_before(g["wd"] or g["wd2"], P)
         return "full", d, d, text
     if name == "as_of_month":
-        mo = _month_number(g["m"] or g["m2"])
+        mo = _month_number(g["m"] or g["m2"] or g["m3"])
         year = g["y"] or g["y2"]
         yy = int(year) if year else _recent_month(mo, P)
+        if g.get("rel"):
+            yy = P.year - (g["rel"].lower() == "last")
         if (g.get("part") or "").lower().startswith("mid"):
             return "end", None, min(dt.date(yy, mo, 15), P), text
         return "end", None, min(_month_end(yy, mo), P), text
@@ -1744,6 +1801,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if g["y2"] and re.search(rf"\b{_MONTH}\s*$", m.string[: m.start()], re.I):
             return None  # "since September 2022, when": the month's, not the year's
         yy = int(g["y"] or g["y2"])
+        if g.get("thr") and kind != "target":
+            return "end", None, dt.date(yy, 12, 31), text  # a count "through 2024": its end
         return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
     if name == "stated_in_month":  # "issued by X in September": stated then, not a window
         mo = _month_number(g["m"])
@@ -1759,13 +1818,18 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
                 re.I,
             )
             or re.search(r"\b(?:said|says|told|reported|announced)(?:\s+[\w.]+){1,3}\s+$", before)
-            or re.match(r"\W*$", before)
+            # "Last week, Putin said ...": the day it was said; "Last week, Russia used 190
+            # missiles": the week's count
+            or (re.match(r"\W*$", before) and _SAY.search(m.string[m.end() : m.end() + 50]))
         ):
             # "said last week", "told Reuters this week": the day it was said; "over the last
             # week": a lookback
             return None
         monday = P - dt.timedelta(days=P.weekday())
         if g["w"].lower() == "this":
+            return "full", monday, P, text
+        if P.weekday() == 6:
+            # said on a Sunday, "last week" is the week that ends that day, the last whole one
             return "full", monday, P, text
         return "full", monday - dt.timedelta(days=7), monday - dt.timedelta(days=1), text
     if name == "rel_month":
@@ -1810,7 +1874,9 @@ _SAY = re.compile(
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
     r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
-    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at)\b"
+    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at|"
+    # who orders a call-up is its source: "Putin has signed a decree to call up 160,000"
+    r"ordered|signed\s+(?:a|the)\s+decree|gave\s+(?:the|a)\s+figure(?:\s+of)?)\b"
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
 )
 _PRONOUN = {"he", "she", "it", "they", "we", "i", "you", "this", "that", "these", "those",
@@ -1900,7 +1966,10 @@ def _according_to(sentence: str) -> list[_Source]:
             # "according to the plans of the Ministry of Defense"
             or re.match(
                 rf"(?:[a-z]+\s+){{0,2}}?(?:data|figures|estimates?|plans?|calculations|reports?|"
-                rf"assessments?|statistics|information|count)\s+of\s+(?:the\s+)?(?P<n>{_NAME})",
+                rf"assessments?|statistics|information|count)\s+of\s+(?:the\s+)?(?P<n>{_NAME}|"
+                # "the statistics of the prosecutor's office": a body written in lower case
+                rf"(?:[a-z][\w'’-]*\s+){{0,3}}(?:office|ministry|service|agency|department|"
+                rf"committee|staff|command|intelligence|prosecutors?))\b",
                 s,
             )
         )
@@ -2050,6 +2119,9 @@ def _say_subject(sentence: str, last: bool = False) -> list[_Source]:
                 tail = re.search(rf"(?:^|\s)(?:the\s+)?({_NAME})$", subject)
                 subject = tail.group(1) if tail else subject
         subject = subject.strip(" \"“”'’")
+        if subject.lower() in ("and", "but", "also", "and also", "it also"):
+            # "And reported a further 544 ...": the subject is the one before, left out
+            return [_Source(m.start() - len(subject), subject, True)]
         if _ANAPHOR.match(subject):
             # "The Defense Ministry has not ... when they claimed": the pronoun's name is
             # the subject the sentence opened with
@@ -2456,8 +2528,26 @@ _CREDIT_BACK = re.compile(
 )
 
 
+#: A "Source:" line above a report ("Source: President Volodymyr Zelenskyy in his evening
+#: address"): the name before any "in"/"at"/"quoted"/comma.
+_SOURCE_LINE = re.compile(
+    r"^\W*Source:\s*(?P<s>[^,;:()“”\"\n]+?)(?=\s+(?:in|at|on|during|via|quoted|cited|speaking|"
+    r"on\s+air)\b|\s*[,;(]|\s*$)"
+)
+_RANKS = re.compile(
+    r"^(?:(?:Captain|Class|Colonel|Major|Lieutenant|General|Rank|Commander|Sergeant|"
+    r"Admiral)\s+)+"
+)
+
+
 def _credit_back(sentence: str) -> str:
-    """The source a sentence with no figure of its own credits the sentence before with."""
+    """The source a sentence with no figure of its own credits the sentence before with
+    (or, for a "Source:" line, the sentences after it)."""
+    line = _SOURCE_LINE.match(sentence)
+    if line is not None:
+        runs = re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+", line.group("s"))
+        name = _RANKS.sub("", runs[-1]) if runs else line.group("s").strip()
+        return name if name and _plausible(name) and _named(name) else ""
     m = _CREDIT_BACK.match(sentence)
     if m is None or _ANY_NUMBER.search(m.group("s")) or not _plausible(m.group("s")):
         return ""
@@ -2531,8 +2621,6 @@ def _context_window(previous: str, published: dt.date | None, anchors, kind: str
         return None  # a total continues the count of a sentence that gave one, not a rate
     end = _Figure(len(previous), len(previous), 0.0)
     w = _window(previous, (0, len(previous)), end, [end], kind, published, anchors)
-    if w.back is not None:
-        return None
     return w if (w.explicit and w.start is not None) or w.said is not None else None
 
 
@@ -2657,9 +2745,10 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
                 note = f"the same period as the sentence before: {a}..{b}"
                 w = _Window(start=a, end=b, explicit=True, notes=[note])
     if (ref is None and context is not None and not w.explicit and w.said is None
-            and w.year_end is None and published is not None and kind in ("rate", "total")
+            and w.year_end is None and published is not None
+            and kind in ("rate", "total", "target")
             and not _NOW.search(sentence)
-            and (kind == "rate" or not (_cumulative(sentence, clause, fig)
+            and (kind != "total" or not (_cumulative(sentence, clause, fig)
                                         or _RUNNING.search(sentence)))):  # fmt: skip
         # "In September, daily losses reached a new high. ... 1,271 per day": a figure that
         # states no window of its own is read in the one the sentence before it states
