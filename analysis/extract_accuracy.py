@@ -37,6 +37,7 @@ SETS = (
     "extract_heldout2.csv",
     "extract_heldout3.csv",
     "extract_heldout4.csv",
+    "extract_heldout5.csv",
 )
 FIELDS = ("value", "kind", "per", "window", "qualifier", "quantity", "attribution")
 
