@@ -88,8 +88,7 @@ def main(argv=None) -> None:
                     if t is not None:
                         line += f";  series {t:,.0f} ({t / days:,.0f}/day)"
                 print(line)
-            res = f.residuals()
-            worst = res.reindex(res["z"].abs().sort_values(ascending=False).index).head(6)
+            worst = f.largest_residuals(6)
             print("  largest residuals (z):")
             for _, r in worst.iterrows():
                 print(

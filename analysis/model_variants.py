@@ -118,12 +118,9 @@ def reference_rows(series_list, every: int, seed: int) -> pd.DataFrame:
     rows = []
     for series in series_list:
         for as_of in bt.as_of_dates(series, every):
-            ss = bt.case_seed(seed, series.name, as_of)
-            rng = bt._child(ss, 0)
-            reports = bt.draw_reports(series, as_of, rng)
+            reports, windows = bt.case_reports(series, as_of, seed)
             if not reports:
                 continue
-            windows = bt.target_windows(series, as_of, reports, rng)
             for target, (s, e) in windows.items():
                 n = (e - s).days + 1
                 before = (s - dt.timedelta(days=n), s - dt.timedelta(days=1))

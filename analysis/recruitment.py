@@ -90,8 +90,7 @@ def main(argv=None) -> None:
                 print(f"    {d}: {r.q50:,.0f}  (90% {r.q05:,.0f} to {r.q95:,.0f})")
             last = max(c.window[1] for c in rows)
             print(f"  last claim ends {last}; later rates are forecasts")
-            res = f.residuals()
-            worst = res.reindex(res["z"].abs().sort_values(ascending=False).index).head(5)
+            worst = f.largest_residuals(5)
             print("  largest residuals (z):")
             for _, r in worst.iterrows():
                 print(

@@ -49,8 +49,7 @@ def main(argv=None) -> None:
                 continue
             f = fit(claims, q, start=D(2022, 2, 24), until=D(2026, 12, 31), rng=0)
             fits[q] = f
-            res = f.residuals()
-            res = res.reindex(res["z"].abs().sort_values(ascending=False).index)
+            res = f.largest_residuals()
             far = res[res["z"].abs() >= 1.0]
             print(f"  {q}: {len(rows)} claims, {len(far)} with |z| >= 1")
             for _, r in far.iterrows():

@@ -685,18 +685,22 @@ def dense_claims(sigma: float, T: int = 600, seed: int = 5) -> list[Claim]:
     rng = np.random.default_rng(seed)
     x = np.log(800.0) + np.cumsum(rng.normal(0.0, sigma, T))
     y = x + rng.normal(0.0, LOG_SD_FLOOR, T)
-    day0 = D(2023, 1, 1)
+    return one_day_exact_claims(y, D(2023, 1, 1))
+
+
+def one_day_exact_claims(y: np.ndarray, day0: dt.date) -> list[Claim]:
+    """One "exact" one-day total a day from ``day0``: ``exp(y[t])`` on day ``t``."""
     return [
         Claim(
             f"d{t}",
             "x",
             "total",
-            float(np.exp(y[t])),
+            float(np.exp(v)),
             day0 + t * DAY,
             start=day0 + t * DAY,
             qualifier="exact",
-        )
-        for t in range(T)
+        )  # fmt: skip
+        for t, v in enumerate(y)
     ]
 
 
@@ -741,19 +745,7 @@ def noisy_daily_claims(sigma: float, tau: float, T: int = 1200, seed: int = 0) -
     steps += np.where(rng.random(T) < 1 / 365.2425, rng.normal(0.0, 1.0, T), 0.0)
     x = np.log(800.0) + np.cumsum(steps)
     y = x + rng.normal(0.0, LOG_SD_FLOOR, T) + tau * rng.standard_t(4.0, T)
-    day0 = D(2022, 1, 1)
-    return [
-        Claim(
-            f"d{t}",
-            "x",
-            "total",
-            float(np.exp(y[t])),
-            day0 + t * DAY,
-            start=day0 + t * DAY,
-            qualifier="exact",
-        )  # fmt: skip
-        for t in range(T)
-    ]
+    return one_day_exact_claims(y, D(2022, 1, 1))
 
 
 @pytest.mark.parametrize("sigma, tau", [(0.06, 0.15), (0.01, 0.1)])

@@ -891,6 +891,19 @@ class Case:
     timings: bool = False
 
 
+def case_reports(series: Series, as_of: dt.date, seed: int):
+    """The reports and the scored windows of one case, as :func:`run_case` draws them.
+
+    Returns
+    -------
+    (list of Claim, dict)
+        :func:`draw_reports` and :func:`target_windows`, from the case's own stream.
+    """
+    rng = _child(case_seed(seed, series.name, as_of), 0)
+    reports = draw_reports(series, as_of, rng)
+    return reports, target_windows(series, as_of, reports, rng)
+
+
 def run_case(case: Case) -> list[dict]:
     """Reports, estimates and scores of one case: one row per method and target.
 
@@ -900,9 +913,7 @@ def run_case(case: Case) -> list[dict]:
     """
     series, as_of = case.series, case.as_of
     ss = case_seed(case.seed, series.name, as_of)
-    rng = _child(ss, 0)
-    reports = draw_reports(series, as_of, rng)
-    windows = target_windows(series, as_of, reports, rng)
+    reports, windows = case_reports(series, as_of, case.seed)
     truth = {k: series.total(*w) for k, w in windows.items()}
     rows: list[dict] = []
     if not reports:  # nothing counted yet by the as-of date: no news, nothing to score

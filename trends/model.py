@@ -1712,6 +1712,12 @@ class RateFit:
         """
         return self._residuals[0].copy()
 
+    def largest_residuals(self, n: int | None = None):
+        """:meth:`residuals` ordered by ``|z|``, largest first; the first ``n`` rows
+        (all with None)."""
+        res = self._residuals[0]
+        return res.reindex(res["z"].abs().sort_values(ascending=False).index[:n])
+
     @property
     def conflicts(self) -> list[str]:
         """Ids of the claims that pull against the rest (|z| above the threshold)."""
@@ -1881,11 +1887,7 @@ class FitSummary(Exportable):
             "claims (claimed vs fitted window total; z = standardised residual, "
             f"conflict above |z| = {thr:.2f} and more than 2% off):"
         )
-        show = (
-            res
-            if len(res) <= 25
-            else res.reindex(res["z"].abs().sort_values(ascending=False).index[:25])
-        )
+        show = res if len(res) <= 25 else f.largest_residuals(25)
         for _, r in show.iterrows():
             flag = "  CONFLICT" if r["conflict"] else ""
             lines.append(

@@ -422,19 +422,7 @@ def _estimate_text(est) -> str:
     )
 
 
-def _write_contents(
-    tmp: Path,
-    claims,
-    claims_path,
-    *,
-    assumptions_path,
-    until: dt.date,
-    own_horizons: bool,
-    draws: int,
-    seed: int,
-    say: Callable[[str], None],
-    run: _Runner,
-) -> list[str]:
+def _write_contents(tmp: Path, claims, claims_path, *, run: _Runner, **options) -> list[str]:
     """Write figures, tables, report.md and report.html into ``tmp``; return the warnings.
 
     Each fitted quantity is a task on ``run`` (fit, tables, texts and its two figures;
@@ -442,13 +430,12 @@ def _write_contents(
     computes the projection while the workers do the rest, and the projection's figures
     are tasks too. This process writes the claims tables, the projection's tables and
     the text. Markdown that depends on the warnings (settled at the end, in the
-    report's order) is a function called then.
+    report's order) is a function called then. ``options`` are :func:`_write`'s
+    keywords.
     """
     met = _Warnings()
     try:
-        return _write(tmp, claims, claims_path, assumptions_path=assumptions_path,
-                      until=until, own_horizons=own_horizons, draws=draws, seed=seed,
-                      say=say, run=run, met=met)  # fmt: skip
+        return _write(tmp, claims, claims_path, run=run, met=met, **options)
     except BaseException:
         run.close()
         raise
