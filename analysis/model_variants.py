@@ -54,6 +54,7 @@ VARIANTS: dict[str, dict] = {
     "nofuture": {"future_jumps": False},
     "nocounts": {"counts": False},
     "nomix": {"no_jump_mix": False},
+    "nooverdisp": {"overdispersion": False},
     "v2": {"future_jumps": False, "counts": False, "no_jump_mix": False},
 }
 

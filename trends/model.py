@@ -191,6 +191,22 @@ class RateModel:
         only the uncertainty of the rate. The rate tables are the rate itself. Counts
         are not scale-equivariant (ten events are noisier than ten thousand, relative
         to their size): ``counts=False`` gives totals that are the rate's integral.
+    overdispersion : bool
+        Totals carry the count's own burstiness beyond Poisson. When the claims
+        disagree with a smooth rate by more than their hedges and a reporter's usual
+        error (the discrepancy ``tau`` above its prior median ``_TAU0``), the excess
+        is read as day-to-day clustering of the events (a salvo of missiles, a wave of
+        cases), which later windows share: each day's count is drawn around its rate
+        times a mean-1 Gamma factor of variance ``kappa = (tau^2 - _TAU0^2) w``, ``w``
+        the harmonic mean of the claims' window lengths, so a window of ``d`` days
+        carries relative variance about ``kappa / d`` (a negative binomial count).
+        Where the windows differ in length (by 2x or more), the fit is then redone with
+        each claim's share, ``kappa / d``, added to its noise, so a week's figure counts
+        for less than a year's, and the fit's ``tau`` is the discrepancy left. Only
+        where ``tau`` is the claims' own discrepancy (one source, or a claim per
+        source) and the claims cover three windows or more: a spread between sources
+        is their bias, and two figures for one window count the same events. The
+        rates are the smooth rate either way (of the refit, where there is one).
     no_jump_mix : bool
         When the mode takes a jump, mix in the fit without one. The posterior over
         where (and whether) the rate jumped has a mode per placement, and a jump the
@@ -216,6 +232,7 @@ class RateModel:
     precision: bool = False
     future_jumps: bool = True
     counts: bool = True
+    overdispersion: bool = True
     no_jump_mix: bool = True
 
     def __post_init__(self):
@@ -229,6 +246,21 @@ class RateModel:
             raise DataError("saturation must be a positive log-scale sd, or None")
         if isinstance(self.reference, str):
             object.__setattr__(self, "reference", (self.reference,))
+
+    def _burst(self, data: _Data, tau: float) -> float:
+        """Relative variance of a day's count beyond Poisson read from the claims'
+        discrepancy ``tau`` (see ``overdispersion``); 0 where it is not read.
+
+        Only claims of three windows or more show it: two figures for one window that
+        disagree are a reporting error (the same count), not clustered events.
+        """
+        if not (self.overdispersion and data.lone is None and tau > _TAU0):
+            return 0.0
+        windows = set(zip(data.s.tolist(), data.e.tolist(), strict=True))
+        if len(windows) < 3:
+            return 0.0
+        days = (data.e - data.s + 1).astype(float)
+        return (tau * tau - _TAU0 * _TAU0) * len(days) / float(np.sum(1.0 / days))
 
     def fit(
         self,
@@ -320,6 +352,16 @@ class RateModel:
         smooth, p_smooth = None, 0.0
         try:
             theta_hat, conds, weights, hyper_sd = engine.run()
+            burst = self._burst(data, math.exp(theta_hat[-1]))
+            days = (data.e - data.s + 1).astype(float)
+            # (windows of one length: the share is the same for every claim, and the
+            # refit would only move the discrepancy between tau and the hedges)
+            if burst and days.max() >= 2.0 * days.min():
+                # Refit with each claim's share of the burstiness in its noise: a week's
+                # figure scatters more than a year's, so long totals keep their weight.
+                data = dataclasses.replace(data, v=data.v + burst / days)
+                engine = _Engine(self, data, T)
+                theta_hat, conds, weights, hyper_sd = engine.run()
             if engine.jumps and self.no_jump_mix and conds[0].n_jumps:
                 smooth = _Engine(dataclasses.replace(self, jumps=False), data, T, jump_ahead=True)
                 _, conds_s, weights_s, _ = smooth.run()
@@ -386,6 +428,8 @@ class RateModel:
             draw_paths=draw_paths,
             draw_modal=draw_modal,
             count_seed=seed_paths if self.counts else None,
+            burst=burst,
+            burst_seed=seed_paths,
         )
         fit._warn()
         return fit
@@ -1454,6 +1498,7 @@ class RateFit:
     observations: tuple[Observation, ...]
     x_mode: np.ndarray = field(repr=False)
     sigma: float
+    #: The claims' discrepancy beyond their hedges (and beyond ``burst``, where read).
     tau: float
     log_evidence: float
     weights_irls: np.ndarray = field(repr=False)
@@ -1476,6 +1521,11 @@ class RateFit:
     draw_modal: Callable[[], np.ndarray] = field(repr=False, compare=False, default=None)
     #: Seed of the Poisson counts behind totals (None: totals are the rate's integral).
     count_seed: int | None = field(repr=False, default=None)
+    #: Relative variance of one day's count beyond Poisson (``RateModel.overdispersion``):
+    #: a window of ``d`` days carries about ``burst / d``; 0: none.
+    burst: float = 0.0
+    #: Seed of the burstiness factors behind totals.
+    burst_seed: int | None = field(repr=False, default=None)
 
     @cached_property
     def log_samples(self) -> np.ndarray:
@@ -1508,9 +1558,12 @@ class RateFit:
 
     @cached_property
     def _cum(self) -> np.ndarray:
+        daily = self._daily
+        if self.burst > 0.0:
+            daily = daily * _burst_factors(daily.shape, self.burst, self.burst_seed)
         if self.count_seed is None:
-            return _cumulative(self._daily)
-        return _cumulative(_poisson_counts(self._daily, self.count_seed))
+            return _cumulative(daily)
+        return _cumulative(_poisson_counts(daily, self.count_seed))
 
     # ---- estimates --------------------------------------------------------------------
     def rate(self, dates=None, per: str = "day"):
@@ -1844,6 +1897,16 @@ class FitSummary(Exportable):
             f"smoothness sigma = {f.sigma:.3g}  discrepancy tau = {f.tau:.3g}  "
             f"log evidence = {f.log_evidence:.2f}",
             *(f"not fitted ({reason}): {', '.join(ids)}" for reason, ids in f.set_aside.items()),
+            *(
+                [
+                    f"burstiness = {f.burst:.3g} a day: the claims scatter beyond their hedges, "
+                    "read as clustered events;",
+                    "  totals are negative binomial counts (a 30-day total: relative sd "
+                    f"{math.sqrt(f.burst / 30.0):.0%} beyond the rate's)",
+                ]
+                if f.burst
+                else []
+            ),
         ]
 
     def _display(self):
@@ -1918,6 +1981,17 @@ def _poisson_counts(daily: np.ndarray, seed: int) -> np.ndarray:
     if big.any():
         out[big] = daily[big]
     return out
+
+
+def _burst_factors(shape: tuple[int, int], burst: float, seed: int) -> np.ndarray:
+    """Mean-1 Gamma factors of variance ``burst`` (one per path and day), seeded.
+
+    Their own stream (not the counts'), so that a fit without burstiness draws the
+    same counts as before.
+    """
+    gen = np.random.default_rng([int(seed), 2])
+    k = 1.0 / burst
+    return gen.gamma(k, 1.0 / k, size=shape)
 
 
 def _cumulative(daily: np.ndarray) -> np.ndarray:
