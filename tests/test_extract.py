@@ -1176,3 +1176,52 @@ def test_quantity_rules_fourth_round(text, quantity):
 )  # fmt: skip
 def test_attribution_rules_fourth_round(text, who):
     assert extract_text(text, published=P)[-1].attributed_to == who
+
+
+# --- fifth round: general causes behind the misses of held-out sets 4 and 5 -------------
+
+
+@pytest.mark.parametrize(
+    "text, value, quantity",
+    [
+        # a figure's own noun beats the noun of the figure after it
+        ("The brigade lost more than 900 soldiers and 40 tanks near the river, the army said.",
+         900, "casualties"),
+        ("The enemy has lost over 2,000 servicemen and about 300 pieces of military hardware "
+         "since May.", 2000, "casualties"),
+        ("Ukraine lost up to 75 servicepeople and six armoured vehicles in the attack.", 75,
+         "casualties"),
+        # ... but a noun shared by both figures of a pair stays shared
+        ("The fleet's losses were 12 destroyed and 9 damaged ships.", 12, "ships"),
+        # synonyms of output
+        ("Officials said drone production will reach 2 million next year.", 2_000_000,
+         "drone_production"),
+        ("Shell production is set to reach 3 million next year.", 3_000_000,
+         "ammunition_production"),
+    ],
+)  # fmt: skip
+def test_quantity_rules_fifth_round(text, value, quantity):
+    assert _one(text, value=value).quantity == quantity
+
+
+@pytest.mark.parametrize(
+    "text, kind, quantity, end",
+    [
+        # the size of a force is a level on its day
+        ("The ground forces were 450,000 strong in March 2023.", "stock", "troops",
+         "2023-03-31"),
+        ("In May 2021, the armed forces numbered about 240,000.", "stock", "troops",
+         "2021-05-31"),
+        ("There are 1.1 million people in the armed forces, the minister said.", "stock",
+         "troops", "2024-10-30"),
+        ("The army now consists of 850,000 service members.", "stock", "troops", "2024-10-30"),
+        # a forecast of a level, or of a rising output, is a target
+        ("The ministry expects enemy losses to reach 900,000 by the end of the year.",
+         "target", "casualties", "2024-12-31"),
+        ("Production is ramping up to 2 million drones this year, the minister said.",
+         "target", "drone_production", "2024-12-31"),
+    ],
+)  # fmt: skip
+def test_kind_rules_fifth_round(text, kind, quantity, end):
+    c = _one(text)
+    assert (c.kind, c.quantity, c.end) == (kind, quantity, end)

@@ -855,6 +855,14 @@ _TARGET = re.compile(
     r"ordered\s+the\s+(?:conscription|call-up|mobili[sz]ation|draft)|expected\s+to\s+bring|"
     r"(?:is|are)\s+to\s+be|decree\s+(?:calling|to\s+call)\s+up|to\s+produce|"
     r"contracted|"
+    # a forecast of a level or a rising output: "expects losses to reach a million",
+    # "is expected to hit", "set to exceed", "ramping up production to 1.4 million"
+    r"expects?\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:reach|hit|exceed|top|pass|surpass|rise|grow|climb)|"
+    r"expected\s+to\s+(?:reach|hit|exceed|top|pass|surpass|rise|grow|climb)|"
+    r"set\s+to\s+(?:reach|hit|exceed|top|pass|surpass|rise|grow|climb|increase)|"
+    # (a present "ramping up" with a level to reach; "ramping up recruitment, with 300,000
+    # in 2023" tells what was done)
+    r"ramp(?:s|ing)\s+up\b[^,;.]{0,60}?\bto(?=\s+(?:[a-z]+\s+){0,2}\d)|"
     r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
@@ -971,6 +979,13 @@ class _Vocabulary:
         weak = None  # a weak noun ("soldiers") names the figure only if nothing else does
         for scope in ("clause", "sentence"):
             pool = [m for m in matches if a <= m.start() and m.end() <= b]
+            if scope == "clause":
+                # "lost 11,220 soldiers and 87 tanks": when the figure has its own noun
+                # before the next figure, a noun after that figure is the other's ("25
+                # destroyed and 15 damaged ships" share theirs)
+                own = [m for m in pool if not _after_other(m, fig, figures, low)]
+                if any(m.start() >= fig.end for m in own) and len(own) < len(pool):
+                    pool = own
             if scope == "sentence":
                 pool = [m for m in matches if m not in pool]
                 near = _nearest(pool, fig, figures)
@@ -993,6 +1008,22 @@ class _Vocabulary:
             if strong and weak is None:
                 weak = strong[0][1].name, strong[0][0].group()
         return weak or ("", "")
+
+
+#: A small count in words ("and three tanks"): not a figure, but it takes the noun after it.
+_SMALL_COUNT = re.compile(
+    r"\b(?:and|,)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+
+
+def _after_other(m: re.Match, fig: _Figure, figures: Sequence[_Figure], low: str) -> bool:
+    """Whether a phrase follows another count that itself follows ``fig``."""
+    if m.start() < fig.end:
+        return False
+    if any(f is not fig and fig.end <= f.start and f.end <= m.start() for f in figures):
+        return True
+    return _SMALL_COUNT.search(low, fig.end, m.start()) is not None
 
 
 @functools.lru_cache(maxsize=16)
