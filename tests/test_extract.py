@@ -1225,3 +1225,31 @@ def test_quantity_rules_fifth_round(text, value, quantity):
 def test_kind_rules_fifth_round(text, kind, quantity, end):
     c = _one(text)
     assert (c.kind, c.quantity, c.end) == (kind, quantity, end)
+
+
+@pytest.mark.parametrize(
+    "text, value, start, end",
+    [
+        # one night's or one day's count
+        ("Air defences downed 25 of the drones launched on the night of 27-28 October.", 25,
+         "2024-10-28", "2024-10-28"),
+        ("The army launched 60 drones on the night of October 21 to 22.", 60, "2024-10-22",
+         "2024-10-22"),
+        ("In a single night on October 12, the enemy launched 420 drones and decoys.", 420,
+         "2024-10-12", "2024-10-12"),
+        ("On October 29 alone, the army lost 1,300 soldiers.", 1300, "2024-10-29",
+         "2024-10-29"),
+        ("The air force said Russia today used more than 250 drones.", 250, "2024-10-30",
+         "2024-10-30"),
+        ("Ukraine lost up to 60 servicemen over the day, the ministry said.", 60, "2024-10-30",
+         "2024-10-30"),
+        # ... but "as of today", "for today" end a running count
+        ("The enemy has lost over 8,000 tanks as of today.", 8000, "2022-02-24",
+         "2024-10-30"),
+        ("Our losses for today are 6,100 dead, the minister said.", 6100, "2022-02-24",
+         "2024-10-30"),
+    ],
+)  # fmt: skip
+def test_one_day_windows(text, value, start, end):
+    c = _one(text, value=value)
+    assert (c.kind, c.start, c.end) == ("total", start, end)

@@ -1134,6 +1134,22 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             r"\b(?:over|during|on|at)\s+the\s+(?:past\s+|last\s+)?weekend\b",
         ),
         (
+            # one day's count: "on the night of 13-14 May" (the night into the 14th), "in one
+            # night on July 9", "on June 11 alone", "today", "over the day"
+            "one_day",
+            rf"\bnight\s+(?:of|into)\s+(?P<nm>{_MONTH})\s+{_DAY}\s*(?:-|–|to|and|into)\s*"
+            rf"(?P<nd>{_DAY})\b"
+            rf"|\bnight\s+(?:of|into)\s+(?:(?:{_DAY})\s*(?:-|–|to|and|into)\s*)?"
+            rf"(?P<n1>{_renamed(_DATE.pattern, 'n1_')})"
+            rf"|\b(?:(?:one|a\s+single)\s+night|overnight)\s+on\s+"
+            rf"(?P<n2>{_renamed(_DATE.pattern, 'n2_')})"
+            rf"|\bon\s+(?P<n3>{_renamed(_DATE.pattern, 'n3_')})\s+alone\b"
+            # ("as of today", "losses for today": the running count up to the day)
+            rf"|(?<![.!?]\s)(?<!^)(?<!of\s)(?<!for\s)(?<!to\s)(?<!by\s)(?<!until\s)"
+            rf"(?<!till\s)\b(?P<today>today)\b(?!,)(?!['’]s)"
+            rf"|\b(?:over|during|in|for)\s+the\s+(?P<day>day)\b(?!\s+(?:of|before|after|when))",
+        ),
+        (
             "since_year",
             rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
             rf"this\s+year|(?P<last>last)\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
@@ -1779,6 +1795,22 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if g.get("since"):  # "since the autumn"
             return "start", a, None, text
         return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
+    if name == "one_day":
+        if kind != "total":
+            return None
+        if g.get("today") or g.get("day"):
+            return "full", P, P, text
+        if g.get("nm"):
+            d = _date_of(_DATE.match(f"{g['nm']} {g['nd']}"), P)
+        else:
+            key = next(k for k in ("n1", "n2", "n3") if g.get(k))
+            dm = _DATE.match(g[key])
+            if dm is None or dm.group("m3"):
+                return None  # "the night of May 2024" names no day
+            d = _date_of(dm, P)
+        if d is None or d[0] > P:
+            return None
+        return "full", d[0], d[0], text
     if name == "weekday_alone":
         d = _weekday_before(g["wd"] or g["wd2"], P)
         return "full", d, d, text
