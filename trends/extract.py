@@ -2201,8 +2201,25 @@ def _name_of(parts: Sequence[str]) -> str:
     """Of an apposition ("Medvedev, deputy chairman of ..."; "former Minister ..., Bimala
     Rai Paudyal"), the part that is a name rather than a title."""
     cut = [_SUBJECT_CUT.sub("", p) for p in parts if not re.match(r"(?:who|which)\s", p)]
+    # "the head of US forces in Europe, General Christopher Cavoli": the name after its rank
+    cut = [_unranked(p) for p in cut]
     names = [p for p in cut if p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)]
     return names[-1] if names else cut[0]
+
+
+#: Military ranks before a name ("Colonel General Oleksandr Syrskyi", "Gen. Mark Milley").
+_RANK_LEAD = re.compile(
+    r"^(?:(?:Captain|Colonel|Major|Lieutenant|General|Gen\.|Lt\.|Col\.|Maj\.|Sergeant|"
+    r"Admiral|Adm\.|Brigadier|Marshal|Army|Air|Vice|Rear)\s+)+"
+)
+_FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}")
+
+
+def _unranked(part: str) -> str:
+    """A part without the rank before a full name; a part whose rest is no full name
+    ("General Staff") is kept whole."""
+    rest = _RANK_LEAD.sub("", part)
+    return rest if rest != part and _FULL_NAME.fullmatch(rest) else part
 
 
 def _named(subject: str) -> bool:
