@@ -1253,3 +1253,28 @@ def test_kind_rules_fifth_round(text, kind, quantity, end):
 def test_one_day_windows(text, value, start, end):
     c = _one(text, value=value)
     assert (c.kind, c.start, c.end) == ("total", start, end)
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        # a ranked name in apposition to a title is the source, not the title
+        ("Russia recruits 25,000 soldiers a month, the commander of NATO forces, General Anna "
+         "Berg, said on Monday.", "Anna Berg"),
+        ("The chief of the navy, Lieutenant General Petro Koval, said 14 ships were destroyed.",
+         "Petro Koval"),
+        # ... but a body whose name opens with a rank word stays whole
+        ("The army lost 900 soldiers over the day, the General Staff said.", "General Staff"),
+        # "according to which" credits the name before it
+        ("The paper cites the analytical centre CSRA, according to which Russia produced 300 "
+         "cruise missiles last year.", "CSRA"),
+        # "according to X estimates" is X's; "according to preliminary information" names no one
+        ("According to NATO estimates, Russia lost 30,000 soldiers in April.", "NATO"),
+        ("According to preliminary information, the enemy used 30 Shaheds.", ""),
+        # the source in the figure's own clause beats the owner of another clause's figure
+        ("According to NATO estimates, Russia took 900 sq km in April, while data from the "
+         "General Staff show 40,000 Russian casualties in the same month.", "General Staff"),
+    ],
+)  # fmt: skip
+def test_attribution_rules_fifth_round(text, who):
+    assert extract_text(text, published=P)[-1].attributed_to == who

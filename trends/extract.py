@@ -2022,6 +2022,20 @@ def _according_to(sentence: str) -> list[_Source]:
                r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
     for m in re.finditer(pattern, sentence, re.I):
         s = re.split(r"\s+[-–—]\s+", m.group("s").strip())[0]  # "X — a staggering number"
+        if re.match(r"(?:which|whom)\b", s, re.I):
+            # "data from the analytical centre RUSI, according to which ...": the last name
+            # before it
+            names = re.findall(_NAME, sentence[: m.start()])
+            if names and _plausible(names[-1]):
+                out.append(_Source(m.start(), _clean_subject(names[-1]), by=True, figures=True))
+            continue
+        if re.fullmatch(
+            r"(?:(?:our|preliminary|initial|official|latest|new|updated|available|open)\s+)*"
+            r"(?:information|data|estimates?|figures|reports?|statistics|calculations)",
+            s.strip(),
+            re.I,
+        ):
+            continue  # "according to preliminary information": no one is named
         s = _RELAY.sub("", s)
         by = (
             re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s)
@@ -2039,6 +2053,8 @@ def _according_to(sentence: str) -> list[_Source]:
         if by is not None:
             s = re.split(r"\s+(?:at|on|in|who|which|that)\s", by.group("n"))[0]
         s = re.sub(r"['’]s\s+(?:statement|data|estimates?|report|figures|assessment)\s*$", "", s)
+        # "according to ISW estimates": ISW
+        s = re.sub(r"(?<=[A-Z])\s+(?:data|estimates?|figures|calculations|statistics)\s*$", "", s)
         head = re.match(r"(?:\w+\s+)*?(?P<h>data|figures|records|statistics|estimates?|reports?|"
                         r"calculations|analysis)\b", s, re.I)  # fmt: skip
         if _ANAPHOR.match("the " + s.strip()) or _ANAPHOR.match(s.strip()):
@@ -2201,9 +2217,14 @@ def _name_of(parts: Sequence[str]) -> str:
     """Of an apposition ("Medvedev, deputy chairman of ..."; "former Minister ..., Bimala
     Rai Paudyal"), the part that is a name rather than a title."""
     cut = [_SUBJECT_CUT.sub("", p) for p in parts if not re.match(r"(?:who|which)\s", p)]
-    # "the head of US forces in Europe, General Christopher Cavoli": the name after its rank
-    cut = [_unranked(p) for p in cut]
-    names = [p for p in cut if p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)]
+
+    def name(p: str) -> bool:
+        return p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)
+
+    # "the head of US forces in Europe, General Christopher Cavoli": the name after a rank
+    # that reads as a title ("Gen. Mark Milley" is kept as written)
+    cut = [p if name(p) else _unranked(p) for p in cut]
+    names = [p for p in cut if name(p)]
     return names[-1] if names else cut[0]
 
 
@@ -2276,6 +2297,12 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], s
     own = [f for f in found if a <= f.at < b and f.by]
     owner = [f for f in found if f.figures]
     trailing = [f for f in found if f.trailing]
+    # "According to ISW estimates, Russia took 1,910 sq km, while data from the General
+    # Staff show 130,160 casualties": a source in the figure's own clause beats an owner of
+    # another clause's figures
+    owner_here = [f for f in owner if a <= f.at < b]
+    if own and owner and not owner_here:
+        owner = []
     pick = owner[0] if owner else own[0] if own else trailing[0] if trailing else found[0]
     if _bare_title(pick.name):
         # "The US Secretary of Defense added": the person named earlier with that title,
