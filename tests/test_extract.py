@@ -1278,3 +1278,42 @@ def test_one_day_windows(text, value, start, end):
 )  # fmt: skip
 def test_attribution_rules_fifth_round(text, who):
     assert extract_text(text, published=P)[-1].attributed_to == who
+
+
+@pytest.mark.parametrize(
+    "text, published, value, start, end",
+    [
+        # a place's anchor, after "since the beginning of" and a few words
+        ("The army has lost 9,000 servicemen since the beginning of combat operations in the "
+         "Kursk region, the ministry said.", P, 9000, "2024-08-06", "2024-10-30"),
+        ("Since the start of the offensive of the Ukrainian Armed Forces in the Kursk oblast, "
+         "Russia has lost 21,000 troops.", P, 21_000, "2024-08-06", "2024-10-30"),
+        # ... but a place alone opens no window
+        ("Russia lost 500 soldiers in the Kursk region, the ministry said.", P, 500,
+         "2022-02-24", "2024-10-30"),
+        # the 2023 counteroffensive
+        ("The enemy has lost 30,000 troops since it launched its counteroffensive, the "
+         "ministry said.", dt.date(2023, 7, 20), 30_000, "2023-06-04", "2023-07-20"),
+        # ... not before it began
+        ("Russia has lost 5,000 troops since the start of the counteroffensive.",
+         dt.date(2022, 10, 1), 5000, "2022-02-24", "2022-10-01"),
+        # "beginning from" a date is "since"
+        ("The enemy's losses beginning from June 4 have reached over 26,000 servicemen.",
+         dt.date(2023, 7, 20), 26_000, "2023-06-04", "2023-07-20"),
+    ],
+)  # fmt: skip
+def test_anchor_rules_fifth_round(text, published, value, start, end):
+    c = _one(text, published=published, value=value)
+    assert (c.kind, c.start, c.end) == ("total", start, end)
+
+
+def test_user_anchor_with_since_phrases(tmp_path):
+    path = tmp_path / "anchors.toml"
+    path.write_text('[siege]\ndate = "2023-03-01"\nsince_phrases = ["the city"]\n')
+    anchors = read_anchors(path)
+    text = "The army has lost 3,000 soldiers since the start of the fighting for the city."
+    c = extract_text(text, published=P, anchors=anchors)[0]
+    assert (c.start, c.end) == ("2023-03-01", "2024-10-30")
+    plain = extract_text("The army lost 3,000 soldiers in the city.", published=P,
+                         anchors=anchors)[0]  # fmt: skip
+    assert plain.start == "2022-02-24"

@@ -89,11 +89,16 @@ class Anchor:
         The day (the window's first day).
     phrases : tuple of str
         Lower-case phrases that name it.
+    since_phrases : tuple of str
+        Lower-case phrases that name it only after "since the start of" and a few words
+        ("since the beginning of hostilities in the Kursk region"): alone they name a place
+        or an event that may not have begun.
     """
 
     name: str
     date: dt.date
     phrases: tuple[str, ...]
+    since_phrases: tuple[str, ...] = ()
 
 
 #: The default anchors. Extend or override with :func:`read_anchors` (a TOML file of
@@ -121,7 +126,11 @@ ANCHORS: Mapping[str, Anchor] = {
         Anchor("kursk_incursion", dt.date(2024, 8, 6),
                ("kursk incursion", "kursk offensive", "incursion into kursk",
                 "incursion into the kursk region", "incursion into russia's kursk",
-                "incursion into russia’s kursk", "kursk operation")),
+                "incursion into russia’s kursk", "kursk operation"),
+               ("kursk region", "kursk oblast", "kursk area")),
+        # Ukraine's 2023 counteroffensive, from the day Russia's defence ministry dates it
+        Anchor("counteroffensive_2023", dt.date(2023, 6, 4), (),
+               ("counteroffensive", "counter-offensive", "counter offensive")),
     )
 }  # fmt: skip
 
@@ -147,11 +156,12 @@ def read_anchors(
         try:
             date = dt.date.fromisoformat(str(entry["date"]))
             phrases = tuple(str(p).lower() for p in entry.get("phrases", ()))
+            since = tuple(str(p).lower() for p in entry.get("since_phrases", ()))
         except (KeyError, TypeError, ValueError, AttributeError):
             raise ExtractError(
                 f'{path}: [{name}] needs date = "YYYY-MM-DD" and phrases = ["..."]'
             ) from None
-        out[name] = Anchor(name, date, phrases)
+        out[name] = Anchor(name, date, phrases, since)
     return out
 
 
@@ -1165,7 +1175,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "since_date",
-            rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
+            rf"\b(?:since|(?:beginning|starting|counting)\s+(?:from|on))\s+(?:early\s+|mid-|late\s+)?"
+            rf"(?P<date>{_DATE.pattern})"
             rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b"
             rf"|\bsince\s+(?:early\s+|late\s+)?(?:on\s+)?(?P<wd>{_WEEKDAY})\b",
         ),
@@ -1276,17 +1287,34 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 @functools.lru_cache(maxsize=64)
 def _anchor_patterns(anchors: tuple[Anchor, ...]):
     """(phrase, anchor) pairs longest first, and the "since <anchor>" and bare patterns."""
-    pairs = sorted(((p, a) for a in anchors for p in a.phrases), key=lambda pa: -len(pa[0]))
+    bare_pairs = [(p, a) for a in anchors for p in a.phrases]
+    pairs = sorted(
+        bare_pairs + [(p, a) for a in anchors for p in a.since_phrases],
+        key=lambda pa: -len(pa[0]),
+    )
     if not pairs:
         return [], None, None
     alt = "|".join(re.escape(p) for p, _ in pairs)
+    since_only = "|".join(
+        re.escape(p) for p in sorted({p for a in anchors for p in a.since_phrases}, key=len)[::-1]
+    )
     since = re.compile(
         rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
         rf"(?:(?:the|its|russia['’]s|moscow['’]s|ukraine['’]s|kyiv['’]s|this|last\s+\w+['’]s|"
         rf"a)\s+)?"
-        rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})",
+        rf"(?:[\w'’]+\s+){{0,3}}?(?P<a>{alt})"
+        # "since the beginning of the operation of the Armed Forces in the Kursk region"
+        + (
+            rf"|\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|launch|onset|first\s+days)"
+            rf"\s+of\s+(?:[\w'’-]+\s+){{0,10}}?(?P<a2>{since_only})(?![\w-])"
+            if since_only
+            else ""
+        ),
         re.IGNORECASE,
     )
+    alt = "|".join(re.escape(p) for p, _ in sorted(bare_pairs, key=lambda pa: -len(pa[0])))
+    if not alt:
+        return pairs, since, None
     # "a new mobilisation", "another wave of mobilisation" name no past day
     bare = re.compile(
         rf"(?<!new\s)(?<!another\s)(?<!second\s)(?<!further\s)(?<!mass\s)(?<!wave\sof\s)"
@@ -1381,12 +1409,16 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         since = find(since_pattern)
         if since is not None and _SUPERLATIVE.search(sentence[: since.start()]):
             since = None  # "the highest since the invasion began": a comparison, no window
-        bare = None if kind == "rate" else find(bare_pattern)
+        bare = None if kind == "rate" or bare_pattern is None else find(bare_pattern)
         m = since or bare
+        anchor = None
         if m is not None:
-            anchor_in_clause = clause[0] <= m.start() and m.end() <= clause[1]
-            phrase = m.group("a").lower()
+            phrase = (m.group("a") or m.groupdict().get("a2") or "").lower()
             anchor = next(a for p, a in anchor_phrases if p == phrase)
+            if published is not None and anchor.date > published:
+                anchor = None  # "since the counteroffensive" said before that one began
+        if anchor is not None:
+            anchor_in_clause = clause[0] <= m.start() and m.end() <= clause[1]
             start_anchor = anchor.date
             w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
 
