@@ -1317,3 +1317,22 @@ def test_user_anchor_with_since_phrases(tmp_path):
     plain = extract_text("The army lost 3,000 soldiers in the city.", published=P,
                          anchors=anchors)[0]  # fmt: skip
     assert plain.start == "2022-02-24"
+
+
+@pytest.mark.parametrize(
+    "text, qualifier",
+    [
+        # present forms of "exceed" and "surpass" are "more than"
+        ("The general said Russia's losses exceed 700,000.", "more_than"),
+        ("Daily losses rose again, surpassing 1,100 each day in late October.", "more_than"),
+        # a hedge before "a grim milestone of"
+        ("The army is approaching a grim milestone of one million casualties.", "nearly"),
+    ],
+)  # fmt: skip
+def test_hedges_fifth_round(text, qualifier):
+    assert _one(text).qualifier == qualifier
+
+
+def test_a_contingent_is_a_troop_level():
+    c = _one("Currently there are 500,000 members of the Russian contingent in the occupied areas.")
+    assert (c.kind, c.quantity) == ("stock", "troops")

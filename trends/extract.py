@@ -824,11 +824,15 @@ HEDGE_WORDS: Mapping[str, str] = {
     "below": "less_than", "just over": "over", "well over": "over",
     "upward of": "more_than", "at most": "up_to", "no more than": "up_to",
     "not more than": "up_to", "approached": "nearly", "neared": "nearly", "nearing": "nearly",
+    "exceed": "more_than", "exceeds": "more_than", "surpass": "more_than",
+    "surpasses": "more_than", "surpassing": "more_than", "passing": "more_than",
 }  # fmt: skip
 _HEDGE = re.compile(
     r"\b(?P<h>"
     + "|".join(re.escape(h) for h in sorted(HEDGE_WORDS, key=len, reverse=True))
-    + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of)\s+)*$",
+    # ("approaching a grim milestone of one million")
+    + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of|grim|"
+    r"symbolic|psychological|milestone\s+of|threshold\s+of)\s+)*$",
     re.IGNORECASE,
 )
 #: "is about to suffer", "on the verge of reaching" just before a figure: nearly.
