@@ -1336,3 +1336,20 @@ def test_hedges_fifth_round(text, qualifier):
 def test_a_contingent_is_a_troop_level():
     c = _one("Currently there are 500,000 members of the Russian contingent in the occupied areas.")
     assert (c.kind, c.quantity) == ("stock", "troops")
+
+
+@pytest.mark.parametrize(
+    "text, value, kind, end",
+    [
+        ("Before the war, the navy numbered 15,000 sailors and marines.", 15_000, "stock",
+         "2022-02-23"),
+        ("Prior to the full-scale invasion, the army had 200,000 active troops.", 200_000,
+         "stock", "2022-02-23"),
+        # a war elsewhere is not this one
+        ("Before the war in Gaza, the army had 170,000 active troops.", 170_000, "stock",
+         "2024-10-30"),
+    ],
+)  # fmt: skip
+def test_before_the_war_is_its_eve(text, value, kind, end):
+    c = _one(text, value=value)
+    assert (c.kind, c.end) == (kind, end)

@@ -1229,6 +1229,13 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"|(?<!since\s)\b(?:overnight\s+(?:on\s+|into\s+)?|early\s+on\s+|late\s+on\s+)(?P<wd2>{_WEEKDAY})\b",
         ),
         (
+            # "Before the war, the army numbered 250,000": the eve of the invasion
+            "pre_war",
+            r"\b(?:before|prior\s+to|on\s+the\s+eve\s+of|ahead\s+of)\s+(?:the\s+|russia['’]s\s+)?"
+            r"(?:full-scale\s+|full\s+scale\s+)?(?:war|invasion)\b"
+            r"(?!\s+in\s+(?!ukraine))",  # not "before the war in Gaza"
+        ),
+        (
             "end_of",
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
             rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
@@ -1864,6 +1871,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if kind == "target":  # a plan "by the end of the year" is that year's
             return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
         return "end", None, dt.date(yy, 12, 31), text
+    if name == "pre_war":
+        eve = ANCHORS["war"].date - dt.timedelta(days=1)
+        return None if eve > P else ("end", None, eve, text)
     if name == "end_of":
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
