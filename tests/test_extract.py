@@ -1353,3 +1353,21 @@ def test_a_contingent_is_a_troop_level():
 def test_before_the_war_is_its_eve(text, value, kind, end):
     c = _one(text, value=value)
     assert (c.kind, c.end) == (kind, end)
+
+
+@pytest.mark.parametrize(
+    "text, value, start, end",
+    [
+        ("The army launched 90 drones during the night, the air force said.", 90,
+         "2024-10-30", "2024-10-30"),
+        ("During the night, the enemy launched 45 drones.", 45, "2024-10-30", "2024-10-30"),
+        # a sentence-leading night of two days: its days are no figure
+        ("In the night of 27-28 October, the enemy launched 35 drones.", 35, "2024-10-28",
+         "2024-10-28"),
+        ("Overnight into October 28, the enemy launched 17 drones.", 17, "2024-10-28",
+         "2024-10-28"),
+    ],
+)  # fmt: skip
+def test_night_windows(text, value, start, end):
+    c = _one(text)
+    assert (c.value, c.kind, c.start, c.end) == (value, "total", start, end)

@@ -656,6 +656,7 @@ _TIMES = re.compile(
 _NOT_FIGURES = re.compile(
     r"https?://\S+|\S+\.\w{2,4}/\S*"  # links
     rf"|(?:{_MONTH})\s+{_DAY}\s*(?:-|–|and|to)\s*{_DAY}\b"  # "August 6 and 14"
+    rf"|\b{_DAY}\s*(?:-|–|and|to|into)\s*{_DAY}\s+(?:{_MONTH})"  # "the night of 13-14 May"
     r"|\b\d{1,2}:\d\d\b"  # times
     r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b"  # "2022-23"
 )
@@ -1155,7 +1156,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<nd>{_DAY})\b"
             rf"|\bnight\s+(?:of|into)\s+(?:(?:{_DAY})\s*(?:-|–|to|and|into)\s*)?"
             rf"(?P<n1>{_renamed(_DATE.pattern, 'n1_')})"
-            rf"|\b(?:(?:one|a\s+single)\s+night|overnight)\s+on\s+"
+            rf"|\b(?:(?:one|a\s+single)\s+night|overnight)\s+(?:on|into)\s+"
             rf"(?P<n2>{_renamed(_DATE.pattern, 'n2_')})"
             rf"|\bon\s+(?P<n3>{_renamed(_DATE.pattern, 'n3_')})\s+alone\b"
             # ("as of today", "losses for today": the running count up to the day)
@@ -1193,7 +1194,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "within a week", "in just this one week": seven days ("in two weeks" of a war
             # may count from its start, so only a single week)
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
-            rf"|\b(?P<u3>overnight|last\s+night|tonight)\b(?!\s+(?:on\s+|into\s+)?{_WEEKDAY})",
+            rf"|\b(?P<u3>overnight|last\s+night|tonight|(?:during|in|over)\s+the\s+night"
+            rf"(?!\s+(?:of|into|before)\b))\b(?!\s+(?:on\s+|into\s+|of\s+)?{_WEEKDAY})",
         ),
         (
             # "in the first 100 days of the war": counted from the war's start
