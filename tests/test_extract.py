@@ -1333,6 +1333,14 @@ def test_hedges_fifth_round(text, qualifier):
     assert _one(text).qualifier == qualifier
 
 
+@pytest.mark.parametrize("text", ["Russia's army now stands at 1.32 million.",
+                                  "The number of the army announced by the minister of "
+                                  "880,000 people is disputed."])  # fmt: skip
+def test_an_army_size_is_a_troop_level(text):
+    c = _one(text)
+    assert (c.kind, c.quantity) == ("stock", "troops")
+
+
 def test_a_contingent_is_a_troop_level():
     c = _one("Currently there are 500,000 members of the Russian contingent in the occupied areas.")
     assert (c.kind, c.quantity) == ("stock", "troops")
