@@ -1379,3 +1379,21 @@ def test_before_the_war_is_its_eve(text, value, kind, end):
 def test_night_windows(text, value, start, end):
     c = _one(text)
     assert (c.value, c.kind, c.start, c.end) == (value, "total", start, end)
+
+
+@pytest.mark.parametrize(
+    "after, who",
+    [
+        ("This was announced by President Anna Berg on Telegram, Example News reports.",
+         "President Anna Berg"),
+        ("This is stated in the report of the General Staff.", "General Staff"),
+        ("The Air Force Command reported this on Friday.", "The Air Force Command"),
+        ("Minister Petro Koval said this in his evening address.", "Minister Petro Koval"),
+        # a statement of its own is no credit
+        ("Minister Petro Koval said that the war would end soon.", ""),
+        ("Minister Petro Koval said this was a record.", ""),
+    ],
+)  # fmt: skip
+def test_credit_in_the_sentence_after(after, who):
+    text = "On October 28, the enemy lost 1,100 soldiers. " + after
+    assert extract_text(text, published=P)[0].attributed_to == who

@@ -2679,7 +2679,20 @@ _CREDIT_BACK = re.compile(
     r"published|released|disclosed|confirmed|claimed)(?:\s+(?:on|in|at)\s+[\w.]+(?:\s+\d+)?)?"
     r"\s+(?:by|in)\s+(?:the\s+)?"
     r"|According\s+to\s+(?:the\s+)?(?:(?:latest\s+)?(?:data|figures|estimates)\s+(?:from|of|by)"
-    r"\s+(?:the\s+)?)?)(?P<s>[^,.;:()“”\"]+?)(?:,\s*[^.]*)?[.!]?\s*$"
+    r"\s+(?:the\s+)?)?)"
+    # "This is stated in the report of the General Staff."
+    r"(?:(?:report|statement|message|summary|update|data|address|post)\s+of\s+(?:the\s+)?)?"
+    r"(?P<s>[^,.;:()“”\"]+?)"
+    # the name ends before "on Telegram", "in his evening address", ", Censor.NET reports"
+    r"(?:(?:\s+(?:on|in|at|via|during|through)\s+[^,]*)?(?:,\s*.*)?[.!]?\s*$)"
+)
+#: "The General Staff reported this on Friday.", "Zelensky said this in his address.": a
+#: named subject crediting the sentence before.
+_CREDIT_BACK_SUBJECT = re.compile(
+    rf"^\W*(?P<s>{_NAME})\s+(?:(?:also|has|had)\s+)?(?:reported|announced|stated|said|wrote|"
+    r"disclosed|confirmed|claimed)\s+(?:this|it)\b"
+    r"(?:\s+(?:on|in|at|during|via|to|while|after|earlier|later|yesterday|today)\b[^.]*)?"
+    r"[.!]?\s*$"
 )
 
 
@@ -2703,7 +2716,7 @@ def _credit_back(sentence: str) -> str:
         runs = re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+", line.group("s"))
         name = _RANKS.sub("", runs[-1]) if runs else line.group("s").strip()
         return name if name and _plausible(name) and _named(name) else ""
-    m = _CREDIT_BACK.match(sentence)
+    m = _CREDIT_BACK.match(sentence) or _CREDIT_BACK_SUBJECT.match(sentence)
     if m is None or _ANY_NUMBER.search(m.group("s")) or not _plausible(m.group("s")):
         return ""
     name = _clean_subject(m.group("s"))
