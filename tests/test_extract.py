@@ -1193,6 +1193,11 @@ def test_attribution_rules_fourth_round(text, who):
          "casualties"),
         # ... but a noun shared by both figures of a pair stays shared
         ("The fleet's losses were 12 destroyed and 9 damaged ships.", 12, "ships"),
+        # losses narrowed by a relative clause right after them
+        ("The army has lost 12,000 soldiers who died in battle.", 12_000, "killed"),
+        ("The enemy lost 3,000 soldiers who were wounded near the river.", 3000, "wounded"),
+        # ... but not another count
+        ("The group recruited 20,000 prisoners who were killed later.", 20_000, "recruits"),
         # synonyms of output
         ("Officials said drone production will reach 2 million next year.", 2_000_000,
          "drone_production"),

@@ -1018,6 +1018,16 @@ class _Vocabulary:
             )
             strong = [(m, q) for m in ranked if (q := self.resolve(m.group(), context))]
             firm = [(m, q) for m, q in strong if not q.weak]
+            # losses narrowed by what happened to them ("lost 43,000 soldiers who died"), not
+            # a count of something else ("recruited 50,000 prisoners who were killed")
+            if scope == "clause" and (
+                not firm or (firm[0][0].end() <= fig.start and firm[0][1].name == "casualties")
+            ):
+                rel = _RELATIVE.match(low, b)
+                said = self.pattern.match(low, rel.end()) if rel is not None else None
+                q = self.resolve(said.group(), context) if said is not None else None
+                if q is not None and not q.weak:
+                    return q.name, said.group()
             if firm:
                 return firm[0][1].name, firm[0][0].group()
             if strong and weak is None:
@@ -1048,6 +1058,11 @@ def _vocabulary(entries: tuple[tuple[str, Quantity], ...]) -> _Vocabulary:
 
 
 _AUXILIARY = re.compile(r"\b(?:have|has|had|were|was|been|are|is|being)\s+(?:[a-z]+ly\s+)?$")
+#: A relative clause just after a figure's clause ("lost 43,000 soldiers who died on the
+#: battlefield"): what happened to the counted people, told right after them.
+_RELATIVE = re.compile(
+    r"\s*,?\s*(?:who|that)\s+(?:(?:have|had)\s+(?:been\s+)?|were\s+|was\s+)?(?:[a-z]+ly\s+)?"
+)
 
 
 def _predicate(low: str, m: re.Match, fig: _Figure) -> bool:
