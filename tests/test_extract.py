@@ -1402,3 +1402,17 @@ def test_night_windows(text, value, start, end):
 def test_credit_in_the_sentence_after(after, who):
     text = "On October 28, the enemy lost 1,100 soldiers. " + after
     assert extract_text(text, published=P)[0].attributed_to == who
+
+
+def test_a_statement_late_on_a_weekday_is_no_days_count():
+    text = ('"We lost 9,000 men," the commander said in an interview published late on '
+            "Tuesday.")  # fmt: skip
+    c = _one(text)
+    assert (c.start, c.end) == ("2022-02-24", "2024-10-29")
+    launched = _one("Russia launched 50 drones late on Tuesday.")
+    assert (launched.start, launched.end) == ("2024-10-29", "2024-10-29")
+
+
+def test_an_analysis_that_showed_is_a_source():
+    text = "An Example News analysis showed on Friday that Russia fired 6,000 drones in October."
+    assert _one(text).attributed_to == "An Example News analysis"

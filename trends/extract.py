@@ -1872,6 +1872,12 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None
         return "full", d[0], d[0], text
     if name == "weekday_alone":
+        if g.get("wd2") and re.search(
+            r"\b(?:said|says|published|posted|released|reported|told|stated|announced|wrote|"
+            r"aired|broadcast)\b[^,.;]{0,40}$",
+            m.string[: m.start()],
+        ):
+            return None  # "said in an interview published late on Tuesday": when it was said
         d = _weekday_before(g["wd"] or g["wd2"], P)
         return "full", d, d, text
     if name == "as_of_month":
@@ -2000,7 +2006,7 @@ _SAY = re.compile(
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
     r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
-    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at|"
+    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|showed|put\s+at|"
     # who orders a call-up is its source: "Putin has signed a decree to call up 160,000"
     r"ordered|signed\s+(?:a|the)\s+decree|gave\s+(?:the|a)\s+figure(?:\s+of)?)\b"
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
