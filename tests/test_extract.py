@@ -1416,3 +1416,23 @@ def test_a_statement_late_on_a_weekday_is_no_days_count():
 def test_an_analysis_that_showed_is_a_source():
     text = "An Example News analysis showed on Friday that Russia fired 6,000 drones in October."
     assert _one(text).attributed_to == "An Example News analysis"
+
+
+@pytest.mark.parametrize(
+    "text, value, start, end",
+    [
+        # two months in a row are one window
+        ("The enemy suffered around 1,300 casualties a day in March and April.", 1300,
+         "2024-03-01", "2024-04-30"),
+        # ... not two months apart, nor each its own figure's
+        ("The enemy lost 30,000 soldiers in January and March.", 30_000, "2024-01-01",
+         "2024-01-31"),
+        ("Losses reached 1,262 in May and 1,163 in June.", 1262, "2024-05-01", "2024-05-31"),
+        # a period named next to the figure beats a lookback further off in its clause
+        ("The daily toll has fallen over the past two months from a high of 1,262 a day in "
+         "May.", 1262, "2024-05-01", "2024-05-31"),
+    ],
+)  # fmt: skip
+def test_month_pairs_and_nearer_windows(text, value, start, end):
+    c = _one(text, value=value)
+    assert (c.start, c.end) == (start, end)

@@ -1126,7 +1126,10 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "between January and June", "from January through May 2024"
             rf"|\b(?:between|from)\s+(?P<bm1>{_MONTH})(?:\s+(?P<by1>{_YEAR}))?\s+"
             rf"(?:and|until|through|till)\s+(?:the\s+end\s+of\s+)?(?P<bm2>{_MONTH})"
-            rf"(?:\s+(?P<by>{_YEAR}))?\b(?!\s+\d)",
+            rf"(?:\s+(?P<by>{_YEAR}))?\b(?!\s+\d)"
+            # "in March and April" (two months in a row; not "..., respectively")
+            rf"|\b(?:in|during|throughout|over)\s+(?P<am1>{_MONTH})\s+and\s+(?P<am2>{_MONTH})"
+            rf"(?:,?\s+(?P<ay>{_YEAR}))?\b(?!\s*\d)",
         ),
         (
             # "in the three months to the end of June", "in the 12 months to March 2024"
@@ -1452,6 +1455,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
 
     full: tuple[dt.date, dt.date, str] | None = None
     full_at = 0
+    back_at: re.Match | None = None
     end_said = False  # the end phrase is when the figure was stated: it caps, never extends
     full_in_clause = False
     start: tuple[dt.date, str] | None = None
@@ -1492,8 +1496,18 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                             w.year_end = b.year
                     elif kind_of == "back" and w.back is None:
                         w.back = back[0]
+                        back_at = m
                         w.notes.append(f"{text!r}")
                     break
+    if full is not None and w.back is not None and back_at is not None and full_in_clause:
+        # "has fallen over the past two months from a high of 1,262 per day in May": of a
+        # lookback and a named period in the figure's clause, the nearer one is its own
+        def gap(x: int, y: int) -> int:
+            return max(fig.start - y, x - fig.end, 0)
+
+        if gap(full_at, full_at + len(full[2])) < gap(*back_at.span()):
+            w.back = None
+            w.notes = [n for n in w.notes if n != f"{back_at.group()!r}"]
     # "In 2024, ... since the start of the year": the year is the one named
     if start is not None and full is not None and start[1].lower().endswith("the year"):
         if full[0].month == 1 and full[0].day == 1 and full[0].year != start[0].year:
@@ -1696,9 +1710,13 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         b = day(g["d2"], g["m2"], g["y2"])
         return ("full", a, b, text) if a <= b else None
     if name == "month_range":
-        m1 = _month_number(g["m1"] or g["bm1"])
-        m2 = _month_number(g["m2"] or g["bm2"])
-        year = g["y"] or g["by"]
+        m1 = _month_number(g["m1"] or g["bm1"] or g["am1"])
+        m2 = _month_number(g["m2"] or g["bm2"] or g["am2"])
+        if g.get("am1") and (
+            m2 != m1 % 12 + 1 or re.search(r"\brespectively\b", m.string[m.end() :])
+        ):
+            return None  # "in January and March", "... in May and June, respectively
+        year = g["y"] or g["by"] or g["ay"]
         yy = int(year) if year else _recent_month(m2, P)
         if not year and kind == "target" and dt.date(P.year, m1, 1) >= P.replace(day=1):
             yy = P.year  # a plan "from April to July" made in March: the months ahead
