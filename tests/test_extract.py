@@ -1436,3 +1436,21 @@ def test_an_analysis_that_showed_is_a_source():
 def test_month_pairs_and_nearer_windows(text, value, start, end):
     c = _one(text, value=value)
     assert (c.start, c.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text, value, start, end",
+    [
+        # "<Month> alone" as a subject is that month
+        ("September alone saw roughly 40,000 losses.", 40_000, "2024-09-01", "2024-09-30"),
+        # ... but "since January alone" still starts a window
+        ("Since January 2024 alone, the enemy has lost over 1,800 tanks.", 1800, "2024-01-01",
+         "2024-10-30"),
+        # "on <day>, <year>, when the count stood at": the count as of that day
+        ("The army began publishing losses on March 1, 2022, when the count stood at 5,710 "
+         "killed.", 5710, "2022-02-24", "2022-03-01"),
+    ],
+)  # fmt: skip
+def test_month_alone_and_a_dated_when(text, value, start, end):
+    c = _one(text, value=value)
+    assert (c.start, c.end) == (start, end)

@@ -1264,7 +1264,9 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "in_month",
             rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
-            rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
+            rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b"
+            # "April alone saw roughly 36,000 losses"
+            rf"|(?<!since\s)(?<!-)\b(?P<m_alone>{_MONTH})(?:\s+(?P<y_alone>{_YEAR}))?\s+alone\b",
         ),
         (
             "as_of_month",
@@ -1922,6 +1924,10 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "in_month" and any(s.end() == m.end() for s in _STATED_IN_MONTH.finditer(m.string)):
         return None  # "issued ... in September": read as the day it was stated
     if name in ("in_month", "month_year"):
+        if g.get("m_alone"):
+            mo = _month_number(g["m_alone"])
+            yy = int(g["y_alone"]) if g.get("y_alone") else _recent_month(mo, P)
+            return "full", dt.date(yy, mo, 1), min(_month_end(yy, mo), P), text
         mo = _month_number(g["m"])
         lead = m.string[: m.start()]
         stated = name == "in_month" and re.match(r"\W*(?:earlier|later|back|also)\s*$", lead, re.I)
@@ -1948,7 +1954,13 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "start", dt.date(yy, mo, 1), None, text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
-        if g["y2"] and re.search(rf"\b{_MONTH}\s*$", m.string[: m.start()], re.I):
+        lead = m.string[: m.start()]
+        day = re.search(rf"\b(?P<md>(?:{_MONTH})\s+{_DAY}|{_DAY}\s+(?:{_MONTH})),?\s*$", lead, re.I)
+        if g["y2"] and day is not None:
+            # "on March 1, 2022, when the count stood at 5,710": the count as of that day
+            d = _date_of(_DATE.match(f"{day.group('md')} {g['y2']}"), P)
+            return None if d is None or d[0] > P else ("end", None, d[0], text)
+        if g["y2"] and re.search(rf"\b{_MONTH}\s*$", lead, re.I):
             return None  # "since September 2022, when": the month's, not the year's
         yy = int(g["y"] or g["y2"])
         if g.get("thr") and kind != "target":
