@@ -1454,3 +1454,32 @@ def test_month_pairs_and_nearer_windows(text, value, start, end):
 def test_month_alone_and_a_dated_when(text, value, start, end):
     c = _one(text, value=value)
     assert (c.start, c.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text, value, start, end",
+    [
+        # a week to a named day
+        ("The enemy lost 9,000 soldiers in the week to Sunday.", 9000, "2024-10-21",
+         "2024-10-27"),
+        ("The enemy lost 8,500 soldiers in the week ending October 20.", 8500, "2024-10-14",
+         "2024-10-20"),
+        # named days of the latest week
+        ("The enemy launched 400 drones between Monday and Wednesday.", 400, "2024-10-28",
+         "2024-10-30"),
+        # a night from one named day to the next is the second day
+        ("The enemy launched 90 drones on the night of Monday to Tuesday.", 90, "2024-10-29",
+         "2024-10-29"),
+        # part of a month as a start
+        ("The enemy has lost 45,000 soldiers since the start of October.", 45_000,
+         "2024-10-01", "2024-10-30"),
+        ("The enemy has lost 20,000 soldiers since the middle of October.", 20_000,
+         "2024-10-15", "2024-10-30"),
+        # a clock time is no figure
+        ("The enemy lost 1,500 soldiers in the 24 hours to 8 a.m.", 1500, "2024-10-30",
+         "2024-10-30"),
+    ],
+)  # fmt: skip
+def test_named_days_and_parts_of_months(text, value, start, end):
+    c = _one(text)
+    assert (c.value, c.start, c.end) == (value, start, end)

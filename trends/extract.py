@@ -658,6 +658,7 @@ _NOT_FIGURES = re.compile(
     rf"|(?:{_MONTH})\s+{_DAY}\s*(?:-|–|and|to)\s*{_DAY}\b"  # "August 6 and 14"
     rf"|\b{_DAY}\s*(?:-|–|and|to|into)\s*{_DAY}\s+(?:{_MONTH})"  # "the night of 13-14 May"
     r"|\b\d{1,2}:\d\d\b"  # times
+    r"|\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock\b)"  # "8 a.m."
     r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b"  # "2022-23"
 )
 
@@ -1167,6 +1168,15 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             r"\b(?:over|during|on|at)\s+the\s+(?:past\s+|last\s+)?weekend\b",
         ),
         (
+            # "in the week to Sunday", "in the week ending 3 November": seven days to then;
+            # "between Monday and Wednesday": those days of the latest week
+            "weekdays",
+            rf"\b(?:in|during|over|for)\s+the\s+week\s+(?:to|ending(?:\s+on)?|through|until)\s+"
+            rf"(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_renamed(_DATE.pattern, 'w_')}))"
+            rf"|\b(?:between|from)\s+(?P<wd1>{_WEEKDAY})\s+(?:and|to|through|until)\s+"
+            rf"(?P<wd2>{_WEEKDAY})\b",
+        ),
+        (
             # one day's count: "on the night of 13-14 May" (the night into the 14th), "in one
             # night on July 9", "on June 11 alone", "today", "over the day"
             "one_day",
@@ -1177,6 +1187,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"|\b(?:(?:one|a\s+single)\s+night|overnight)\s+(?:on|into)\s+"
             rf"(?P<n2>{_renamed(_DATE.pattern, 'n2_')})"
             rf"|\bon\s+(?P<n3>{_renamed(_DATE.pattern, 'n3_')})\s+alone\b"
+            rf"|\bnight\s+(?:of|from)\s+{_WEEKDAY}\s+(?:to|into|and)\s+(?P<nwd>{_WEEKDAY})\b"
             # ("as of today", "losses for today": the running count up to the day)
             rf"|(?<![.!?]\s)(?<!^)(?<!of\s)(?<!for\s)(?<!to\s)(?<!by\s)(?<!until\s)"
             rf"(?<!till\s)\b(?P<today>today)\b(?!,)(?!['’]s)"
@@ -1201,6 +1212,9 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"\b(?:since|(?:beginning|starting|counting)\s+(?:from|on))\s+(?:early\s+|mid-|late\s+)?"
             rf"(?P<date>{_DATE.pattern})"
             rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b"
+            # "since the start of October", "since the middle of May", "since the end of June"
+            rf"|\bsince\s+(?:the\s+)?(?P<pt>start|beginning|middle|end)\s+of\s+(?P<pm>{_MONTH})"
+            rf"(?:\s+(?P<py>{_YEAR}))?\b"
             rf"|\bsince\s+(?:early\s+|late\s+)?(?:on\s+)?(?P<wd>{_WEEKDAY})\b",
         ),
         (
@@ -1767,6 +1781,20 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "weekend":
         saturday = P - dt.timedelta(days=(P.weekday() - 5) % 7)
         return "full", saturday, min(saturday + dt.timedelta(days=1), P), text
+    if name == "weekdays":
+        if g.get("wd1"):
+            b = _weekday_before(g["wd2"], P)
+            a = b - dt.timedelta(days=(b.weekday() - _WEEKDAYS[g["wd1"].lower()]) % 7)
+            return "full", a, b, text
+        if g.get("wd"):
+            b = _weekday_before(g["wd"], P)
+        else:
+            dm = _DATE.match(g["date"])
+            d = _date_of(dm, P) if dm is not None and not dm.group("m3") else None
+            if d is None:
+                return None
+            b = d[0]
+        return "full", b - dt.timedelta(days=6), min(b, P), text
     if name == "by_part_year":
         yy = int(g["y"])
         end = dt.date(yy, 6, 30) if (g["part"] or "").lower() == "mid" else dt.date(yy, 12, 31)
@@ -1824,6 +1852,14 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             if d is None:
                 return None
             return "start", d[0], None, text
+        if g.get("pm"):
+            mo = _month_number(g["pm"])
+            yy = int(g["py"]) if g.get("py") else _recent_month(mo, P)
+            part = g["pt"].lower()
+            day = {"middle": dt.date(yy, mo, 15), "end": _month_end(yy, mo)}.get(
+                part, dt.date(yy, mo, 1)
+            )
+            return None if day > P else ("start", day, None, text)
         mo = _month_number(g["m"])
         return "start", dt.date(_recent_month(mo, P), mo, 1), None, text
     if name == "lookback":
@@ -1880,6 +1916,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None
         if g.get("today") or g.get("day"):
             return "full", P, P, text
+        if g.get("nwd"):
+            d = _weekday_before(g["nwd"], P)
+            return "full", d, d, text
         if g.get("nm"):
             d = _date_of(_DATE.match(f"{g['nm']} {g['nd']}"), P)
         else:
