@@ -1393,7 +1393,7 @@ def test_night_windows(text, value, start, end):
          "President Anna Berg"),
         ("This is stated in the report of the General Staff.", "General Staff"),
         ("The Air Force Command reported this on Friday.", "The Air Force Command"),
-        ("Minister Petro Koval said this in his evening address.", "Minister Petro Koval"),
+        ("Minister Petro Koval said this in his evening address.", "Petro Koval"),
         # a statement of its own is no credit
         ("Minister Petro Koval said that the war would end soon.", ""),
         ("Minister Petro Koval said this was a record.", ""),
@@ -1483,3 +1483,22 @@ def test_month_alone_and_a_dated_when(text, value, start, end):
 def test_named_days_and_parts_of_months(text, value, start, end):
     c = _one(text)
     assert (c.value, c.start, c.end) == (value, start, end)
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        # the body, not its document
+        ("The Example Ministry of Defence's latest intelligence update said the enemy lost "
+         "1,500 soldiers a day in October.", "The Example Ministry of Defence"),
+        # the person, not their job title
+        ("The ministry's spokesman Ivan Petrenko said 400 soldiers were killed.",
+         "Ivan Petrenko"),
+        ("The enemy launched 120 drones overnight, air force spokesperson Anna Berg said.",
+         "Anna Berg"),
+        # a capitalised title before a name stays ("President ...")
+        ("President Anna Berg said 43,000 soldiers had been killed.", "President Anna Berg"),
+    ],
+)  # fmt: skip
+def test_source_names_as_a_reviewer_writes_them(text, who):
+    assert _one(text).attributed_to == who

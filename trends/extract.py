@@ -2408,6 +2408,31 @@ def _clean_subject(s: str) -> str:
     return s.strip(" ,.")
 
 
+#: "The UK Ministry of Defence's latest intelligence update": the body, not its document.
+_DOCUMENT_OF = re.compile(
+    r"^(?P<x>.*[A-Z].*?)['’]s\s+(?:(?:latest|daily|new|weekly|monthly|regular|annual|recent|"
+    r"own|official)\s+)*(?:intelligence\s+)?(?:update|report|statement|assessment|analysis|"
+    r"data|figures|estimates?|count|tally|bulletin|summary)$"
+)
+#: "Russia's defence ministry spokesman Igor Konashenkov": the person after a job title.
+_PERSON_AFTER_TITLE = re.compile(
+    r"\b(?i:spokes(?:man|person|woman)|minister|chief|head|adviser|advisor|"
+    r"secretary|director|officer|analyst|expert|deputy|lawmaker|ombudsman|governor|mayor)\s+"
+    r"(?:(?:Lieutenant|Colonel|Major|Captain|General|Gen\.|Lt\.|Col\.|Maj\.)[\s-]+)*"
+    r"(?P<n>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){1,2})$"
+)
+
+
+def _source_name(name: str) -> str:
+    """A source as a reviewer writes it: the body rather than its document, the person
+    rather than their job title."""
+    doc = _DOCUMENT_OF.match(name)
+    if doc is not None:
+        name = doc.group("x")
+    person = _PERSON_AFTER_TITLE.search(name)
+    return person.group("n") if person is not None else name
+
+
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]", sentence)]
 
@@ -3065,7 +3090,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence, clause, earlier, inherited, pub)
+    attributed = _source_name(_attribution(sentence, clause, earlier, inherited, pub))
     return Candidate(
         id=cid,
         quantity=quantity,
