@@ -1502,3 +1502,11 @@ def test_named_days_and_parts_of_months(text, value, start, end):
 )  # fmt: skip
 def test_source_names_as_a_reviewer_writes_them(text, who):
     assert _one(text).attributed_to == who
+
+
+def test_a_rate_without_a_noun_counts_what_the_total_before_counts():
+    cands = extract_text(
+        "The enemy lost 45,000 soldiers in October, an average of 1,450 a day.", published=P
+    )
+    rate = next(c for c in cands if c.value == 1450)
+    assert (rate.kind, rate.per, rate.quantity) == ("rate", "day", "casualties")

@@ -3235,7 +3235,9 @@ def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
 #: "693 in 2023", "1,240 over the past day", or nothing.
 _NO_NOUN = re.compile(
     r"\s*(?:more\b|others?\b|additional\b)?\s*(?:$|[.,;:)]|(?:in|over|during|on|since|"
-    r"this|last|per|each|every|for|from|within|by|and|than|to|compared|while)\b)",
+    r"this|last|per|each|every|for|from|within|by|and|than|to|compared|while|daily|weekly|"
+    # "45,000 soldiers in October, an average of 1,450 a day"
+    r"monthly|nightly|(?:a|an)\s+(?:day|week|month|year|night)\b)\b)",
     re.IGNORECASE,
 )
 
