@@ -1330,6 +1330,9 @@ def test_user_anchor_with_since_phrases(tmp_path):
         # present forms of "exceed" and "surpass" are "more than"
         ("The general said Russia's losses exceed 700,000.", "more_than"),
         ("Daily losses rose again, surpassing 1,100 each day in late October.", "more_than"),
+        ("The enemy lost north of 1,000 soldiers a day in October.", "more_than"),
+        ("Daily losses climbed above 1,000 in October.", "more_than"),
+        ("Daily losses crossed 1,000 in October.", "more_than"),
         # a hedge before "a grim milestone of"
         ("The army is approaching a grim milestone of one million casualties.", "nearly"),
     ],

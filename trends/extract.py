@@ -828,6 +828,8 @@ HEDGE_WORDS: Mapping[str, str] = {
     "not more than": "up_to", "approached": "nearly", "neared": "nearly", "nearing": "nearly",
     "exceed": "more_than", "exceeds": "more_than", "surpass": "more_than",
     "surpasses": "more_than", "surpassing": "more_than", "passing": "more_than",
+    "above": "more_than", "well above": "more_than", "north of": "more_than",
+    "crossed": "more_than", "well in excess of": "more_than",
 }  # fmt: skip
 _HEDGE = re.compile(
     r"\b(?P<h>"
