@@ -1198,6 +1198,8 @@ def test_attribution_rules_fourth_round(text, who):
         ("The enemy lost 3,000 soldiers who were wounded near the river.", 3000, "wounded"),
         # ... but not another count
         ("The group recruited 20,000 prisoners who were killed later.", 20_000, "recruits"),
+        ("The army neutralised 1,500 enemy soldiers over the day.", 1500, "casualties"),
+        ("The enemy fired 300 loitering munitions at the city.", 300, "drones_launched"),
         # synonyms of output
         ("Officials said drone production will reach 2 million next year.", 2_000_000,
          "drone_production"),
