@@ -1515,3 +1515,24 @@ def test_a_rate_without_a_noun_counts_what_the_total_before_counts():
     )
     rate = next(c for c in cands if c.value == 1450)
     assert (rate.kind, rate.per, rate.quantity) == ("rate", "day", "casualties")
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("The ministry plans to recruit 400,000 by the end of next year.", "2025-01-01",
+         "2025-12-31"),
+        ("The ministry expects to recruit 350,000 people by year's end.", "2024-01-01",
+         "2024-12-31"),
+        ("The ministry plans to raise the number of recruits to 500,000 by 2026.",
+         "2026-01-01", "2026-12-31"),
+    ],
+)  # fmt: skip
+def test_plan_years(text, start, end):
+    c = _one(text)
+    assert (c.kind, c.start, c.end) == ("target", start, end)
+
+
+def test_by_a_year_is_no_window_of_a_count():
+    c = _one("By 2023, the enemy had lost 100,000 soldiers.")
+    assert (c.kind, c.start, c.end) == ("total", "2022-02-24", "2024-10-30")

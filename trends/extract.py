@@ -1304,8 +1304,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "by the end of the year", "by year-end", "by the end of 2025"
             "year_end",
             rf"\b(?:by|at|until|till|before|to|through|towards?)\s+(?:the\s+)?(?:(?:very\s+)?"
-            rf"end\s+of\s+(?:(?P<this>the|this|the\s+current)\s+year|(?P<y>{_YEAR}))"
-            rf"|(?P<ye>year[-\s]end))\b",
+            rf"end\s+of\s+(?:(?P<this>the|this|the\s+current)\s+year|(?P<y>{_YEAR})|"
+            rf"(?P<next>next)\s+year)"
+            rf"|(?P<ye>year[-\s]end|year['’]s\s+end))\b"
+            # a plan "by 2026": by that year's end
+            rf"|\bby\s+(?P<yb>{_YEAR})\b(?![-–]|\s*(?:-|–|and|to)\s*\d)",
         ),
         (
             "month_year",
@@ -1951,7 +1954,9 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "end", None, min(dt.date(yy, mo, 15), P), text
         return "end", None, min(_month_end(yy, mo), P), text
     if name == "year_end":
-        yy = int(g["y"]) if g.get("y") else y
+        if g.get("yb") and kind != "target":
+            return None  # "by 2023, Russia had lost ...": the start or the end of 2023
+        yy = int(g["y"] or g["yb"]) if g.get("y") or g.get("yb") else y + bool(g.get("next"))
         if kind == "target":  # a plan "by the end of the year" is that year's
             return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
         return "end", None, dt.date(yy, 12, 31), text
