@@ -1536,3 +1536,25 @@ def test_plan_years(text, start, end):
 def test_by_a_year_is_no_window_of_a_count():
     c = _one("By 2023, the enemy had lost 100,000 soldiers.")
     assert (c.kind, c.start, c.end) == ("total", "2022-02-24", "2024-10-30")
+
+
+@pytest.mark.parametrize(
+    "text, value, kind, start, end",
+    [
+        ("The enemy launched 300 drones in the past 48 hours.", 300, "total", "2024-10-29",
+         "2024-10-30"),
+        ("The enemy launched 300 drones in less than a week.", 300, "total", "2024-10-24",
+         "2024-10-30"),
+        ("The enemy launched 300 drones over the past fortnight.", 300, "total",
+         "2024-10-17", "2024-10-30"),
+        ("The enemy lost 40,000 soldiers in the month of September.", 40_000, "total",
+         "2024-09-01", "2024-09-30"),
+        ("The enemy has lost 40,000 soldiers since the beginning of the month.", 40_000,
+         "total", "2024-10-01", "2024-10-30"),
+        ("The enemy lost 10,000 soldiers this past week.", 10_000, "total", "2024-10-24",
+         "2024-10-30"),
+    ],
+)  # fmt: skip
+def test_lookbacks_fifth_round(text, value, kind, start, end):
+    c = _one(text)
+    assert (c.value, c.kind, c.start, c.end) == (value, kind, start, end)

@@ -854,7 +854,7 @@ _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month":
         "annually": "year", "quarter": "quarter", "quarterly": "quarter",
         "night": "day", "nightly": "day"}  # fmt: skip
 _RATE = re.compile(
-    r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
+    r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)(?<!\bthan\s)"
     r"\b(?:per|each|every|a|an)\s+(?:single\s+)?(?P<p>day|week|month|year|quarter|night)\b"
     r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
     r"|\b(?:per|each|every)\s+(?P<h24>24)\s+hours\b"
@@ -1201,7 +1201,9 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"this\s+year|(?P<last>last)\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
             rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
             rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"
-            rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])",
+            rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])"
+            # "since the beginning of the month": this calendar month
+            rf"|\bsince\s+the\s+(?:start|beginning)\s+of\s+(?P<mo>the|this)\s+month",
         ),
         (
             "years_range",
@@ -1222,12 +1224,16 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         (
             "lookback",
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
-            rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
+            rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|fortnight|24\s+hours|"
+            rf"hours)"
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
             rf"(?P<u2>days?|nights?|24\s+hours|hours)"
-            # "within a week", "in just this one week": seven days ("in two weeks" of a war
-            # may count from its start, so only a single week)
-            rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
+            # "within a week", "in just this one week", "in less than a week": seven days
+            # ("in two weeks" of a war may count from its start, so only a single week)
+            rf"|\b(?:in|within)\s+(?:just\s+|only\s+|less\s+than\s+|under\s+)?"
+            rf"(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
+            # "this past week"
+            rf"|\bthis\s+past\s+(?P<u5>week|month|year)\b"
             rf"|\b(?P<u3>overnight|last\s+night|tonight|(?:during|in|over)\s+the\s+night"
             rf"(?!\s+(?:of|into|before)\b))\b(?!\s+(?:on\s+|into\s+|of\s+)?{_WEEKDAY})",
         ),
@@ -1279,7 +1285,8 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("stated_in_month", _STATED_IN_MONTH_PATTERN),
         (
             "in_month",
-            rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
+            rf"\b(?:in|during|for|throughout)\s+(?:the\s+month\s+of\s+)?(?P<part>early\s+|late\s+|mid-)?"
+            rf"(?P<m>{_MONTH})"
             rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b"
             # "April alone saw roughly 36,000 losses"
             rf"|(?<!since\s)(?<!-)\b(?P<m_alone>{_MONTH})(?:\s+(?P<y_alone>{_YEAR}))?\s+alone\b",
@@ -1827,6 +1834,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         end = _month_end(y2, _month_number(g["m2"])) if g.get("m2") else dt.date(y2, 12, 31)
         return "full", dt.date(y1, 1, 1), end, text
     if name == "since_year":
+        if g.get("mo"):
+            return "start", P.replace(day=1), None, text
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
         if g.get("last"):
             yy = y - 1
@@ -1876,9 +1885,15 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None  # "in the past 15 months of the full-scale war": the war's count
         if g.get("u3"):
             return "back", None, None, text, ("day", 1)
-        unit = (g.get("u") or g.get("u2") or g.get("u4") or "").lower()
+        unit = (g.get("u") or g.get("u2") or g.get("u4") or g.get("u5") or "").lower()
         n = _count(g.get("n") or g.get("n2"))
-        if "hour" in unit or unit.startswith("night"):
+        if unit == "fortnight":
+            unit, n = "week", 2 * n
+        elif "hour" in unit:
+            # "in the past 48 hours": the days those hours reach into
+            hours = 24 if "24" in unit else n if (g.get("n") or g.get("n2") or "").isdigit() else 24
+            unit, n = "day", max(1, -(-hours // 24))
+        elif unit.startswith("night"):
             unit, n = "day", 1
         unit = unit.rstrip("s")
         if unit not in ("day", "week", "month", "year"):
