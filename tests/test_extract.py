@@ -1558,3 +1558,15 @@ def test_by_a_year_is_no_window_of_a_count():
 def test_lookbacks_fifth_round(text, value, kind, start, end):
     c = _one(text)
     assert (c.value, c.kind, c.start, c.end) == (value, kind, start, end)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The enemy lost 30,000 soldiers in September, or about 1,000 a day.",
+        "The enemy lost 30,000 soldiers in September — roughly 1,000 a day.",
+    ],
+)
+def test_a_rate_restating_a_total_takes_its_window(text):
+    rate = next(c for c in extract_text(text, published=P) if c.value == 1000)
+    assert (rate.kind, rate.start, rate.end) == ("rate", "2024-09-01", "2024-09-30")

@@ -3171,6 +3171,15 @@ _AVERAGE_OF = re.compile(
 )
 
 
+#: A rate that restates the total before it: "30,000 in September, or about 1,000 a day".
+_SAID_AS = re.compile(
+    r"^[^.;]{0,60}?(?:,\s*or|[-–—(]|,\s*(?:that\s+is|which\s+is|i\.e\.|equivalent\s+to|"
+    r"equating\s+to|working\s+out\s+at))\s*(?:about|around|some|nearly|roughly|approximately|"
+    r"almost|over|more\s+than|just\s+over|just\s+under)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
     """The candidate of the figure just before ``fig`` when the two stand in one list
     ("26 Russian tanks, 26 armored combat vehicles") and it has a window from the text."""
@@ -3182,7 +3191,11 @@ def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
     if last.value != float(before.value) or not last.window_in_text:
         return None
     gap = sentence[before.end : fig.start]
-    if kind == "rate" and last.kind == "total" and _AVERAGE_OF.search(gap):
+    if (
+        kind == "rate"
+        and last.kind == "total"
+        and (_AVERAGE_OF.search(gap) or _SAID_AS.search(gap))
+    ):
         return last  # "41,980 killed and wounded during October - a daily average of 1,354"
     if last.kind != kind:
         return None
