@@ -1570,3 +1570,19 @@ def test_lookbacks_fifth_round(text, value, kind, start, end):
 def test_a_rate_restating_a_total_takes_its_window(text):
     rate = next(c for c in extract_text(text, published=P) if c.value == 1000)
     assert (rate.kind, rate.start, rate.end) == ("rate", "2024-09-01", "2024-09-30")
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        # a capitalised "Figures from X show", "Per X," at the start of a sentence
+        ("Figures from the General Staff show the enemy lost 40,000 troops in October.",
+         "General Staff"),
+        ("Per the Air Force Command, the enemy launched 90 drones overnight.",
+         "Air Force Command"),
+        # "Estimates of Russian casualties": an adjective, not a source
+        ("Estimates of Russian casualties vary but reach around 200,000 killed.", ""),
+    ],
+)  # fmt: skip
+def test_capitalised_credits_and_adjectives(text, who):
+    assert _one(text).attributed_to == who

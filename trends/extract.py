@@ -2178,7 +2178,7 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
 def _according_to(sentence: str) -> list[_Source]:
     """ "according to X" (the "by X" inside it: "a joint investigation by BBC Russia")."""
     out = []
-    pattern = (r"\b(?P<v>according\s+to|(?-i:per(?=\s+(?:the\s+)?[A-Z])))\s+(?:the\s+)?"
+    pattern = (r"\b(?P<v>according\s+to|(?-i:[Pp]er(?=\s+(?:the\s+)?[A-Z])))\s+(?:the\s+)?"
                r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
     for m in re.finditer(pattern, sentence, re.I):
         s = re.split(r"\s+[-–—]\s+", m.group("s").strip())[0]  # "X — a staggering number"
@@ -2230,7 +2230,7 @@ def _by_phrases(sentence: str) -> list[_Source]:
     out = []
     for pat in (
         rf"\bquoted\s+(?P<s>{_NAME})(?:,[^,]{{1,80}},)?\s+as\s+saying",
-        rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
+        rf"\b(?i:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
         rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
         rf"(?:,?\s+and\s+{_NAME})?)",
         rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
@@ -2241,6 +2241,16 @@ def _by_phrases(sentence: str) -> list[_Source]:
         for m in re.finditer(pat, sentence):
             if re.search(r"['’]s$", m.group("s")):
                 continue  # "the estimate of Russia’s losses": whose losses, not whose estimate
+            if re.search(
+                r"(?i:estimates?|data|figures|report|study|assessment|analysis|"
+                r"investigation|count)\s+of\s+(?:the\s+)?\S+$",
+                m.group(),
+            ) and re.match(
+                r"\s+(?!(?:show|shows|showed|say|says|said|suggest|suggests|put|puts|indicate|"
+                r"indicates|and|or)\b)[a-z]",
+                sentence[m.end() :],
+            ):
+                continue  # "Estimates of Russian casualties": an adjective, not a source
             if _plausible(m.group("s")):
                 out.append(_Source(m.start(), _clean_subject(m.group("s")), by=True))
     return out
