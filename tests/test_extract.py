@@ -1586,3 +1586,12 @@ def test_a_rate_restating_a_total_takes_its_window(text):
 )  # fmt: skip
 def test_capitalised_credits_and_adjectives(text, who):
     assert _one(text).attributed_to == who
+
+
+def test_an_opening_phrase_of_time_is_no_source():
+    text = (
+        "From January to September 2024, 35,307 desertion cases were registered. The "
+        "office also said that 18,196 desertion cases were opened in the same period."
+    )
+    c = extract_text(text, published=P)[-1]
+    assert (c.value, c.attributed_to) == (18_196, "The office")

@@ -2643,7 +2643,10 @@ _NOT_NAME = {"the", "a", "in", "on", "at", "as", "but", "and", "president", "min
              "british", "american", "german", "french", "ministry", "staff", "armed", "forces",
              "army", "military", "intelligence", "kremlin", "moscow", "kyiv", "according",
              "since", "after", "before", "during", "meanwhile", "however", "also", "this",
-             "that", "last", "next", "he", "she", "it", "they", "we"}  # fmt: skip
+             "that", "last", "next", "he", "she", "it", "they", "we",
+             # an opening phrase of time, not a subject ("From January to September 2024, ...")
+             "from", "between", "over", "by", "for", "with", "until", "through", "throughout",
+             "within", "among", "overall", "earlier", "later"}  # fmt: skip
 
 
 def _person(sentence: str) -> str:
