@@ -1351,6 +1351,11 @@ def test_an_army_size_is_a_troop_level(text):
     assert (c.kind, c.quantity) == ("stock", "troops")
 
 
+def test_a_force_n_strong_is_a_troop_level():
+    c = _one("The country sent a 12,000-strong force to the front.")
+    assert (c.value, c.kind, c.quantity) == (12_000, "stock", "troops")
+
+
 def test_a_contingent_is_a_troop_level():
     c = _one("Currently there are 500,000 members of the Russian contingent in the occupied areas.")
     assert (c.kind, c.quantity) == ("stock", "troops")

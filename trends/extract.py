@@ -632,7 +632,7 @@ _NUMBER = re.compile(
     r"(?![\w/:]|[.,]\d)"
 )
 _SKIP_AFTER = re.compile(
-    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)[A-Za-z]|\+(?!\s+[A-Za-z])|\+\s+(?=(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)|"
+    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)(?!strong\b)[A-Za-z]|\+(?!\s+[A-Za-z])|\+\s+(?=(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)|"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|km|kilometres?|kilometers?"
     r"|miles?|metres?|meters?|mm|millimetres?|millimeters?|cm|kg|tons?|tonnes?|rubles?|roubles?"
     r"|dollars?|euros?|hryvnias?|pounds|usd|eur|times|x|wpm|min|sec|seconds?|calibre|caliber"
@@ -993,6 +993,12 @@ class _Vocabulary:
         low = sentence.lower()
         a, b = clause
         context = low[a:b]
+        if low.startswith("-", fig.end):
+            # "a 12,000-strong force": the word joined to the figure names what it counts
+            word = re.match(r"[a-z]+", low[fig.end + 1 :])
+            q = self.resolve(word.group(), context) if word is not None else None
+            if q is not None:
+                return q.name, word.group()
         matches = [m for m in self.pattern.finditer(low)]
         weak = None  # a weak noun ("soldiers") names the figure only if nothing else does
         for scope in ("clause", "sentence"):
