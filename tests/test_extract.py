@@ -1600,3 +1600,20 @@ def test_an_opening_phrase_of_time_is_no_source():
     )
     c = extract_text(text, published=P)[-1]
     assert (c.value, c.attributed_to) == (18_196, "The office")
+
+
+@pytest.mark.parametrize(
+    "text, start, end",
+    [
+        ("The enemy lost 1,500 soldiers yesterday.", "2024-10-29", "2024-10-29"),
+        # said yesterday: when it was said
+        ("The General Staff said yesterday that the enemy has lost 700,000 soldiers since the "
+         "invasion.", "2022-02-24", "2024-10-29"),
+        # the count's day in its own clause, the statement's day after the comma
+        ("The enemy lost 1,500 soldiers on Monday, the General Staff said on Tuesday.",
+         "2024-10-28", "2024-10-28"),
+    ],
+)  # fmt: skip
+def test_yesterday_and_a_day_before_the_statement(text, start, end):
+    c = _one(text)
+    assert (c.start, c.end) == (start, end)

@@ -1196,6 +1196,7 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"(?P<n2>{_renamed(_DATE.pattern, 'n2_')})"
             rf"|\bon\s+(?P<n3>{_renamed(_DATE.pattern, 'n3_')})\s+alone\b"
             rf"|\bnight\s+(?:of|from)\s+{_WEEKDAY}\s+(?:to|into|and)\s+(?P<nwd>{_WEEKDAY})\b"
+            rf"|\b(?P<yesterday>yesterday)\b"
             # ("as of today", "losses for today": the running count up to the day)
             rf"|(?<![.!?]\s)(?<!^)(?<!of\s)(?<!for\s)(?<!to\s)(?<!by\s)(?<!until\s)"
             rf"(?<!till\s)\b(?P<today>today)\b(?!,)(?!['’]s)"
@@ -1608,7 +1609,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if (
         published is not None
         and kind == "total"
-        and w.said is None
+        # "lost 1,500 soldiers on Tuesday, the General Staff said on Wednesday": the day in
+        # the figure's clause is the count's, the statement's day is later
         and not w.explicit
         and w.back is None
         and full is None
@@ -1637,7 +1639,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                     if got is not None and not _DATE.match(day.group("date")).group("m3")
                     else None
                 )
-            if d is not None and d <= published:
+            if d is not None and d <= (w.said or published):
                 w.start = w.end = d
                 w.explicit = True
                 w.notes.append(f"that day's count ({day.group().strip()!r})")
@@ -1942,6 +1944,15 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None
         if g.get("today") or g.get("day"):
             return "full", P, P, text
+        if g.get("yesterday"):
+            day = P - dt.timedelta(days=1)
+            if re.search(
+                r"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|"
+                r"claimed)\s+(?:\w+\s+){0,2}$",
+                m.string[: m.start()],
+            ):
+                return "said", None, day, text  # "the ministry said yesterday": when it was said
+            return "full", day, day, text
         if g.get("nwd"):
             d = _weekday_before(g["nwd"], P)
             return "full", d, d, text
