@@ -1617,3 +1617,19 @@ def test_an_opening_phrase_of_time_is_no_source():
 def test_yesterday_and_a_day_before_the_statement(text, start, end):
     c = _one(text)
     assert (c.start, c.end) == (start, end)
+
+
+@pytest.mark.parametrize(
+    "text, who",
+    [
+        # a headline's credit without a verb
+        ("Enemy lost 45,000 troops in October – UK intelligence", "UK intelligence"),
+        ("UK intelligence: Enemy lost 45,000 troops in October", "UK intelligence"),
+        # ... but not a line label, a dateline or an aside after a dash
+        ("Quote: The enemy lost 45,000 troops in October.", ""),
+        ("KYIV : The enemy lost 45,000 troops in October.", ""),
+        ("The enemy lost 45,000 troops in October — a record.", ""),
+    ],
+)  # fmt: skip
+def test_headline_credits(text, who):
+    assert _one(text).attributed_to == who

@@ -2188,8 +2188,48 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
         s,
     )
     found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
-                         *_participle_subjects(s), *_cited(s)) if f.name]  # fmt: skip
+                         *_participle_subjects(s), *_cited(s), *_headline_credit(s))
+             if f.name]  # fmt: skip
     return tuple(sorted(found, key=lambda f: f.at))
+
+
+#: Labels that open a line but name no source ("Quote:", "Details:", "Update:").
+_LINE_LABELS = {"quote", "details", "source", "background", "update", "breaking", "read",
+                "note", "photo", "video", "watch", "live", "context", "analysis", "opinion",
+                "editorial", "explainer", "summary", "timeline", "exclusive", "reminder",
+                "earlier", "also", "important", "recall", "map", "chart", "graphic",
+                "infographic", "table", "data", "statistics", "figures", "losses", "total",
+                "warning", "correction"}  # fmt: skip
+
+
+def _headline_credit(sentence: str) -> list[_Source]:
+    """A headline's credit without a verb: "Russia lost 45,000 troops in October – UK
+    intelligence", "UK intelligence: Russia lost 45,000 troops in October"."""
+    out = []
+    tail = re.search(
+        rf"\s[-–—]\s+(?P<s>{_NAME}(?:\s+(?:intelligence|officials?|ministry|data|report|"
+        rf"estimates?|says?))?)\s*[.!]?\s*$",
+        sentence,
+    )
+    if tail is not None:
+        out.append(_Source(tail.start("s"), tail.group("s"), trailing=True))
+    head = re.match(
+        rf"^\W*(?P<s>{_NAME}(?:\s+(?:intelligence|officials?|ministry|data|estimates?))?)"
+        rf"\s*:\s+(?=[A-Z\d])",
+        sentence,
+    )
+    if (
+        head is not None
+        and head.group("s").split()[0].lower() not in _LINE_LABELS
+        # "KYIV : Russia fired ...": a dateline, not a source
+        and not re.fullmatch(r"[A-Z]{2,}", head.group("s"))
+    ):
+        out.append(_Source(head.start("s"), head.group("s")))
+    return [
+        replace(f, name=_clean_subject(re.sub(r"\s+says?$", "", f.name)))
+        for f in out
+        if _plausible(f.name) and not re.search(r"\d", f.name) and len(f.name.split()) <= 6
+    ]
 
 
 def _according_to(sentence: str) -> list[_Source]:
