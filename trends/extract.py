@@ -89,11 +89,16 @@ class Anchor:
         The day (the window's first day).
     phrases : tuple of str
         Lower-case phrases that name it.
+    since_phrases : tuple of str
+        Lower-case phrases that name it only after "since the start of" and a few words
+        ("since the beginning of hostilities in the Kursk region"): alone they name a place
+        or an event that may not have begun.
     """
 
     name: str
     date: dt.date
     phrases: tuple[str, ...]
+    since_phrases: tuple[str, ...] = ()
 
 
 #: The default anchors. Extend or override with :func:`read_anchors` (a TOML file of
@@ -121,7 +126,11 @@ ANCHORS: Mapping[str, Anchor] = {
         Anchor("kursk_incursion", dt.date(2024, 8, 6),
                ("kursk incursion", "kursk offensive", "incursion into kursk",
                 "incursion into the kursk region", "incursion into russia's kursk",
-                "incursion into russia’s kursk", "kursk operation")),
+                "incursion into russia’s kursk", "kursk operation"),
+               ("kursk region", "kursk oblast", "kursk area")),
+        # Ukraine's 2023 counteroffensive, from the day Russia's defence ministry dates it
+        Anchor("counteroffensive_2023", dt.date(2023, 6, 4), (),
+               ("counteroffensive", "counter-offensive", "counter offensive")),
     )
 }  # fmt: skip
 
@@ -147,11 +156,12 @@ def read_anchors(
         try:
             date = dt.date.fromisoformat(str(entry["date"]))
             phrases = tuple(str(p).lower() for p in entry.get("phrases", ()))
+            since = tuple(str(p).lower() for p in entry.get("since_phrases", ()))
         except (KeyError, TypeError, ValueError, AttributeError):
             raise ExtractError(
                 f'{path}: [{name}] needs date = "YYYY-MM-DD" and phrases = ["..."]'
             ) from None
-        out[name] = Anchor(name, date, phrases)
+        out[name] = Anchor(name, date, phrases, since)
     return out
 
 
@@ -622,7 +632,7 @@ _NUMBER = re.compile(
     r"(?![\w/:]|[.,]\d)"
 )
 _SKIP_AFTER = re.compile(
-    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)[A-Za-z]|\+(?!\s+[A-Za-z])|\+\s+(?=(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)|"
+    r"\s*(?:%|per\s?cent\b|percent\b|-(?!\s*\d)(?!plus\b)(?!strong\b)[A-Za-z]|\+(?!\s+[A-Za-z])|\+\s+(?=(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b)|"
     r"(?:minutes?|hours?|days?|nights?|weeks?|months?|years?|decades?|km|kilometres?|kilometers?"
     r"|miles?|metres?|meters?|mm|millimetres?|millimeters?|cm|kg|tons?|tonnes?|rubles?|roubles?"
     r"|dollars?|euros?|hryvnias?|pounds|usd|eur|times|x|wpm|min|sec|seconds?|calibre|caliber"
@@ -646,7 +656,9 @@ _TIMES = re.compile(
 _NOT_FIGURES = re.compile(
     r"https?://\S+|\S+\.\w{2,4}/\S*"  # links
     rf"|(?:{_MONTH})\s+{_DAY}\s*(?:-|–|and|to)\s*{_DAY}\b"  # "August 6 and 14"
+    rf"|\b{_DAY}\s*(?:-|–|and|to|into)\s*{_DAY}\s+(?:{_MONTH})"  # "the night of 13-14 May"
     r"|\b\d{1,2}:\d\d\b"  # times
+    r"|\b\d{1,2}(?:[:.]\d\d)?\s*(?:a\.m\.|p\.m\.|am\b|pm\b|o['’]clock\b)"  # "8 a.m."
     r"|\b(?:19|20)\d\d\s*[-–]\s*(?:19|20)?\d\d\b"  # "2022-23"
 )
 
@@ -814,11 +826,17 @@ HEDGE_WORDS: Mapping[str, str] = {
     "below": "less_than", "just over": "over", "well over": "over",
     "upward of": "more_than", "at most": "up_to", "no more than": "up_to",
     "not more than": "up_to", "approached": "nearly", "neared": "nearly", "nearing": "nearly",
+    "exceed": "more_than", "exceeds": "more_than", "surpass": "more_than",
+    "surpasses": "more_than", "surpassing": "more_than", "passing": "more_than",
+    "above": "more_than", "well above": "more_than", "north of": "more_than",
+    "crossed": "more_than", "well in excess of": "more_than",
 }  # fmt: skip
 _HEDGE = re.compile(
     r"\b(?P<h>"
     + "|".join(re.escape(h) for h in sorted(HEDGE_WORDS, key=len, reverse=True))
-    + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of)\s+)*$",
+    # ("approaching a grim milestone of one million")
+    + r")\s+(?:(?:a\s+total\s+of|a|an|of|to|the|level\s+of|figure\s+of|mark\s+of|grim|"
+    r"symbolic|psychological|milestone\s+of|threshold\s+of)\s+)*$",
     re.IGNORECASE,
 )
 #: "is about to suffer", "on the verge of reaching" just before a figure: nearly.
@@ -836,7 +854,7 @@ _PER = {"day": "day", "daily": "day", "week": "week", "weekly": "week", "month":
         "annually": "year", "quarter": "quarter", "quarterly": "quarter",
         "night": "day", "nightly": "day"}  # fmt: skip
 _RATE = re.compile(
-    r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)"
+    r"(?<!\bin\s)(?<!\bover\s)(?<!\bfor\s)(?<!\bpast\s)(?<!\bwithin\s)(?<!\blast\s)(?<!\bthan\s)"
     r"\b(?:per|each|every|a|an)\s+(?:single\s+)?(?P<p>day|week|month|year|quarter|night)\b"
     r"(?!\s+(?:ago|million|thousand|billion|of|and\s+a\s+half|earlier|before|later))"
     r"|\b(?:per|each|every)\s+(?P<h24>24)\s+hours\b"
@@ -855,6 +873,14 @@ _TARGET = re.compile(
     r"ordered\s+the\s+(?:conscription|call-up|mobili[sz]ation|draft)|expected\s+to\s+bring|"
     r"(?:is|are)\s+to\s+be|decree\s+(?:calling|to\s+call)\s+up|to\s+produce|"
     r"contracted|"
+    # a forecast of a level or a rising output: "expects losses to reach a million",
+    # "is expected to hit", "set to exceed", "ramping up production to 1.4 million"
+    r"expects?\s+(?:[\w'’-]+\s+){0,5}?to\s+(?:reach|hit|exceed|top|pass|surpass|rise|grow|climb)|"
+    r"expected\s+to\s+(?:reach|hit|exceed|top|pass|surpass|rise|grow|climb)|"
+    r"set\s+to\s+(?:reach|hit|exceed|top|pass|surpass|rise|grow|climb|increase)|"
+    # (a present "ramping up" with a level to reach; "ramping up recruitment, with 300,000
+    # in 2023" tells what was done)
+    r"ramp(?:s|ing)\s+up\b[^,;.]{0,60}?\bto(?=\s+(?:[a-z]+\s+){0,2}\d)|"
     r"on\s+(?:course|track)\s+to)\b",
     re.IGNORECASE,
 )
@@ -967,10 +993,23 @@ class _Vocabulary:
         low = sentence.lower()
         a, b = clause
         context = low[a:b]
+        if low.startswith("-", fig.end):
+            # "a 12,000-strong force": the word joined to the figure names what it counts
+            word = re.match(r"[a-z]+", low[fig.end + 1 :])
+            q = self.resolve(word.group(), context) if word is not None else None
+            if q is not None:
+                return q.name, word.group()
         matches = [m for m in self.pattern.finditer(low)]
         weak = None  # a weak noun ("soldiers") names the figure only if nothing else does
         for scope in ("clause", "sentence"):
             pool = [m for m in matches if a <= m.start() and m.end() <= b]
+            if scope == "clause":
+                # "lost 11,220 soldiers and 87 tanks": when the figure has its own noun
+                # before the next figure, a noun after that figure is the other's ("25
+                # destroyed and 15 damaged ships" share theirs)
+                own = [m for m in pool if not _after_other(m, fig, figures, low)]
+                if any(m.start() >= fig.end for m in own) and len(own) < len(pool):
+                    pool = own
             if scope == "sentence":
                 pool = [m for m in matches if m not in pool]
                 near = _nearest(pool, fig, figures)
@@ -988,11 +1027,37 @@ class _Vocabulary:
             )
             strong = [(m, q) for m in ranked if (q := self.resolve(m.group(), context))]
             firm = [(m, q) for m, q in strong if not q.weak]
+            # losses narrowed by what happened to them ("lost 43,000 soldiers who died"), not
+            # a count of something else ("recruited 50,000 prisoners who were killed")
+            if scope == "clause" and (
+                not firm or (firm[0][0].end() <= fig.start and firm[0][1].name == "casualties")
+            ):
+                rel = _RELATIVE.match(low, b)
+                said = self.pattern.match(low, rel.end()) if rel is not None else None
+                q = self.resolve(said.group(), context) if said is not None else None
+                if q is not None and not q.weak:
+                    return q.name, said.group()
             if firm:
                 return firm[0][1].name, firm[0][0].group()
             if strong and weak is None:
                 weak = strong[0][1].name, strong[0][0].group()
         return weak or ("", "")
+
+
+#: A small count in words ("and three tanks"): not a figure, but it takes the noun after it.
+_SMALL_COUNT = re.compile(
+    r"\b(?:and|,)\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b",
+    re.IGNORECASE,
+)
+
+
+def _after_other(m: re.Match, fig: _Figure, figures: Sequence[_Figure], low: str) -> bool:
+    """Whether a phrase follows another count that itself follows ``fig``."""
+    if m.start() < fig.end:
+        return False
+    if any(f is not fig and fig.end <= f.start and f.end <= m.start() for f in figures):
+        return True
+    return _SMALL_COUNT.search(low, fig.end, m.start()) is not None
 
 
 @functools.lru_cache(maxsize=16)
@@ -1002,6 +1067,11 @@ def _vocabulary(entries: tuple[tuple[str, Quantity], ...]) -> _Vocabulary:
 
 
 _AUXILIARY = re.compile(r"\b(?:have|has|had|were|was|been|are|is|being)\s+(?:[a-z]+ly\s+)?$")
+#: A relative clause just after a figure's clause ("lost 43,000 soldiers who died on the
+#: battlefield"): what happened to the counted people, told right after them.
+_RELATIVE = re.compile(
+    r"\s*,?\s*(?:who|that)\s+(?:(?:have|had)\s+(?:been\s+)?|were\s+|was\s+)?(?:[a-z]+ly\s+)?"
+)
 
 
 def _predicate(low: str, m: re.Match, fig: _Figure) -> bool:
@@ -1065,7 +1135,10 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "between January and June", "from January through May 2024"
             rf"|\b(?:between|from)\s+(?P<bm1>{_MONTH})(?:\s+(?P<by1>{_YEAR}))?\s+"
             rf"(?:and|until|through|till)\s+(?:the\s+end\s+of\s+)?(?P<bm2>{_MONTH})"
-            rf"(?:\s+(?P<by>{_YEAR}))?\b(?!\s+\d)",
+            rf"(?:\s+(?P<by>{_YEAR}))?\b(?!\s+\d)"
+            # "in March and April" (two months in a row; not "..., respectively")
+            rf"|\b(?:in|during|throughout|over)\s+(?P<am1>{_MONTH})\s+and\s+(?P<am2>{_MONTH})"
+            rf"(?:,?\s+(?P<ay>{_YEAR}))?\b(?!\s*\d)",
         ),
         (
             # "in the three months to the end of June", "in the 12 months to March 2024"
@@ -1103,12 +1176,41 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             r"\b(?:over|during|on|at)\s+the\s+(?:past\s+|last\s+)?weekend\b",
         ),
         (
+            # "in the week to Sunday", "in the week ending 3 November": seven days to then;
+            # "between Monday and Wednesday": those days of the latest week
+            "weekdays",
+            rf"\b(?:in|during|over|for)\s+the\s+week\s+(?:to|ending(?:\s+on)?|through|until)\s+"
+            rf"(?:(?P<wd>{_WEEKDAY})\b|(?P<date>{_renamed(_DATE.pattern, 'w_')}))"
+            rf"|\b(?:between|from)\s+(?P<wd1>{_WEEKDAY})\s+(?:and|to|through|until)\s+"
+            rf"(?P<wd2>{_WEEKDAY})\b",
+        ),
+        (
+            # one day's count: "on the night of 13-14 May" (the night into the 14th), "in one
+            # night on July 9", "on June 11 alone", "today", "over the day"
+            "one_day",
+            rf"\bnight\s+(?:of|into)\s+(?P<nm>{_MONTH})\s+{_DAY}\s*(?:-|–|to|and|into)\s*"
+            rf"(?P<nd>{_DAY})\b"
+            rf"|\bnight\s+(?:of|into)\s+(?:(?:{_DAY})\s*(?:-|–|to|and|into)\s*)?"
+            rf"(?P<n1>{_renamed(_DATE.pattern, 'n1_')})"
+            rf"|\b(?:(?:one|a\s+single)\s+night|overnight)\s+(?:on|into)\s+"
+            rf"(?P<n2>{_renamed(_DATE.pattern, 'n2_')})"
+            rf"|\bon\s+(?P<n3>{_renamed(_DATE.pattern, 'n3_')})\s+alone\b"
+            rf"|\bnight\s+(?:of|from)\s+{_WEEKDAY}\s+(?:to|into|and)\s+(?P<nwd>{_WEEKDAY})\b"
+            rf"|\b(?P<yesterday>yesterday)\b"
+            # ("as of today", "losses for today": the running count up to the day)
+            rf"|(?<![.!?]\s)(?<!^)(?<!of\s)(?<!for\s)(?<!to\s)(?<!by\s)(?<!until\s)"
+            rf"(?<!till\s)\b(?P<today>today)\b(?!,)(?!['’]s)"
+            rf"|\b(?:over|during|in|for)\s+the\s+(?P<day>day)\b(?!\s+(?:of|before|after|when))",
+        ),
+        (
             "since_year",
             rf"\bsince\s+(?:the\s+)?(?:start|beginning)\s+of\s+(?:(?P<y>{_YEAR})|the\s+year|"
             rf"this\s+year|(?P<last>last)\s+year)|\bfrom\s+the\s+(?:start|beginning)\s+of\s+the\s+year"
             rf"|\bsince\s+(?P<jan>january)(?:\s+1(?:st)?)?(?:,?\s+(?P<y2>{_YEAR}))?\b"
             rf"|\bso\s+far\s+this\s+year|\byear\s+to\s+date|\bthis\s+year\s+so\s+far"
-            rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])",
+            rf"|\bsince\s+(?P<y3>{_YEAR})\b(?!\s*[-–])"
+            # "since the beginning of the month": this calendar month
+            rf"|\bsince\s+the\s+(?:start|beginning)\s+of\s+(?P<mo>the|this)\s+month",
         ),
         (
             "years_range",
@@ -1118,20 +1220,29 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ),
         (
             "since_date",
-            rf"\bsince\s+(?:early\s+|mid-|late\s+)?(?P<date>{_DATE.pattern})"
+            rf"\b(?:since|(?:beginning|starting|counting)\s+(?:from|on))\s+(?:early\s+|mid-|late\s+)?"
+            rf"(?P<date>{_DATE.pattern})"
             rf"|\bsince\s+(?:early\s+|mid-|late\s+)?(?P<m>{_MONTH})\b"
+            # "since the start of October", "since the middle of May", "since the end of June"
+            rf"|\bsince\s+(?:the\s+)?(?P<pt>start|beginning|middle|end)\s+of\s+(?P<pm>{_MONTH})"
+            rf"(?:\s+(?P<py>{_YEAR}))?\b"
             rf"|\bsince\s+(?:early\s+|late\s+)?(?:on\s+)?(?P<wd>{_WEEKDAY})\b",
         ),
         (
             "lookback",
             rf"\b(?:over|in|during|within|for)\s+(?:just\s+)?(?:the\s+)?(?:past|last|previous)\s+"
-            rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|24\s+hours)"
+            rf"(?:(?P<n>{_LOOKBACK_N})\s+)?(?P<u>days?|weeks?|months?|years?|fortnight|24\s+hours|"
+            rf"hours)"
             rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:the\s+)?(?P<n2>{_LOOKBACK_N}|a|a\s+single)\s+"
             rf"(?P<u2>days?|nights?|24\s+hours|hours)"
-            # "within a week", "in just this one week": seven days ("in two weeks" of a war
-            # may count from its start, so only a single week)
-            rf"|\b(?:in|within)\s+(?:just\s+|only\s+)?(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
-            rf"|\b(?P<u3>overnight|last\s+night|tonight)\b(?!\s+(?:on\s+|into\s+)?{_WEEKDAY})",
+            # "within a week", "in just this one week", "in less than a week": seven days
+            # ("in two weeks" of a war may count from its start, so only a single week)
+            rf"|\b(?:in|within)\s+(?:just\s+|only\s+|less\s+than\s+|under\s+)?"
+            rf"(?:a|a\s+single|(?:this\s+)?one)\s+(?P<u4>week)\b"
+            # "this past week"
+            rf"|\bthis\s+past\s+(?P<u5>week|month|year)\b"
+            rf"|\b(?P<u3>overnight|last\s+night|tonight|(?:during|in|over)\s+the\s+night"
+            rf"(?!\s+(?:of|into|before)\b))\b(?!\s+(?:on\s+|into\s+|of\s+)?{_WEEKDAY})",
         ),
         (
             # "in the first 100 days of the war": counted from the war's start
@@ -1167,6 +1278,13 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             rf"|(?<!since\s)\b(?:overnight\s+(?:on\s+|into\s+)?|early\s+on\s+|late\s+on\s+)(?P<wd2>{_WEEKDAY})\b",
         ),
         (
+            # "Before the war, the army numbered 250,000": the eve of the invasion
+            "pre_war",
+            r"\b(?:before|prior\s+to|on\s+the\s+eve\s+of|ahead\s+of)\s+(?:the\s+|russia['’]s\s+)?"
+            r"(?:full-scale\s+|full\s+scale\s+)?(?:war|invasion)\b"
+            r"(?!\s+in\s+(?!ukraine))",  # not "before the war in Gaza"
+        ),
+        (
             "end_of",
             rf"\b(?:at|until|till|by|to|through|towards|toward)\s+the\s+end\s+of\s+"
             rf"(?P<m>{_MONTH})(?:\s+(?P<y>{_YEAR}))?",
@@ -1174,8 +1292,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
         ("stated_in_month", _STATED_IN_MONTH_PATTERN),
         (
             "in_month",
-            rf"\b(?:in|during|for|throughout)\s+(?P<part>early\s+|late\s+|mid-)?(?P<m>{_MONTH})"
-            rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b",
+            rf"\b(?:in|during|for|throughout)\s+(?:the\s+month\s+of\s+)?(?P<part>early\s+|late\s+|mid-)?"
+            rf"(?P<m>{_MONTH})"
+            rf"(?:,?\s+(?P<y>{_YEAR}))?(?P<alone>\s+alone)?\b"
+            # "April alone saw roughly 36,000 losses"
+            rf"|(?<!since\s)(?<!-)\b(?P<m_alone>{_MONTH})(?:\s+(?P<y_alone>{_YEAR}))?\s+alone\b",
         ),
         (
             "as_of_month",
@@ -1197,8 +1318,11 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
             # "by the end of the year", "by year-end", "by the end of 2025"
             "year_end",
             rf"\b(?:by|at|until|till|before|to|through|towards?)\s+(?:the\s+)?(?:(?:very\s+)?"
-            rf"end\s+of\s+(?:(?P<this>the|this|the\s+current)\s+year|(?P<y>{_YEAR}))"
-            rf"|(?P<ye>year[-\s]end))\b",
+            rf"end\s+of\s+(?:(?P<this>the|this|the\s+current)\s+year|(?P<y>{_YEAR})|"
+            rf"(?P<next>next)\s+year)"
+            rf"|(?P<ye>year[-\s]end|year['’]s\s+end))\b"
+            # a plan "by 2026": by that year's end
+            rf"|\bby\s+(?P<yb>{_YEAR})\b(?![-–]|\s*(?:-|–|and|to)\s*\d)",
         ),
         (
             "month_year",
@@ -1229,17 +1353,34 @@ _WINDOW_PATTERNS: tuple[tuple[str, re.Pattern], ...] = tuple(
 @functools.lru_cache(maxsize=64)
 def _anchor_patterns(anchors: tuple[Anchor, ...]):
     """(phrase, anchor) pairs longest first, and the "since <anchor>" and bare patterns."""
-    pairs = sorted(((p, a) for a in anchors for p in a.phrases), key=lambda pa: -len(pa[0]))
+    bare_pairs = [(p, a) for a in anchors for p in a.phrases]
+    pairs = sorted(
+        bare_pairs + [(p, a) for a in anchors for p in a.since_phrases],
+        key=lambda pa: -len(pa[0]),
+    )
     if not pairs:
         return [], None, None
     alt = "|".join(re.escape(p) for p, _ in pairs)
+    since_only = "|".join(
+        re.escape(p) for p in sorted({p for a in anchors for p in a.since_phrases}, key=len)[::-1]
+    )
     since = re.compile(
         rf"\bsince\s+(?:the\s+)?(?:(?:start|beginning|outbreak|launch|onset)\s+of\s+)?"
         rf"(?:(?:the|its|russia['’]s|moscow['’]s|ukraine['’]s|kyiv['’]s|this|last\s+\w+['’]s|"
         rf"a)\s+)?"
-        rf"(?:\w+\s+){{0,3}}?(?P<a>{alt})",
+        rf"(?:[\w'’]+\s+){{0,3}}?(?P<a>{alt})"
+        # "since the beginning of the operation of the Armed Forces in the Kursk region"
+        + (
+            rf"|\bsince\s+(?:the\s+)?(?:start|beginning|outbreak|launch|onset|first\s+days)"
+            rf"\s+of\s+(?:[\w'’-]+\s+){{0,10}}?(?P<a2>{since_only})(?![\w-])"
+            if since_only
+            else ""
+        ),
         re.IGNORECASE,
     )
+    alt = "|".join(re.escape(p) for p, _ in sorted(bare_pairs, key=lambda pa: -len(pa[0])))
+    if not alt:
+        return pairs, since, None
     # "a new mobilisation", "another wave of mobilisation" name no past day
     bare = re.compile(
         rf"(?<!new\s)(?<!another\s)(?<!second\s)(?<!further\s)(?<!mass\s)(?<!wave\sof\s)"
@@ -1334,17 +1475,22 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
         since = find(since_pattern)
         if since is not None and _SUPERLATIVE.search(sentence[: since.start()]):
             since = None  # "the highest since the invasion began": a comparison, no window
-        bare = None if kind == "rate" else find(bare_pattern)
+        bare = None if kind == "rate" or bare_pattern is None else find(bare_pattern)
         m = since or bare
+        anchor = None
         if m is not None:
-            anchor_in_clause = clause[0] <= m.start() and m.end() <= clause[1]
-            phrase = m.group("a").lower()
+            phrase = (m.group("a") or m.groupdict().get("a2") or "").lower()
             anchor = next(a for p, a in anchor_phrases if p == phrase)
+            if published is not None and anchor.date > published:
+                anchor = None  # "since the counteroffensive" said before that one began
+        if anchor is not None:
+            anchor_in_clause = clause[0] <= m.start() and m.end() <= clause[1]
             start_anchor = anchor.date
             w.notes.append(f"from {anchor.name} ({anchor.date}): {m.group().strip()!r}")
 
     full: tuple[dt.date, dt.date, str] | None = None
     full_at = 0
+    back_at: re.Match | None = None
     end_said = False  # the end phrase is when the figure was stated: it caps, never extends
     full_in_clause = False
     start: tuple[dt.date, str] | None = None
@@ -1385,8 +1531,18 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                             w.year_end = b.year
                     elif kind_of == "back" and w.back is None:
                         w.back = back[0]
+                        back_at = m
                         w.notes.append(f"{text!r}")
                     break
+    if full is not None and w.back is not None and back_at is not None and full_in_clause:
+        # "has fallen over the past two months from a high of 1,262 per day in May": of a
+        # lookback and a named period in the figure's clause, the nearer one is its own
+        def gap(x: int, y: int) -> int:
+            return max(fig.start - y, x - fig.end, 0)
+
+        if gap(full_at, full_at + len(full[2])) < gap(*back_at.span()):
+            w.back = None
+            w.notes = [n for n in w.notes if n != f"{back_at.group()!r}"]
     # "In 2024, ... since the start of the year": the year is the one named
     if start is not None and full is not None and start[1].lower().endswith("the year"):
         if full[0].month == 1 and full[0].day == 1 and full[0].year != start[0].year:
@@ -1453,7 +1609,8 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
     if (
         published is not None
         and kind == "total"
-        and w.said is None
+        # "lost 1,500 soldiers on Tuesday, the General Staff said on Wednesday": the day in
+        # the figure's clause is the count's, the statement's day is later
         and not w.explicit
         and w.back is None
         and full is None
@@ -1482,7 +1639,7 @@ def _window(sentence: str, clause, fig, figures, kind: str, published: dt.date |
                     if got is not None and not _DATE.match(day.group("date")).group("m3")
                     else None
                 )
-            if d is not None and d <= published:
+            if d is not None and d <= (w.said or published):
                 w.start = w.end = d
                 w.explicit = True
                 w.notes.append(f"that day's count ({day.group().strip()!r})")
@@ -1589,9 +1746,13 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         b = day(g["d2"], g["m2"], g["y2"])
         return ("full", a, b, text) if a <= b else None
     if name == "month_range":
-        m1 = _month_number(g["m1"] or g["bm1"])
-        m2 = _month_number(g["m2"] or g["bm2"])
-        year = g["y"] or g["by"]
+        m1 = _month_number(g["m1"] or g["bm1"] or g["am1"])
+        m2 = _month_number(g["m2"] or g["bm2"] or g["am2"])
+        if g.get("am1") and (
+            m2 != m1 % 12 + 1 or re.search(r"\brespectively\b", m.string[m.end() :])
+        ):
+            return None  # "in January and March", "... in May and June, respectively
+        year = g["y"] or g["by"] or g["ay"]
         yy = int(year) if year else _recent_month(m2, P)
         if not year and kind == "target" and dt.date(P.year, m1, 1) >= P.replace(day=1):
             yy = P.year  # a plan "from April to July" made in March: the months ahead
@@ -1640,6 +1801,20 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "weekend":
         saturday = P - dt.timedelta(days=(P.weekday() - 5) % 7)
         return "full", saturday, min(saturday + dt.timedelta(days=1), P), text
+    if name == "weekdays":
+        if g.get("wd1"):
+            b = _weekday_before(g["wd2"], P)
+            a = b - dt.timedelta(days=(b.weekday() - _WEEKDAYS[g["wd1"].lower()]) % 7)
+            return "full", a, b, text
+        if g.get("wd"):
+            b = _weekday_before(g["wd"], P)
+        else:
+            dm = _DATE.match(g["date"])
+            d = _date_of(dm, P) if dm is not None and not dm.group("m3") else None
+            if d is None:
+                return None
+            b = d[0]
+        return "full", b - dt.timedelta(days=6), min(b, P), text
     if name == "by_part_year":
         yy = int(g["y"])
         end = dt.date(yy, 6, 30) if (g["part"] or "").lower() == "mid" else dt.date(yy, 12, 31)
@@ -1667,6 +1842,8 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         end = _month_end(y2, _month_number(g["m2"])) if g.get("m2") else dt.date(y2, 12, 31)
         return "full", dt.date(y1, 1, 1), end, text
     if name == "since_year":
+        if g.get("mo"):
+            return "start", P.replace(day=1), None, text
         yy = int(g.get("y") or g.get("y2") or g.get("y3") or y)
         if g.get("last"):
             yy = y - 1
@@ -1697,6 +1874,14 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             if d is None:
                 return None
             return "start", d[0], None, text
+        if g.get("pm"):
+            mo = _month_number(g["pm"])
+            yy = int(g["py"]) if g.get("py") else _recent_month(mo, P)
+            part = g["pt"].lower()
+            day = {"middle": dt.date(yy, mo, 15), "end": _month_end(yy, mo)}.get(
+                part, dt.date(yy, mo, 1)
+            )
+            return None if day > P else ("start", day, None, text)
         mo = _month_number(g["m"])
         return "start", dt.date(_recent_month(mo, P), mo, 1), None, text
     if name == "lookback":
@@ -1708,9 +1893,15 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return None  # "in the past 15 months of the full-scale war": the war's count
         if g.get("u3"):
             return "back", None, None, text, ("day", 1)
-        unit = (g.get("u") or g.get("u2") or g.get("u4") or "").lower()
+        unit = (g.get("u") or g.get("u2") or g.get("u4") or g.get("u5") or "").lower()
         n = _count(g.get("n") or g.get("n2"))
-        if "hour" in unit or unit.startswith("night"):
+        if unit == "fortnight":
+            unit, n = "week", 2 * n
+        elif "hour" in unit:
+            # "in the past 48 hours": the days those hours reach into
+            hours = 24 if "24" in unit else n if (g.get("n") or g.get("n2") or "").isdigit() else 24
+            unit, n = "day", max(1, -(-hours // 24))
+        elif unit.startswith("night"):
             unit, n = "day", 1
         unit = unit.rstrip("s")
         if unit not in ("day", "week", "month", "year"):
@@ -1748,7 +1939,41 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
         if g.get("since"):  # "since the autumn"
             return "start", a, None, text
         return "full", a, add_months(a, 3) - dt.timedelta(days=1), text
+    if name == "one_day":
+        if kind != "total":
+            return None
+        if g.get("today") or g.get("day"):
+            return "full", P, P, text
+        if g.get("yesterday"):
+            day = P - dt.timedelta(days=1)
+            if re.search(
+                r"\b(?:said|says|stated|reported|announced|told|wrote|noted|added|"
+                r"claimed)\s+(?:\w+\s+){0,2}$",
+                m.string[: m.start()],
+            ):
+                return "said", None, day, text  # "the ministry said yesterday": when it was said
+            return "full", day, day, text
+        if g.get("nwd"):
+            d = _weekday_before(g["nwd"], P)
+            return "full", d, d, text
+        if g.get("nm"):
+            d = _date_of(_DATE.match(f"{g['nm']} {g['nd']}"), P)
+        else:
+            key = next(k for k in ("n1", "n2", "n3") if g.get(k))
+            dm = _DATE.match(g[key])
+            if dm is None or dm.group("m3"):
+                return None  # "the night of May 2024" names no day
+            d = _date_of(dm, P)
+        if d is None or d[0] > P:
+            return None
+        return "full", d[0], d[0], text
     if name == "weekday_alone":
+        if g.get("wd2") and re.search(
+            r"\b(?:said|says|published|posted|released|reported|told|stated|announced|wrote|"
+            r"aired|broadcast)\b[^,.;]{0,40}$",
+            m.string[: m.start()],
+        ):
+            return None  # "said in an interview published late on Tuesday": when it was said
         d = _weekday_before(g["wd"] or g["wd2"], P)
         return "full", d, d, text
     if name == "as_of_month":
@@ -1761,10 +1986,15 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "end", None, min(dt.date(yy, mo, 15), P), text
         return "end", None, min(_month_end(yy, mo), P), text
     if name == "year_end":
-        yy = int(g["y"]) if g.get("y") else y
+        if g.get("yb") and kind != "target":
+            return None  # "by 2023, Russia had lost ...": the start or the end of 2023
+        yy = int(g["y"] or g["yb"]) if g.get("y") or g.get("yb") else y + bool(g.get("next"))
         if kind == "target":  # a plan "by the end of the year" is that year's
             return "full", dt.date(yy, 1, 1), dt.date(yy, 12, 31), text
         return "end", None, dt.date(yy, 12, 31), text
+    if name == "pre_war":
+        eve = ANCHORS["war"].date - dt.timedelta(days=1)
+        return None if eve > P else ("end", None, eve, text)
     if name == "end_of":
         mo = _month_number(g["m"])
         yy = int(g["y"]) if g["y"] else _recent_month(mo, P)
@@ -1772,6 +2002,10 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
     if name == "in_month" and any(s.end() == m.end() for s in _STATED_IN_MONTH.finditer(m.string)):
         return None  # "issued ... in September": read as the day it was stated
     if name in ("in_month", "month_year"):
+        if g.get("m_alone"):
+            mo = _month_number(g["m_alone"])
+            yy = int(g["y_alone"]) if g.get("y_alone") else _recent_month(mo, P)
+            return "full", dt.date(yy, mo, 1), min(_month_end(yy, mo), P), text
         mo = _month_number(g["m"])
         lead = m.string[: m.start()]
         stated = name == "in_month" and re.match(r"\W*(?:earlier|later|back|also)\s*$", lead, re.I)
@@ -1798,7 +2032,13 @@ def _read_window(name: str, m: re.Match, P: dt.date, y: int, kind: str):
             return "start", dt.date(yy, mo, 1), None, text
         return "full", dt.date(yy, mo, 1), _month_end(yy, mo), text
     if name == "in_year":
-        if g["y2"] and re.search(rf"\b{_MONTH}\s*$", m.string[: m.start()], re.I):
+        lead = m.string[: m.start()]
+        day = re.search(rf"\b(?P<md>(?:{_MONTH})\s+{_DAY}|{_DAY}\s+(?:{_MONTH})),?\s*$", lead, re.I)
+        if g["y2"] and day is not None:
+            # "on March 1, 2022, when the count stood at 5,710": the count as of that day
+            d = _date_of(_DATE.match(f"{day.group('md')} {g['y2']}"), P)
+            return None if d is None or d[0] > P else ("end", None, d[0], text)
+        if g["y2"] and re.search(rf"\b{_MONTH}\s*$", lead, re.I):
             return None  # "since September 2022, when": the month's, not the year's
         yy = int(g["y"] or g["y2"])
         if g.get("thr") and kind != "target":
@@ -1874,7 +2114,7 @@ _SAY = re.compile(
     r"claims|claimed|noted|notes|added|adds|wrote|writes|believes|confirmed|confirms|"
     r"assessed|assesses|revealed|reveals|warned|warns|recalled|explained|informed|suggested|"
     r"suggests|assured|admitted|verified|identified|documented|counted|calculated|calculates|"
-    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|put\s+at|"
+    r"indicated|indicates|found|finds|commented|puts|put\s+the|show|shows|showed|put\s+at|"
     # who orders a call-up is its source: "Putin has signed a decree to call up 160,000"
     r"ordered|signed\s+(?:a|the)\s+decree|gave\s+(?:the|a)\s+figure(?:\s+of)?)\b"
     r"(?!\s+(?:from|by|of)\b)"  # "estimates from the US" is a noun
@@ -1948,17 +2188,71 @@ def _sources(sentence: str) -> tuple[_Source, ...]:
         s,
     )
     found = [f for f in (*_according_to(s), *_by_phrases(s), *_say_subjects(s),
-                         *_participle_subjects(s), *_cited(s)) if f.name]  # fmt: skip
+                         *_participle_subjects(s), *_cited(s), *_headline_credit(s))
+             if f.name]  # fmt: skip
     return tuple(sorted(found, key=lambda f: f.at))
+
+
+#: Labels that open a line but name no source ("Quote:", "Details:", "Update:").
+_LINE_LABELS = {"quote", "details", "source", "background", "update", "breaking", "read",
+                "note", "photo", "video", "watch", "live", "context", "analysis", "opinion",
+                "editorial", "explainer", "summary", "timeline", "exclusive", "reminder",
+                "earlier", "also", "important", "recall", "map", "chart", "graphic",
+                "infographic", "table", "data", "statistics", "figures", "losses", "total",
+                "warning", "correction"}  # fmt: skip
+
+
+def _headline_credit(sentence: str) -> list[_Source]:
+    """A headline's credit without a verb: "Russia lost 45,000 troops in October – UK
+    intelligence", "UK intelligence: Russia lost 45,000 troops in October"."""
+    out = []
+    tail = re.search(
+        rf"\s[-–—]\s+(?P<s>{_NAME}(?:\s+(?:intelligence|officials?|ministry|data|report|"
+        rf"estimates?|says?))?)\s*[.!]?\s*$",
+        sentence,
+    )
+    if tail is not None:
+        out.append(_Source(tail.start("s"), tail.group("s"), trailing=True))
+    head = re.match(
+        rf"^\W*(?P<s>{_NAME}(?:\s+(?:intelligence|officials?|ministry|data|estimates?))?)"
+        rf"\s*:\s+(?=[A-Z\d])",
+        sentence,
+    )
+    if (
+        head is not None
+        and head.group("s").split()[0].lower() not in _LINE_LABELS
+        # "KYIV : Russia fired ...": a dateline, not a source
+        and not re.fullmatch(r"[A-Z]{2,}", head.group("s"))
+    ):
+        out.append(_Source(head.start("s"), head.group("s")))
+    return [
+        replace(f, name=_clean_subject(re.sub(r"\s+says?$", "", f.name)))
+        for f in out
+        if _plausible(f.name) and not re.search(r"\d", f.name) and len(f.name.split()) <= 6
+    ]
 
 
 def _according_to(sentence: str) -> list[_Source]:
     """ "according to X" (the "by X" inside it: "a joint investigation by BBC Russia")."""
     out = []
-    pattern = (r"\b(?P<v>according\s+to|(?-i:per(?=\s+(?:the\s+)?[A-Z])))\s+(?:the\s+)?"
+    pattern = (r"\b(?P<v>according\s+to|(?-i:[Pp]er(?=\s+(?:the\s+)?[A-Z])))\s+(?:the\s+)?"
                r"(?P<s>[^,.;:()“”\"]+)")  # fmt: skip
     for m in re.finditer(pattern, sentence, re.I):
         s = re.split(r"\s+[-–—]\s+", m.group("s").strip())[0]  # "X — a staggering number"
+        if re.match(r"(?:which|whom)\b", s, re.I):
+            # "data from the analytical centre RUSI, according to which ...": the last name
+            # before it
+            names = re.findall(_NAME, sentence[: m.start()])
+            if names and _plausible(names[-1]):
+                out.append(_Source(m.start(), _clean_subject(names[-1]), by=True, figures=True))
+            continue
+        if re.fullmatch(
+            r"(?:(?:our|preliminary|initial|official|latest|new|updated|available|open)\s+)*"
+            r"(?:information|data|estimates?|figures|reports?|statistics|calculations)",
+            s.strip(),
+            re.I,
+        ):
+            continue  # "according to preliminary information": no one is named
         s = _RELAY.sub("", s)
         by = (
             re.search(r"\bby\s+(?:the\s+)?(?P<n>.+)$", s)
@@ -1976,6 +2270,8 @@ def _according_to(sentence: str) -> list[_Source]:
         if by is not None:
             s = re.split(r"\s+(?:at|on|in|who|which|that)\s", by.group("n"))[0]
         s = re.sub(r"['’]s\s+(?:statement|data|estimates?|report|figures|assessment)\s*$", "", s)
+        # "according to ISW estimates": ISW
+        s = re.sub(r"(?<=[A-Z])\s+(?:data|estimates?|figures|calculations|statistics)\s*$", "", s)
         head = re.match(r"(?:\w+\s+)*?(?P<h>data|figures|records|statistics|estimates?|reports?|"
                         r"calculations|analysis)\b", s, re.I)  # fmt: skip
         if _ANAPHOR.match("the " + s.strip()) or _ANAPHOR.match(s.strip()):
@@ -1991,7 +2287,7 @@ def _by_phrases(sentence: str) -> list[_Source]:
     out = []
     for pat in (
         rf"\bquoted\s+(?P<s>{_NAME})(?:,[^,]{{1,80}},)?\s+as\s+saying",
-        rf"\b(?:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
+        rf"\b(?i:estimates?|data|figures|report|study|assessment|analysis|investigation|count)\s+"
         rf"(?:(?:from|by)\s+(?:the\s+)?(?:[a-z]+\s+){{0,3}}|of\s+(?:the\s+)?)(?P<s>{_NAME}(?:,\s+{_NAME})*"
         rf"(?:,?\s+and\s+{_NAME})?)",
         rf"\b(?:(?:was|were|been|is|are)\s+(?:\w+\s+)?)?(?:reported|estimated|identified|"
@@ -2002,6 +2298,16 @@ def _by_phrases(sentence: str) -> list[_Source]:
         for m in re.finditer(pat, sentence):
             if re.search(r"['’]s$", m.group("s")):
                 continue  # "the estimate of Russia’s losses": whose losses, not whose estimate
+            if re.search(
+                r"(?i:estimates?|data|figures|report|study|assessment|analysis|"
+                r"investigation|count)\s+of\s+(?:the\s+)?\S+$",
+                m.group(),
+            ) and re.match(
+                r"\s+(?!(?:show|shows|showed|say|says|said|suggest|suggests|put|puts|indicate|"
+                r"indicates|and|or)\b)[a-z]",
+                sentence[m.end() :],
+            ):
+                continue  # "Estimates of Russian casualties": an adjective, not a source
             if _plausible(m.group("s")):
                 out.append(_Source(m.start(), _clean_subject(m.group("s")), by=True))
     return out
@@ -2138,8 +2444,30 @@ def _name_of(parts: Sequence[str]) -> str:
     """Of an apposition ("Medvedev, deputy chairman of ..."; "former Minister ..., Bimala
     Rai Paudyal"), the part that is a name rather than a title."""
     cut = [_SUBJECT_CUT.sub("", p) for p in parts if not re.match(r"(?:who|which)\s", p)]
-    names = [p for p in cut if p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)]
+
+    def name(p: str) -> bool:
+        return p[:1].isupper() and _named(p) and not _TITLE_WORDS.search(p)
+
+    # "the head of US forces in Europe, General Christopher Cavoli": the name after a rank
+    # that reads as a title ("Gen. Mark Milley" is kept as written)
+    cut = [p if name(p) else _unranked(p) for p in cut]
+    names = [p for p in cut if name(p)]
     return names[-1] if names else cut[0]
+
+
+#: Military ranks before a name ("Colonel General Oleksandr Syrskyi", "Gen. Mark Milley").
+_RANK_LEAD = re.compile(
+    r"^(?:(?:Captain|Colonel|Major|Lieutenant|General|Gen\.|Lt\.|Col\.|Maj\.|Sergeant|"
+    r"Admiral|Adm\.|Brigadier|Marshal|Army|Air|Vice|Rear)\s+)+"
+)
+_FULL_NAME = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}")
+
+
+def _unranked(part: str) -> str:
+    """A part without the rank before a full name; a part whose rest is no full name
+    ("General Staff") is kept whole."""
+    rest = _RANK_LEAD.sub("", part)
+    return rest if rest != part and _FULL_NAME.fullmatch(rest) else part
 
 
 def _named(subject: str) -> bool:
@@ -2169,6 +2497,31 @@ def _clean_subject(s: str) -> str:
     return s.strip(" ,.")
 
 
+#: "The UK Ministry of Defence's latest intelligence update": the body, not its document.
+_DOCUMENT_OF = re.compile(
+    r"^(?P<x>.*[A-Z].*?)['’]s\s+(?:(?:latest|daily|new|weekly|monthly|regular|annual|recent|"
+    r"own|official)\s+)*(?:intelligence\s+)?(?:update|report|statement|assessment|analysis|"
+    r"data|figures|estimates?|count|tally|bulletin|summary)$"
+)
+#: "Russia's defence ministry spokesman Igor Konashenkov": the person after a job title.
+_PERSON_AFTER_TITLE = re.compile(
+    r"\b(?i:spokes(?:man|person|woman)|minister|chief|head|adviser|advisor|"
+    r"secretary|director|officer|analyst|expert|deputy|lawmaker|ombudsman|governor|mayor)\s+"
+    r"(?:(?:Lieutenant|Colonel|Major|Captain|General|Gen\.|Lt\.|Col\.|Maj\.)[\s-]+)*"
+    r"(?P<n>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]+){1,2})$"
+)
+
+
+def _source_name(name: str) -> str:
+    """A source as a reviewer writes it: the body rather than its document, the person
+    rather than their job title."""
+    doc = _DOCUMENT_OF.match(name)
+    if doc is not None:
+        name = doc.group("x")
+    person = _PERSON_AFTER_TITLE.search(name)
+    return person.group("n") if person is not None else name
+
+
 def _quoted_spans(sentence: str) -> list[tuple[int, int]]:
     return [m.span() for m in re.finditer(r"[“\"][^”\"]*[”\"]", sentence)]
 
@@ -2196,6 +2549,12 @@ def _attribution(sentence: str, clause: tuple[int, int], earlier: Callable[[], s
     own = [f for f in found if a <= f.at < b and f.by]
     owner = [f for f in found if f.figures]
     trailing = [f for f in found if f.trailing]
+    # "According to ISW estimates, Russia took 1,910 sq km, while data from the General
+    # Staff show 130,160 casualties": a source in the figure's own clause beats an owner of
+    # another clause's figures
+    owner_here = [f for f in owner if a <= f.at < b]
+    if own and owner and not owner_here:
+        owner = []
     pick = owner[0] if owner else own[0] if own else trailing[0] if trailing else found[0]
     if _bare_title(pick.name):
         # "The US Secretary of Defense added": the person named earlier with that title,
@@ -2341,7 +2700,10 @@ _NOT_NAME = {"the", "a", "in", "on", "at", "as", "but", "and", "president", "min
              "british", "american", "german", "french", "ministry", "staff", "armed", "forces",
              "army", "military", "intelligence", "kremlin", "moscow", "kyiv", "according",
              "since", "after", "before", "during", "meanwhile", "however", "also", "this",
-             "that", "last", "next", "he", "she", "it", "they", "we"}  # fmt: skip
+             "that", "last", "next", "he", "she", "it", "they", "we",
+             # an opening phrase of time, not a subject ("From January to September 2024, ...")
+             "from", "between", "over", "by", "for", "with", "until", "through", "throughout",
+             "within", "among", "overall", "earlier", "later"}  # fmt: skip
 
 
 def _person(sentence: str) -> str:
@@ -2524,7 +2886,20 @@ _CREDIT_BACK = re.compile(
     r"published|released|disclosed|confirmed|claimed)(?:\s+(?:on|in|at)\s+[\w.]+(?:\s+\d+)?)?"
     r"\s+(?:by|in)\s+(?:the\s+)?"
     r"|According\s+to\s+(?:the\s+)?(?:(?:latest\s+)?(?:data|figures|estimates)\s+(?:from|of|by)"
-    r"\s+(?:the\s+)?)?)(?P<s>[^,.;:()“”\"]+?)(?:,\s*[^.]*)?[.!]?\s*$"
+    r"\s+(?:the\s+)?)?)"
+    # "This is stated in the report of the General Staff."
+    r"(?:(?:report|statement|message|summary|update|data|address|post)\s+of\s+(?:the\s+)?)?"
+    r"(?P<s>[^,.;:()“”\"]+?)"
+    # the name ends before "on Telegram", "in his evening address", ", Censor.NET reports"
+    r"(?:(?:\s+(?:on|in|at|via|during|through)\s+[^,]*)?(?:,\s*.*)?[.!]?\s*$)"
+)
+#: "The General Staff reported this on Friday.", "Zelensky said this in his address.": a
+#: named subject crediting the sentence before.
+_CREDIT_BACK_SUBJECT = re.compile(
+    rf"^\W*(?P<s>{_NAME})\s+(?:(?:also|has|had)\s+)?(?:reported|announced|stated|said|wrote|"
+    r"disclosed|confirmed|claimed)\s+(?:this|it)\b"
+    r"(?:\s+(?:on|in|at|during|via|to|while|after|earlier|later|yesterday|today)\b[^.]*)?"
+    r"[.!]?\s*$"
 )
 
 
@@ -2548,7 +2923,7 @@ def _credit_back(sentence: str) -> str:
         runs = re.findall(r"[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)+", line.group("s"))
         name = _RANKS.sub("", runs[-1]) if runs else line.group("s").strip()
         return name if name and _plausible(name) and _named(name) else ""
-    m = _CREDIT_BACK.match(sentence)
+    m = _CREDIT_BACK.match(sentence) or _CREDIT_BACK_SUBJECT.match(sentence)
     if m is None or _ANY_NUMBER.search(m.group("s")) or not _plausible(m.group("s")):
         return ""
     name = _clean_subject(m.group("s"))
@@ -2807,7 +3182,7 @@ def _candidate(sentence, fig, figures, previous, vocab, anchors, published, docu
         return None
     said = w.said
     pub = said or published
-    attributed = _attribution(sentence, clause, earlier, inherited, pub)
+    attributed = _source_name(_attribution(sentence, clause, earlier, inherited, pub))
     return Candidate(
         id=cid,
         quantity=quantity,
@@ -2866,6 +3241,15 @@ _AVERAGE_OF = re.compile(
 )
 
 
+#: A rate that restates the total before it: "30,000 in September, or about 1,000 a day".
+_SAID_AS = re.compile(
+    r"^[^.;]{0,60}?(?:,\s*or|[-–—(]|,\s*(?:that\s+is|which\s+is|i\.e\.|equivalent\s+to|"
+    r"equating\s+to|working\s+out\s+at))\s*(?:about|around|some|nearly|roughly|approximately|"
+    r"almost|over|more\s+than|just\s+over|just\s+under)?\s*$",
+    re.IGNORECASE,
+)
+
+
 def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
     """The candidate of the figure just before ``fig`` when the two stand in one list
     ("26 Russian tanks, 26 armored combat vehicles") and it has a window from the text."""
@@ -2877,7 +3261,11 @@ def _listed_with(sentence: str, fig, figures, previous, span, kind: str):
     if last.value != float(before.value) or not last.window_in_text:
         return None
     gap = sentence[before.end : fig.start]
-    if kind == "rate" and last.kind == "total" and _AVERAGE_OF.search(gap):
+    if (
+        kind == "rate"
+        and last.kind == "total"
+        and (_AVERAGE_OF.search(gap) or _SAID_AS.search(gap))
+    ):
         return last  # "41,980 killed and wounded during October - a daily average of 1,354"
     if last.kind != kind:
         return None
@@ -2952,7 +3340,9 @@ def _rate_word(sentence: str, clause, fig, figures) -> re.Match | None:
 #: "693 in 2023", "1,240 over the past day", or nothing.
 _NO_NOUN = re.compile(
     r"\s*(?:more\b|others?\b|additional\b)?\s*(?:$|[.,;:)]|(?:in|over|during|on|since|"
-    r"this|last|per|each|every|for|from|within|by|and|than|to|compared|while)\b)",
+    r"this|last|per|each|every|for|from|within|by|and|than|to|compared|while|daily|weekly|"
+    # "45,000 soldiers in October, an average of 1,450 a day"
+    r"monthly|nightly|(?:a|an)\s+(?:day|week|month|year|night)\b)\b)",
     re.IGNORECASE,
 )
 
