@@ -38,6 +38,7 @@ SETS = (
     "extract_heldout3.csv",
     "extract_heldout4.csv",
     "extract_heldout5.csv",
+    "extract_heldout6.csv",
 )
 FIELDS = ("value", "kind", "per", "window", "qualifier", "quantity", "attribution")
 
